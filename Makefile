@@ -1,0 +1,100 @@
+# lightseg: build, test and demo with make and gcc.
+#
+#   make            library (.so with soname, .a), emulator, C examples
+#   make test       every test: lint, Rust tests, header drift, C builds with all flag
+#                   sets, the C examples end to end under the emulator
+#   make demo       the C examples under the emulator, display drawn in the terminal
+#   make headers    regenerate include/*.h from the Rust source (commit the result)
+#   make clean
+
+CARGO    ?= cargo
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+ifeq ($(origin CXX),default)
+CXX := g++
+endif
+BUILD    := build
+RELEASE  := target/release
+LIB_SO   := $(RELEASE)/liblightseg.so
+LIB_A    := $(RELEASE)/liblightseg.a
+SONAME   := liblightseg.so.0
+SIM_SO   := $(RELEASE)/liblightseg_sim.so
+
+# Native libraries the Rust standard library needs when linking the static archive.
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+
+EXAMPLES := single_sensor three_sensors hello_display counter missing_bus
+EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)
+
+# The flag sets every example must compile cleanly with (C and C++).
+C_STD_FLAGS := -std=gnu99 -std=gnu11
+WARN_FLAGS  := -Wall -Wextra -Werror
+
+RUST_SOURCES := $(shell find src sim/src -name '*.rs') build.rs Cargo.toml sim/Cargo.toml
+
+.PHONY: all libs examples test demo headers lint check-c clean
+
+all: libs examples
+
+libs: $(RELEASE)/.built
+
+$(RELEASE)/.built: $(RUST_SOURCES)
+	$(CARGO) build --release --workspace
+	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
+	touch $@
+
+examples: $(EXAMPLE_BINS)
+
+$(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
+		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
+
+$(BUILD)/examples/%-static: c-examples/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
+
+# Every example and the layout test with every flag set, as C and as C++, against both
+# library forms.
+check-c: libs
+	@mkdir -p $(BUILD)/check
+	@set -e; for src in c-examples/*.c tests/c/*.c; do \
+	  name=$$(basename $$src .c); \
+	  for std in $(C_STD_FLAGS); do \
+	    echo "  CC $$std $$src"; \
+	    $(CC) $$std $(WARN_FLAGS) -O2 -Iinclude $$src -o $(BUILD)/check/$$name \
+	      -L$(RELEASE) -llightseg; \
+	    $(CC) $$std $(WARN_FLAGS) -O2 -Iinclude $$src -o $(BUILD)/check/$$name-static \
+	      $(LIB_A) $(STATIC_LIBS); \
+	  done; \
+	  echo "  CC -Wall -O2 $$src"; \
+	  $(CC) -Wall -O2 -Iinclude $$src -o $(BUILD)/check/$$name -L$(RELEASE) -llightseg; \
+	  echo "  CXX $$src"; \
+	  $(CXX) -x c++ $(WARN_FLAGS) -O2 -Iinclude $$src -o $(BUILD)/check/$$name-cxx \
+	    -L$(RELEASE) -llightseg; \
+	done
+	LD_LIBRARY_PATH=$(RELEASE) $(BUILD)/check/layout
+	LD_LIBRARY_PATH=$(RELEASE) $(BUILD)/check/layout-cxx
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test: all lint check-c
+	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test --release --workspace
+
+demo: all
+	@for example in single_sensor three_sensors hello_display counter missing_bus; do \
+	  echo "== $$example"; \
+	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 $(BUILD)/examples/$$example \
+	    || echo "(exit status $$?)"; \
+	done
+
+headers:
+	LIGHTSEG_WRITE_HEADERS=1 $(CARGO) build --release
+	touch $(RELEASE)/.built
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)

@@ -1,0 +1,509 @@
+//! The emulated i2c-dev adapters: open descriptors and their slave addresses, the
+//! devices of the scene, transfers with their bus time, fault injection and the
+//! per-device trace.
+
+use std::collections::HashMap;
+use std::os::raw::c_int;
+
+use serde_json::{json, Value};
+
+use crate::clock;
+use crate::models::ht16k33::Ht16k33Model;
+use crate::models::tsl2561::Tsl2561Model;
+use crate::render;
+use crate::scene::{DeviceSpec, Kind, Scene};
+
+/// One I2C message of a transfer.
+pub enum Message<'a> {
+    /// Master writes these bytes.
+    Write(&'a [u8]),
+    /// Master reads into this buffer.
+    Read(&'a mut [u8]),
+}
+
+impl Message<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Message::Write(bytes) => bytes.len(),
+            Message::Read(buffer) => buffer.len(),
+        }
+    }
+}
+
+/// How a transfer ended when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Every byte moved.
+    Complete,
+    /// The read delivered only this many bytes (the `short_read` fault).
+    ShortRead(usize),
+}
+
+enum Model {
+    Tsl2561(Tsl2561Model),
+    Ht16k33(Ht16k33Model),
+}
+
+struct Device {
+    spec: DeviceSpec,
+    model: Model,
+    transfers: u64,
+    read_transfers: u64,
+    bytes: u64,
+    errors: u64,
+    trace: Vec<Value>,
+    /// What was last drawn in the terminal for this display.
+    last_picture: String,
+}
+
+/// What a descriptor of an emulated adapter remembers (the kernel's i2c_client).
+#[derive(Debug, Clone, Copy)]
+struct OpenAdapter {
+    bus: u32,
+    address: u16,
+}
+
+/// The whole emulated I2C world of this process.
+pub struct Emulator {
+    bus_hz: u64,
+    devices: Vec<Device>,
+    open: HashMap<c_int, OpenAdapter>,
+    removed_buses: Vec<u32>,
+    show: bool,
+}
+
+fn errno_name(errno: c_int) -> &'static str {
+    match errno {
+        libc::EREMOTEIO => "EREMOTEIO",
+        libc::EIO => "EIO",
+        libc::ENODEV => "ENODEV",
+        libc::EINVAL => "EINVAL",
+        libc::EPROTO => "EPROTO",
+        _ => "error",
+    }
+}
+
+/// Bits on the wire for these messages: per message a START (or repeated START), the
+/// address byte and the data bytes at 9 bits each (with ACK), plus one STOP.
+pub fn transfer_bits(message_lengths: &[usize]) -> u64 {
+    message_lengths
+        .iter()
+        .map(|len| 1 + 9 * (1 + *len as u64))
+        .sum::<u64>()
+        + 1
+}
+
+impl Emulator {
+    /// Builds the devices of `scene`; `show` draws displays in the terminal.
+    pub fn new(scene: &Scene, show: bool) -> Self {
+        let devices = scene
+            .devices
+            .iter()
+            .map(|spec| Device {
+                model: match spec.kind {
+                    Kind::Tsl2561 => Model::Tsl2561(Tsl2561Model::new(
+                        spec.broadband,
+                        spec.infrared,
+                        spec.oscillator_khz,
+                        spec.id,
+                    )),
+                    Kind::Ht16k33 => Model::Ht16k33(Ht16k33Model::new()),
+                },
+                spec: spec.clone(),
+                transfers: 0,
+                read_transfers: 0,
+                bytes: 0,
+                errors: 0,
+                trace: Vec::new(),
+                last_picture: String::new(),
+            })
+            .collect();
+        Self {
+            bus_hz: u64::from(scene.bus_khz) * 1000,
+            devices,
+            open: HashMap::new(),
+            removed_buses: Vec::new(),
+            show,
+        }
+    }
+
+    fn bus_exists(&self, bus: u32) -> bool {
+        !self.removed_buses.contains(&bus) && self.devices.iter().any(|d| d.spec.bus == bus)
+    }
+
+    /// Whether `/dev/i2c-<bus>` may be opened: ENOENT when there is no such bus, EACCES
+    /// when a device on it asks for that fault.
+    pub fn check_open(&self, bus: u32) -> Result<(), c_int> {
+        if !self.bus_exists(bus) {
+            return Err(libc::ENOENT);
+        }
+        let denied = self
+            .devices
+            .iter()
+            .any(|d| d.spec.bus == bus && d.spec.faults.eacces_on_open);
+        if denied {
+            return Err(libc::EACCES);
+        }
+        Ok(())
+    }
+
+    /// Records a new descriptor of `bus` (slave address 0 until `I2C_SLAVE`).
+    pub fn register(&mut self, fd: c_int, bus: u32) {
+        self.open.insert(fd, OpenAdapter { bus, address: 0 });
+    }
+
+    /// Forgets a descriptor; true when it was one of ours.
+    pub fn unregister(&mut self, fd: c_int) -> bool {
+        self.open.remove(&fd).is_some()
+    }
+
+    /// Whether `fd` is an emulated adapter.
+    pub fn owns(&self, fd: c_int) -> bool {
+        self.open.contains_key(&fd)
+    }
+
+    /// `I2C_SLAVE` / `I2C_SLAVE_FORCE`.
+    pub fn set_slave(&mut self, fd: c_int, address: u64, force: bool) -> Result<(), c_int> {
+        if address > 0x7F {
+            return Err(libc::EINVAL);
+        }
+        let Some(adapter) = self.open.get(&fd).copied() else {
+            return Err(libc::EBADF);
+        };
+        let busy = self.devices.iter().any(|d| {
+            d.spec.bus == adapter.bus
+                && u64::from(d.spec.address) == address
+                && d.spec.faults.ebusy_on_slave
+        });
+        if busy && !force {
+            return Err(libc::EBUSY);
+        }
+        if let Some(entry) = self.open.get_mut(&fd) {
+            entry.address = address as u16;
+        }
+        Ok(())
+    }
+
+    /// Bus and slave address of a descriptor.
+    pub fn target(&self, fd: c_int) -> Option<(u32, u16)> {
+        self.open.get(&fd).map(|a| (a.bus, a.address))
+    }
+
+    fn bits_to_ns(&self, bits: u64) -> u64 {
+        (bits * 1_000_000_000).div_ceil(self.bus_hz)
+    }
+
+    /// One transfer (START ... STOP) on `bus` to `address`. `op` names it in the trace.
+    pub fn transfer(
+        &mut self,
+        bus: u32,
+        address: u16,
+        op: &'static str,
+        messages: &mut [Message<'_>],
+    ) -> Result<Completion, c_int> {
+        if self.removed_buses.contains(&bus) {
+            return Err(libc::ENODEV);
+        }
+        let start = clock::now_ns();
+        let lengths: Vec<usize> = messages.iter().map(Message::len).collect();
+        let Some(index) = self
+            .devices
+            .iter()
+            .position(|d| d.spec.bus == bus && u16::from(d.spec.address) == address)
+        else {
+            // Nobody acknowledges the address byte.
+            clock::advance(self.bits_to_ns(transfer_bits(&[0])));
+            return Err(libc::EREMOTEIO);
+        };
+        let reads = messages.iter().any(|m| matches!(m, Message::Read(_)));
+        let device = &mut self.devices[index];
+        device.transfers += 1;
+        if reads {
+            device.read_transfers += 1;
+        }
+        let faults = &device.spec.faults;
+        let nth = device.transfers;
+        let nth_read = device.read_transfers;
+        let fault = if faults.absent || faults.nack_on_transfer == Some(nth) {
+            Some(libc::EREMOTEIO)
+        } else if reads && faults.eio_on_read == Some(nth_read) {
+            Some(libc::EIO)
+        } else {
+            None
+        };
+        let short = reads && faults.short_read == Some(nth_read);
+        let removes_bus = faults.bus_removed_after.is_some_and(|after| nth >= after);
+
+        let result = match fault {
+            Some(errno) => {
+                clock::advance(self.bits_to_ns(transfer_bits(&[0])));
+                Err(errno)
+            }
+            None if short && op != "read" => {
+                clock::advance(self.bits_to_ns(transfer_bits(&lengths)));
+                Err(libc::EIO)
+            }
+            None => {
+                let completion = self.run_messages(index, start, messages, short);
+                clock::advance(self.bits_to_ns(transfer_bits(&lengths)));
+                Ok(completion)
+            }
+        };
+        self.record(index, start, op, messages, result);
+        if removes_bus && !self.removed_buses.contains(&bus) {
+            self.removed_buses.push(bus);
+        }
+        result
+    }
+
+    fn run_messages(
+        &mut self,
+        index: usize,
+        start: u64,
+        messages: &mut [Message<'_>],
+        short: bool,
+    ) -> Completion {
+        let bus_hz = self.bus_hz;
+        let at = |bits: u64| start + (bits * 1_000_000_000).div_ceil(bus_hz);
+        let mut bits = 0u64;
+        let mut completion = Completion::Complete;
+        let mut display_changed = false;
+        let device = &mut self.devices[index];
+        for message in messages.iter_mut() {
+            bits += 1 + 9;
+            match message {
+                Message::Write(bytes) => {
+                    bits += 9 * bytes.len() as u64;
+                    match &mut device.model {
+                        Model::Tsl2561(chip) => chip.write(bytes, at(bits)),
+                        Model::Ht16k33(chip) => display_changed |= chip.write(bytes),
+                    }
+                }
+                Message::Read(buffer) => {
+                    let wanted = buffer.len();
+                    let delivered = if short {
+                        wanted.saturating_sub(1)
+                    } else {
+                        wanted
+                    };
+                    let target = &mut buffer[..delivered];
+                    match &mut device.model {
+                        Model::Tsl2561(chip) => chip.read(target, at(bits)),
+                        Model::Ht16k33(chip) => chip.read(target),
+                    }
+                    bits += 9 * wanted as u64;
+                    if short {
+                        completion = Completion::ShortRead(delivered);
+                    }
+                }
+            }
+        }
+        if display_changed && self.show {
+            let device = &mut self.devices[index];
+            if let Model::Ht16k33(chip) = &device.model {
+                let picture = render::picture(device.spec.bus, device.spec.address, chip);
+                if picture != device.last_picture {
+                    render::show(&picture);
+                    device.last_picture = picture;
+                }
+            }
+        }
+        completion
+    }
+
+    fn record(
+        &mut self,
+        index: usize,
+        start: u64,
+        op: &'static str,
+        messages: &[Message<'_>],
+        result: Result<Completion, c_int>,
+    ) {
+        let device = &mut self.devices[index];
+        let mut written = Vec::new();
+        let mut read = Vec::new();
+        for message in messages {
+            match message {
+                Message::Write(bytes) => written.extend_from_slice(bytes),
+                Message::Read(buffer) => read.extend_from_slice(buffer),
+            }
+        }
+        let outcome = match result {
+            Ok(Completion::Complete) => "ok".to_string(),
+            Ok(Completion::ShortRead(n)) => {
+                read.truncate(n);
+                "short".to_string()
+            }
+            Err(errno) => {
+                device.errors += 1;
+                read.clear();
+                errno_name(errno).to_string()
+            }
+        };
+        if result.is_ok() {
+            device.bytes += (written.len() + read.len()) as u64;
+        }
+        device.trace.push(json!({
+            "t_ns": start,
+            "op": op,
+            "write": written,
+            "read": read,
+            "result": outcome,
+        }));
+    }
+
+    /// The JSON report of every device.
+    pub fn report(&mut self) -> Value {
+        let now = clock::now_ns();
+        let devices: Vec<Value> = self
+            .devices
+            .iter_mut()
+            .map(|device| {
+                let mut entry = json!({
+                    "bus": device.spec.bus,
+                    "address": device.spec.address,
+                    "kind": device.spec.kind.name(),
+                    "transfers": device.transfers,
+                    "bytes": device.bytes,
+                    "errors": device.errors,
+                    "trace": device.trace,
+                });
+                let model = match &mut device.model {
+                    Model::Tsl2561(chip) => chip.report(now),
+                    Model::Ht16k33(chip) => chip.report(),
+                };
+                if let (Some(entry), Value::Object(model)) = (entry.as_object_mut(), model) {
+                    entry.extend(model);
+                }
+                entry
+            })
+            .collect();
+        json!({ "virtual_ns": now, "devices": devices })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::Faults;
+
+    fn scene(faults: Faults) -> Scene {
+        let mut scene = Scene::default_scene();
+        scene.devices[1].faults = faults;
+        scene
+    }
+
+    #[test]
+    fn bus_time_matches_facts_section_3() {
+        assert_eq!(transfer_bits(&[2]), 29, "TSL write register");
+        assert_eq!(transfer_bits(&[1, 2]), 48, "TSL read word");
+        assert_eq!(transfer_bits(&[1]), 20, "HT16K33 one-byte command");
+        assert_eq!(transfer_bits(&[17]), 164, "HT16K33 16 data bytes");
+    }
+
+    #[test]
+    fn absent_address_nacks_and_faults_fire_on_their_transfer() {
+        let mut emulator = Emulator::new(
+            &scene(Faults {
+                nack_on_transfer: Some(2),
+                eio_on_read: Some(1),
+                ..Faults::default()
+            }),
+            false,
+        );
+        let mut write = [Message::Write(&[0x80, 0x03])];
+        assert_eq!(
+            emulator.transfer(1, 0x50, "write", &mut write),
+            Err(libc::EREMOTEIO)
+        );
+        assert_eq!(
+            emulator.transfer(1, 0x39, "write", &mut write),
+            Ok(Completion::Complete)
+        );
+        assert_eq!(
+            emulator.transfer(1, 0x39, "write", &mut write),
+            Err(libc::EREMOTEIO)
+        );
+        let mut buffer = [0u8; 2];
+        let mut read = [Message::Write(&[0xAC]), Message::Read(&mut buffer)];
+        assert_eq!(
+            emulator.transfer(1, 0x39, "smbus", &mut read),
+            Err(libc::EIO)
+        );
+        assert_eq!(
+            emulator.transfer(1, 0x39, "smbus", &mut read),
+            Ok(Completion::Complete)
+        );
+        let report = emulator.report();
+        assert_eq!(report["devices"][1]["transfers"], 4);
+        assert_eq!(report["devices"][1]["errors"], 2);
+    }
+
+    #[test]
+    fn bus_removal_and_open_faults() {
+        let mut emulator = Emulator::new(
+            &scene(Faults {
+                bus_removed_after: Some(1),
+                ..Faults::default()
+            }),
+            false,
+        );
+        assert_eq!(emulator.check_open(1), Ok(()));
+        assert_eq!(emulator.check_open(2), Err(libc::ENOENT));
+        let mut write = [Message::Write(&[0x80, 0x03])];
+        assert!(emulator.transfer(1, 0x39, "write", &mut write).is_ok());
+        assert_eq!(
+            emulator.transfer(1, 0x39, "write", &mut write),
+            Err(libc::ENODEV)
+        );
+        assert_eq!(emulator.check_open(1), Err(libc::ENOENT));
+
+        let denied = Emulator::new(
+            &scene(Faults {
+                eacces_on_open: true,
+                ebusy_on_slave: true,
+                ..Faults::default()
+            }),
+            false,
+        );
+        assert_eq!(denied.check_open(1), Err(libc::EACCES));
+        let mut busy = Emulator::new(
+            &scene(Faults {
+                ebusy_on_slave: true,
+                ..Faults::default()
+            }),
+            false,
+        );
+        busy.register(5, 1);
+        assert_eq!(busy.set_slave(5, 0x39, false), Err(libc::EBUSY));
+        assert_eq!(busy.set_slave(5, 0x39, true), Ok(()));
+        assert_eq!(busy.set_slave(5, 0x80, true), Err(libc::EINVAL));
+    }
+
+    #[test]
+    fn short_read_delivers_fewer_bytes_on_raw_reads_and_eio_otherwise() {
+        let mut emulator = Emulator::new(
+            &scene(Faults {
+                short_read: Some(1),
+                ..Faults::default()
+            }),
+            false,
+        );
+        let mut buffer = [0u8; 2];
+        let mut read = [Message::Read(&mut buffer)];
+        assert_eq!(
+            emulator.transfer(1, 0x39, "read", &mut read),
+            Ok(Completion::ShortRead(1))
+        );
+        let mut other = Emulator::new(
+            &scene(Faults {
+                short_read: Some(1),
+                ..Faults::default()
+            }),
+            false,
+        );
+        let mut buffer = [0u8; 2];
+        let mut read = [Message::Write(&[0xAC]), Message::Read(&mut buffer)];
+        assert_eq!(other.transfer(1, 0x39, "smbus", &mut read), Err(libc::EIO));
+    }
+}

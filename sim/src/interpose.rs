@@ -1,0 +1,626 @@
+//! The libc functions this library replaces when loaded with `LD_PRELOAD`. Calls on
+//! `/dev/i2c-<n>` and on the descriptors handed out for them go to the emulator;
+//! everything else goes to the real libc. Sleeps and clocks use the virtual clock.
+//!
+//! C declares `open` and `ioctl` variadic; on the Linux ABIs this library supports
+//! (x86-64, AArch64, 32-bit ARM) a variadic argument travels exactly like a fixed one,
+//! so they are defined here with their optional argument spelled out.
+//!
+//! Every function here has the contract of the libc function it replaces.
+#![allow(clippy::missing_safety_doc)]
+
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_uint, c_ulong, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+
+use crate::clock;
+use crate::emulator::{Completion, Emulator, Message};
+use crate::real;
+use crate::scene::Scene;
+
+const I2C_RETRIES: c_ulong = 0x0701;
+const I2C_TIMEOUT: c_ulong = 0x0702;
+const I2C_SLAVE: c_ulong = 0x0703;
+const I2C_TENBIT: c_ulong = 0x0704;
+const I2C_FUNCS: c_ulong = 0x0705;
+const I2C_SLAVE_FORCE: c_ulong = 0x0706;
+const I2C_RDWR: c_ulong = 0x0707;
+const I2C_PEC: c_ulong = 0x0708;
+const I2C_SMBUS: c_ulong = 0x0720;
+
+const I2C_SMBUS_READ: u8 = 1;
+const I2C_SMBUS_WRITE: u8 = 0;
+const I2C_SMBUS_QUICK: u32 = 0;
+const I2C_SMBUS_BYTE: u32 = 1;
+const I2C_SMBUS_BYTE_DATA: u32 = 2;
+const I2C_SMBUS_WORD_DATA: u32 = 3;
+const I2C_SMBUS_PROC_CALL: u32 = 4;
+const I2C_SMBUS_BLOCK_DATA: u32 = 5;
+const I2C_SMBUS_I2C_BLOCK_BROKEN: u32 = 6;
+const I2C_SMBUS_BLOCK_PROC_CALL: u32 = 7;
+const I2C_SMBUS_I2C_BLOCK_DATA: u32 = 8;
+const I2C_SMBUS_BLOCK_MAX: usize = 32;
+const I2C_M_RD: u16 = 0x0001;
+const I2C_RDWR_IOCTL_MAX_MSGS: u32 = 42;
+/// What the Raspberry Pi's controller reports: plain I2C plus emulated SMBus.
+const FUNCTIONALITY: c_ulong = 0x0000_0001 | 0x0eff_0008;
+/// The kernel caps one raw read or write at this many bytes.
+const MAX_RAW_TRANSFER: usize = 8192;
+
+/// `struct i2c_smbus_ioctl_data`.
+#[repr(C)]
+struct SmbusIoctlData {
+    read_write: u8,
+    command: u8,
+    size: u32,
+    data: *mut [u8; I2C_SMBUS_BLOCK_MAX + 2],
+}
+
+/// `struct i2c_msg`.
+#[repr(C)]
+struct I2cMsg {
+    addr: u16,
+    flags: u16,
+    len: u16,
+    buf: *mut u8,
+}
+
+/// `struct i2c_rdwr_ioctl_data`.
+#[repr(C)]
+struct RdwrIoctlData {
+    msgs: *mut I2cMsg,
+    nmsgs: u32,
+}
+
+static EMULATOR: OnceLock<Mutex<Emulator>> = OnceLock::new();
+/// Fast check for the descriptors below this bound, without taking the lock.
+const FAST_FDS: usize = 1024;
+static EMULATED_FD: [AtomicBool; FAST_FDS] = [const { AtomicBool::new(false) }; FAST_FDS];
+static HIGH_FD_IN_USE: AtomicBool = AtomicBool::new(false);
+
+fn emulator() -> MutexGuard<'static, Emulator> {
+    let mutex = EMULATOR.get_or_init(|| match Scene::from_environment() {
+        Ok(scene) => {
+            let show = std::env::var_os("LIGHTSEG_SIM_SHOW").is_some_and(|v| v == "1");
+            Mutex::new(Emulator::new(&scene, show))
+        }
+        Err(message) => {
+            real::write_all(
+                2,
+                format!("lightseg-sim: scene error: {message}\n").as_bytes(),
+            );
+            std::process::exit(2);
+        }
+    });
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The emulator, if a program has touched it (for the exit report).
+pub fn emulator_if_started() -> Option<MutexGuard<'static, Emulator>> {
+    EMULATOR
+        .get()
+        .map(|m| m.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// Starts the emulator now (the exit report then lists every device).
+pub fn start() {
+    drop(emulator());
+}
+
+fn is_emulated(fd: c_int) -> bool {
+    match usize::try_from(fd) {
+        Ok(index) if index < FAST_FDS => EMULATED_FD[index].load(Ordering::Acquire),
+        Ok(_) => {
+            HIGH_FD_IN_USE.load(Ordering::Acquire)
+                && EMULATOR.get().is_some()
+                && emulator().owns(fd)
+        }
+        Err(_) => false,
+    }
+}
+
+fn mark(fd: c_int, emulated: bool) {
+    match usize::try_from(fd) {
+        Ok(index) if index < FAST_FDS => EMULATED_FD[index].store(emulated, Ordering::Release),
+        Ok(_) if emulated => HIGH_FD_IN_USE.store(true, Ordering::Release),
+        _ => {}
+    }
+}
+
+fn set_errno(value: c_int) {
+    // SAFETY: the calling thread's errno slot is always valid.
+    unsafe { *libc::__errno_location() = value };
+}
+
+fn fail<T: From<i8>>(errno: c_int) -> T {
+    set_errno(errno);
+    T::from(-1)
+}
+
+/// The bus number of a `/dev/i2c-<n>` path.
+fn i2c_bus_of(path: *const c_char) -> Option<u32> {
+    if path.is_null() {
+        return None;
+    }
+    // SAFETY: open's path argument is a NUL-terminated string.
+    let path = unsafe { CStr::from_ptr(path) }.to_bytes();
+    let digits = path.strip_prefix(b"/dev/i2c-")?;
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+fn open_emulated(bus: u32, flags: c_int) -> c_int {
+    let mut emulator = emulator();
+    if let Err(errno) = emulator.check_open(bus) {
+        return fail(errno);
+    }
+    // A real descriptor (of /dev/null) keeps the number unique in the process.
+    // SAFETY: a static NUL-terminated path.
+    let fd = unsafe {
+        real::open(
+            c"/dev/null".as_ptr(),
+            libc::O_RDWR | (flags & libc::O_CLOEXEC),
+            0,
+        )
+    };
+    if fd >= 0 {
+        emulator.register(fd, bus);
+        mark(fd, true);
+    }
+    fd
+}
+
+fn open_hook(dirfd: Option<c_int>, path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int {
+    if let Some(bus) = i2c_bus_of(path) {
+        return open_emulated(bus, flags);
+    }
+    // SAFETY: forwarding the caller's arguments unchanged.
+    unsafe {
+        match dirfd {
+            None => real::open(path, flags, mode),
+            Some(dirfd) => real::openat(dirfd, path, flags, mode),
+        }
+    }
+}
+
+/// `open(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn open(path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int {
+    open_hook(None, path, flags, mode)
+}
+
+/// `open64(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int {
+    open_hook(None, path, flags, mode)
+}
+
+/// `openat(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn openat(
+    dirfd: c_int,
+    path: *const c_char,
+    flags: c_int,
+    mode: libc::mode_t,
+) -> c_int {
+    open_hook(Some(dirfd), path, flags, mode)
+}
+
+/// `openat64(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn openat64(
+    dirfd: c_int,
+    path: *const c_char,
+    flags: c_int,
+    mode: libc::mode_t,
+) -> c_int {
+    open_hook(Some(dirfd), path, flags, mode)
+}
+
+/// The `_FORTIFY_SOURCE` variant of `open` (no mode).
+#[no_mangle]
+pub unsafe extern "C" fn __open_2(path: *const c_char, flags: c_int) -> c_int {
+    open_hook(None, path, flags, 0)
+}
+
+/// The `_FORTIFY_SOURCE` variant of `open64` (no mode).
+#[no_mangle]
+pub unsafe extern "C" fn __open64_2(path: *const c_char, flags: c_int) -> c_int {
+    open_hook(None, path, flags, 0)
+}
+
+/// `close(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn close(fd: c_int) -> c_int {
+    if is_emulated(fd) {
+        mark(fd, false);
+        emulator().unregister(fd);
+    }
+    real::close(fd)
+}
+
+fn raw_transfer(fd: c_int, message: Message<'_>, op: &'static str) -> isize {
+    let Some((bus, address)) = emulator().target(fd) else {
+        return fail(libc::EBADF);
+    };
+    let wanted = match &message {
+        Message::Write(bytes) => bytes.len(),
+        Message::Read(buffer) => buffer.len(),
+    };
+    let mut messages = [message];
+    match emulator().transfer(bus, address, op, &mut messages) {
+        Ok(Completion::Complete) => wanted as isize,
+        Ok(Completion::ShortRead(delivered)) => delivered as isize,
+        Err(errno) => fail(errno),
+    }
+}
+
+/// `read(2)`: on an emulated adapter, one I2C read transfer from the selected slave.
+#[no_mangle]
+pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize {
+    if !is_emulated(fd) {
+        return real::read(fd, buf, count);
+    }
+    let count = count.min(MAX_RAW_TRANSFER);
+    if buf.is_null() && count > 0 {
+        return fail(libc::EFAULT);
+    }
+    let buffer: &mut [u8] = if count == 0 {
+        &mut []
+    } else {
+        std::slice::from_raw_parts_mut(buf.cast(), count)
+    };
+    raw_transfer(fd, Message::Read(buffer), "read")
+}
+
+/// The `_FORTIFY_SOURCE` variant of `read`.
+#[no_mangle]
+pub unsafe extern "C" fn __read_chk(
+    fd: c_int,
+    buf: *mut c_void,
+    count: usize,
+    buflen: usize,
+) -> isize {
+    if count > buflen {
+        // What glibc does on a detected overflow.
+        std::process::abort();
+    }
+    read(fd, buf, count)
+}
+
+/// `write(2)`: on an emulated adapter, one I2C write transfer to the selected slave.
+#[no_mangle]
+pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> isize {
+    if !is_emulated(fd) {
+        return real::write(fd, buf, count);
+    }
+    let count = count.min(MAX_RAW_TRANSFER);
+    if buf.is_null() && count > 0 {
+        return fail(libc::EFAULT);
+    }
+    let bytes: &[u8] = if count == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(buf.cast(), count)
+    };
+    raw_transfer(fd, Message::Write(bytes), "write")
+}
+
+/// The SMBus protocols, as the kernel emulates them with I2C messages.
+unsafe fn smbus(fd: c_int, request: &SmbusIoctlData) -> c_int {
+    let Some((bus, address)) = emulator().target(fd) else {
+        return fail(libc::EBADF);
+    };
+    let rw = request.read_write;
+    if rw != I2C_SMBUS_READ && rw != I2C_SMBUS_WRITE {
+        return fail(libc::EINVAL);
+    }
+    let command = request.command;
+    let needs_data = !(request.size == I2C_SMBUS_QUICK
+        || (request.size == I2C_SMBUS_BYTE && rw == I2C_SMBUS_WRITE));
+    if needs_data && request.data.is_null() {
+        return fail(libc::EINVAL);
+    }
+    let mut scratch = [0u8; I2C_SMBUS_BLOCK_MAX + 2];
+    let data: &mut [u8; I2C_SMBUS_BLOCK_MAX + 2] = if needs_data {
+        &mut *request.data
+    } else {
+        &mut scratch
+    };
+    let mut emulator = emulator();
+    let mut run = |op: &'static str, messages: &mut [Message<'_>]| {
+        emulator.transfer(bus, address, op, messages).map(|_| ())
+    };
+    let result = match (request.size, rw) {
+        (I2C_SMBUS_QUICK, I2C_SMBUS_WRITE) => run("smbus_quick", &mut [Message::Write(&[])]),
+        (I2C_SMBUS_QUICK, _) => run("smbus_quick", &mut [Message::Read(&mut [])]),
+        (I2C_SMBUS_BYTE, I2C_SMBUS_WRITE) => {
+            run("smbus_write_byte", &mut [Message::Write(&[command])])
+        }
+        (I2C_SMBUS_BYTE, _) => run("smbus_read_byte", &mut [Message::Read(&mut data[..1])]),
+        (I2C_SMBUS_BYTE_DATA, I2C_SMBUS_WRITE) => run(
+            "smbus_write_byte_data",
+            &mut [Message::Write(&[command, data[0]])],
+        ),
+        (I2C_SMBUS_BYTE_DATA, _) => run(
+            "smbus_read_byte_data",
+            &mut [Message::Write(&[command]), Message::Read(&mut data[..1])],
+        ),
+        (I2C_SMBUS_WORD_DATA, I2C_SMBUS_WRITE) => run(
+            "smbus_write_word_data",
+            &mut [Message::Write(&[command, data[0], data[1]])],
+        ),
+        (I2C_SMBUS_WORD_DATA, _) => run(
+            "smbus_read_word_data",
+            &mut [Message::Write(&[command]), Message::Read(&mut data[..2])],
+        ),
+        (I2C_SMBUS_PROC_CALL, _) => {
+            let out = [command, data[0], data[1]];
+            run(
+                "smbus_process_call",
+                &mut [Message::Write(&out), Message::Read(&mut data[..2])],
+            )
+        }
+        (I2C_SMBUS_BLOCK_DATA | I2C_SMBUS_BLOCK_PROC_CALL, I2C_SMBUS_WRITE)
+        | (I2C_SMBUS_BLOCK_PROC_CALL, _) => {
+            let len = usize::from(data[0]);
+            if len == 0 || len > I2C_SMBUS_BLOCK_MAX {
+                return fail(libc::EINVAL);
+            }
+            let mut out = vec![command];
+            out.extend_from_slice(&data[..=len]);
+            if request.size == I2C_SMBUS_BLOCK_PROC_CALL {
+                run(
+                    "smbus_block_process_call",
+                    &mut [
+                        Message::Write(&out),
+                        Message::Read(&mut data[..=I2C_SMBUS_BLOCK_MAX]),
+                    ],
+                )
+            } else {
+                run("smbus_write_block_data", &mut [Message::Write(&out)])
+            }
+        }
+        (I2C_SMBUS_BLOCK_DATA, _) => run(
+            "smbus_read_block_data",
+            &mut [
+                Message::Write(&[command]),
+                Message::Read(&mut data[..=I2C_SMBUS_BLOCK_MAX]),
+            ],
+        )
+        .and_then(|()| {
+            let count = usize::from(data[0]);
+            if count == 0 || count > I2C_SMBUS_BLOCK_MAX {
+                Err(libc::EPROTO)
+            } else {
+                Ok(())
+            }
+        }),
+        (I2C_SMBUS_I2C_BLOCK_DATA | I2C_SMBUS_I2C_BLOCK_BROKEN, I2C_SMBUS_WRITE) => {
+            let len = usize::from(data[0]);
+            if len == 0 || len > I2C_SMBUS_BLOCK_MAX {
+                return fail(libc::EINVAL);
+            }
+            let mut out = vec![command];
+            out.extend_from_slice(&data[1..=len]);
+            run("smbus_write_i2c_block_data", &mut [Message::Write(&out)])
+        }
+        (I2C_SMBUS_I2C_BLOCK_DATA | I2C_SMBUS_I2C_BLOCK_BROKEN, _) => {
+            if request.size == I2C_SMBUS_I2C_BLOCK_BROKEN {
+                data[0] = I2C_SMBUS_BLOCK_MAX as u8;
+            }
+            let len = usize::from(data[0]);
+            if len == 0 || len > I2C_SMBUS_BLOCK_MAX {
+                return fail(libc::EINVAL);
+            }
+            let (_, rest) = data.split_at_mut(1);
+            run(
+                "smbus_read_i2c_block_data",
+                &mut [Message::Write(&[command]), Message::Read(&mut rest[..len])],
+            )
+        }
+        _ => Err(libc::EINVAL),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(errno) => fail(errno),
+    }
+}
+
+/// `I2C_RDWR`: combined transfers; consecutive messages to one address form one transfer.
+unsafe fn rdwr(fd: c_int, request: &RdwrIoctlData) -> c_int {
+    let Some((bus, _)) = emulator().target(fd) else {
+        return fail(libc::EBADF);
+    };
+    if request.nmsgs > I2C_RDWR_IOCTL_MAX_MSGS {
+        return fail(libc::EINVAL);
+    }
+    if request.msgs.is_null() {
+        return fail(libc::EFAULT);
+    }
+    let msgs = std::slice::from_raw_parts(request.msgs, request.nmsgs as usize);
+    if msgs
+        .iter()
+        .any(|m| usize::from(m.len) > MAX_RAW_TRANSFER || (m.len > 0 && m.buf.is_null()))
+    {
+        return fail(libc::EINVAL);
+    }
+    let mut emulator = emulator();
+    for group in msgs.chunk_by(|a, b| a.addr == b.addr) {
+        let mut messages: Vec<Message<'_>> = group
+            .iter()
+            .map(|m| {
+                let len = usize::from(m.len);
+                if m.flags & I2C_M_RD != 0 {
+                    Message::Read(if len == 0 {
+                        &mut []
+                    } else {
+                        std::slice::from_raw_parts_mut(m.buf, len)
+                    })
+                } else {
+                    Message::Write(if len == 0 {
+                        &[]
+                    } else {
+                        std::slice::from_raw_parts(m.buf, len)
+                    })
+                }
+            })
+            .collect();
+        if let Err(errno) = emulator.transfer(bus, group[0].addr, "i2c_rdwr", &mut messages) {
+            return fail(errno);
+        }
+    }
+    request.nmsgs as c_int
+}
+
+/// `ioctl(2)`: the i2c-dev requests on emulated adapters.
+#[no_mangle]
+pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> c_int {
+    if !is_emulated(fd) {
+        return real::ioctl(fd, request, arg);
+    }
+    match request {
+        I2C_SLAVE | I2C_SLAVE_FORCE => {
+            match emulator().set_slave(fd, arg as u64, request == I2C_SLAVE_FORCE) {
+                Ok(()) => 0,
+                Err(errno) => fail(errno),
+            }
+        }
+        I2C_TENBIT | I2C_PEC | I2C_RETRIES | I2C_TIMEOUT => 0,
+        I2C_FUNCS => {
+            if arg.is_null() {
+                return fail(libc::EFAULT);
+            }
+            arg.cast::<c_ulong>().write_unaligned(FUNCTIONALITY);
+            0
+        }
+        I2C_SMBUS => {
+            if arg.is_null() {
+                return fail(libc::EFAULT);
+            }
+            smbus(fd, &arg.cast::<SmbusIoctlData>().read_unaligned())
+        }
+        I2C_RDWR => {
+            if arg.is_null() {
+                return fail(libc::EFAULT);
+            }
+            rdwr(fd, &arg.cast::<RdwrIoctlData>().read_unaligned())
+        }
+        _ => fail(libc::ENOTTY),
+    }
+}
+
+fn sleep_for(ns: u64) {
+    clock::sleep_until(clock::now_ns().saturating_add(ns));
+}
+
+/// `nanosleep(2)` on the virtual clock.
+#[no_mangle]
+pub unsafe extern "C" fn nanosleep(req: *const libc::timespec, rem: *mut libc::timespec) -> c_int {
+    if !clock::is_virtual() {
+        return real::nanosleep(req, rem);
+    }
+    if req.is_null() {
+        return fail(libc::EFAULT);
+    }
+    let req = &*req;
+    if req.tv_nsec < 0 || req.tv_nsec >= 1_000_000_000 || req.tv_sec < 0 {
+        return fail(libc::EINVAL);
+    }
+    sleep_for(clock::to_ns(req));
+    if !rem.is_null() {
+        *rem = clock::to_timespec(0);
+    }
+    0
+}
+
+/// `clock_nanosleep(2)` on the virtual clock (relative and `TIMER_ABSTIME`).
+#[no_mangle]
+pub unsafe extern "C" fn clock_nanosleep(
+    clock_id: libc::clockid_t,
+    flags: c_int,
+    req: *const libc::timespec,
+    rem: *mut libc::timespec,
+) -> c_int {
+    if !clock::is_virtual() || clock::virtual_reading(clock_id).is_none() {
+        return real::clock_nanosleep(clock_id, flags, req, rem);
+    }
+    if req.is_null() {
+        return libc::EFAULT;
+    }
+    let req = &*req;
+    if req.tv_nsec < 0 || req.tv_nsec >= 1_000_000_000 || req.tv_sec < 0 {
+        return libc::EINVAL;
+    }
+    if flags & libc::TIMER_ABSTIME != 0 {
+        if let Some(deadline) = clock::deadline_on(clock_id, clock::to_ns(req)) {
+            clock::sleep_until(deadline);
+        }
+    } else {
+        sleep_for(clock::to_ns(req));
+    }
+    0
+}
+
+/// `usleep(3)` on the virtual clock.
+#[no_mangle]
+pub unsafe extern "C" fn usleep(usec: c_uint) -> c_int {
+    let req = clock::to_timespec(u64::from(usec) * 1000);
+    nanosleep(&req, std::ptr::null_mut())
+}
+
+/// `sleep(3)` on the virtual clock.
+#[no_mangle]
+pub unsafe extern "C" fn sleep(seconds: c_uint) -> c_uint {
+    let req = clock::to_timespec(u64::from(seconds) * 1_000_000_000);
+    nanosleep(&req, std::ptr::null_mut());
+    0
+}
+
+/// `clock_gettime(2)`: virtual for the wall, monotonic and boot clocks.
+#[no_mangle]
+pub unsafe extern "C" fn clock_gettime(
+    clock_id: libc::clockid_t,
+    tp: *mut libc::timespec,
+) -> c_int {
+    match clock::virtual_reading(clock_id) {
+        Some(ns) if !tp.is_null() => {
+            *tp = clock::to_timespec(ns);
+            0
+        }
+        Some(_) => fail(libc::EFAULT),
+        None => real::clock_gettime(clock_id, tp),
+    }
+}
+
+/// `gettimeofday(2)` on the virtual wall clock.
+#[no_mangle]
+pub unsafe extern "C" fn gettimeofday(tv: *mut libc::timeval, _tz: *mut c_void) -> c_int {
+    let mut ts = clock::to_timespec(0);
+    if clock_gettime(libc::CLOCK_REALTIME, &mut ts) != 0 {
+        return -1;
+    }
+    if !tv.is_null() {
+        *tv = libc::timeval {
+            tv_sec: ts.tv_sec,
+            tv_usec: (ts.tv_nsec / 1000) as libc::suseconds_t,
+        };
+    }
+    0
+}
+
+/// `time(2)` on the virtual wall clock.
+#[no_mangle]
+pub unsafe extern "C" fn time(tloc: *mut libc::time_t) -> libc::time_t {
+    let mut ts = clock::to_timespec(0);
+    if clock_gettime(libc::CLOCK_REALTIME, &mut ts) != 0 {
+        return -1;
+    }
+    if !tloc.is_null() {
+        *tloc = ts.tv_sec;
+    }
+    ts.tv_sec
+}

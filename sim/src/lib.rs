@@ -1,0 +1,51 @@
+//! lightseg-sim: an emulated `/dev/i2c-N` with register-accurate TSL2561 and HT16K33
+//! models on a virtual clock, loaded into any program with `LD_PRELOAD`.
+//!
+//! Environment:
+//! - `LIGHTSEG_SIM_SCENE`: TOML scene file ([`scene::Scene`]); a default scene otherwise.
+//! - `LIGHTSEG_SIM_REPORT`: path of the JSON report written at exit.
+//! - `LIGHTSEG_SIM_SHOW=1`: draw each HT16K33 display on standard error when it changes.
+//! - `LIGHTSEG_SIM_REALTIME=1`: real time instead of the virtual clock.
+
+pub mod clock;
+pub mod emulator;
+pub mod interpose;
+pub mod models;
+pub mod real;
+pub mod render;
+pub mod scene;
+
+fn write_report() {
+    let Some(path) = std::env::var_os("LIGHTSEG_SIM_REPORT") else {
+        return;
+    };
+    interpose::start();
+    let Some(mut emulator) = interpose::emulator_if_started() else {
+        return;
+    };
+    let report = emulator.report();
+    drop(emulator);
+    let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    if let Err(error) = std::fs::write(&path, text + "\n") {
+        let message = format!(
+            "lightseg-sim: cannot write the report to {}: {error}\n",
+            path.to_string_lossy()
+        );
+        real::write_all(2, message.as_bytes());
+    }
+}
+
+extern "C" fn at_exit() {
+    // Never unwind out of an exit handler.
+    let _ = std::panic::catch_unwind(write_report);
+}
+
+extern "C" fn on_load() {
+    // SAFETY: registering a plain extern "C" function with no arguments.
+    unsafe { libc::atexit(at_exit) };
+}
+
+/// Runs when the library is loaded: registers the exit report.
+#[used]
+#[link_section = ".init_array"]
+static ON_LOAD: extern "C" fn() = on_load;

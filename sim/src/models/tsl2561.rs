@@ -1,0 +1,451 @@
+//! TSL2561 model (FACTS.md section 1): command byte decoding, power, TIMING, thresholds,
+//! interrupt and ID registers, conversions that complete one integration time after
+//! power-on and then free-run, and the channel-0 low-byte shadow latch.
+
+use serde_json::{json, Value};
+
+const COMMAND: u8 = 0x80;
+const CLEAR: u8 = 0x40;
+const WORD: u8 = 0x20;
+const BLOCK: u8 = 0x10;
+const REG_CONTROL: u8 = 0x0;
+const REG_TIMING: u8 = 0x1;
+const REG_INTERRUPT: u8 = 0x6;
+const REG_CRC: u8 = 0x8;
+const REG_ID: u8 = 0xA;
+const REG_DATA0LOW: u8 = 0xC;
+const REG_DATA1HIGH: u8 = 0xF;
+const TIMING_GAIN_16X: u8 = 0x10;
+const TIMING_MANUAL: u8 = 0x08;
+const TIMING_INTEG: u8 = 0x03;
+const CYCLES_PER_STEP: u64 = 918;
+/// The scene's light is given for this many steps (402 ms setting).
+const REFERENCE_STEPS: u64 = 322;
+
+/// Integration steps N of an INTEG field (manual mode counts as the full 402 ms scale).
+fn steps(integ: u8) -> u64 {
+    match integ & TIMING_INTEG {
+        0 => 11,
+        1 => 81,
+        _ => 322,
+    }
+}
+
+/// Full-scale count of an integration of `cycles` cycles: cycles / 2 - 2, at most 65535.
+fn full_scale(cycles: u64) -> u64 {
+    (cycles / 2).saturating_sub(2).min(0xFFFF)
+}
+
+/// The emulated chip.
+#[derive(Debug, Clone)]
+pub struct Tsl2561Model {
+    broadband: u64,
+    infrared: u64,
+    oscillator_hz: u64,
+    registers: [u8; 16],
+    pointer: u8,
+    powered: bool,
+    /// Start of the integration cycle in progress and the TIMING value it runs with.
+    cycle_start_ns: u64,
+    cycle_timing: u8,
+    /// Manual integration start, while MANUAL is set.
+    manual_start_ns: Option<u64>,
+    conversions_since_power_on: u64,
+    data: [u16; 2],
+    /// When the conversion whose result is latched began.
+    data_started_ns: u64,
+    /// Last power-on or TIMING write.
+    last_change_ns: u64,
+    shadow_high: [Option<u8>; 2],
+    interrupt_pending: bool,
+    stale_reads: u64,
+    ignored_commands: u64,
+}
+
+impl Tsl2561Model {
+    /// A powered-down chip (as after VDD comes up) seeing the given light.
+    pub fn new(broadband: u64, infrared: u64, oscillator_khz: u32, id: u8) -> Self {
+        let mut registers = [0u8; 16];
+        registers[usize::from(REG_TIMING)] = 0x02;
+        registers[usize::from(REG_ID)] = id;
+        Self {
+            broadband,
+            infrared,
+            oscillator_hz: u64::from(oscillator_khz) * 1000,
+            registers,
+            pointer: 0,
+            powered: false,
+            cycle_start_ns: 0,
+            cycle_timing: 0x02,
+            manual_start_ns: None,
+            conversions_since_power_on: 0,
+            data: [0; 2],
+            data_started_ns: 0,
+            last_change_ns: 0,
+            shadow_high: [None; 2],
+            interrupt_pending: false,
+            stale_reads: 0,
+            ignored_commands: 0,
+        }
+    }
+
+    /// Integration time in ns of a TIMING value at this chip's oscillator.
+    pub fn integration_ns(&self, timing: u8) -> u64 {
+        let cycles = CYCLES_PER_STEP * steps(timing);
+        (cycles * 1_000_000_000).div_ceil(self.oscillator_hz)
+    }
+
+    fn counts_for_cycles(&self, timing: u8, cycles: u64) -> [u16; 2] {
+        let reference_cycles = CYCLES_PER_STEP * REFERENCE_STEPS;
+        let divisor = if timing & TIMING_GAIN_16X != 0 { 1 } else { 16 };
+        let limit = full_scale(cycles);
+        [self.broadband, self.infrared].map(|light| {
+            let counts =
+                u128::from(light) * u128::from(cycles) / (u128::from(reference_cycles) * divisor);
+            counts.min(u128::from(limit)) as u16
+        })
+    }
+
+    fn complete(&mut self, data: [u16; 2], started_ns: u64) {
+        self.data = data;
+        self.data_started_ns = started_ns;
+        self.conversions_since_power_on += 1;
+        let interrupt = self.registers[usize::from(REG_INTERRUPT)];
+        if (interrupt >> 4) & 0x3 != 0 {
+            self.interrupt_pending = true;
+        }
+    }
+
+    /// Completes every integration cycle that ended by `now`.
+    fn advance(&mut self, now: u64) {
+        if !self.powered || self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
+            return;
+        }
+        loop {
+            let duration = self.integration_ns(self.cycle_timing);
+            let end = self.cycle_start_ns + duration;
+            if end > now {
+                return;
+            }
+            let cycles = CYCLES_PER_STEP * steps(self.cycle_timing);
+            let data = self.counts_for_cycles(self.cycle_timing, cycles);
+            self.complete(data, self.cycle_start_ns);
+            self.cycle_start_ns = end;
+            self.cycle_timing = self.registers[usize::from(REG_TIMING)];
+            if self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
+                return;
+            }
+            // Skip whole cycles with unchanged settings in one step (long idle times).
+            let duration = self.integration_ns(self.cycle_timing);
+            let whole = now.saturating_sub(self.cycle_start_ns) / duration;
+            if whole > 1 {
+                self.cycle_start_ns += (whole - 1) * duration;
+                self.conversions_since_power_on += whole - 1;
+            }
+        }
+    }
+
+    fn power_on(&mut self, now: u64) {
+        self.powered = true;
+        self.cycle_start_ns = now;
+        self.cycle_timing = self.registers[usize::from(REG_TIMING)];
+        self.conversions_since_power_on = 0;
+        self.data = [0; 2];
+        self.shadow_high = [None; 2];
+        self.last_change_ns = now;
+        self.manual_start_ns = None;
+    }
+
+    fn write_timing(&mut self, value: u8, now: u64) {
+        let old = self.registers[usize::from(REG_TIMING)];
+        self.registers[usize::from(REG_TIMING)] = value;
+        if !self.powered {
+            return;
+        }
+        self.last_change_ns = now;
+        if value & TIMING_INTEG == TIMING_INTEG {
+            let was_manual = old & TIMING_INTEG == TIMING_INTEG && old & TIMING_MANUAL != 0;
+            let is_manual = value & TIMING_MANUAL != 0;
+            if !was_manual && is_manual {
+                self.cycle_timing = value;
+                self.manual_start_ns = Some(now);
+            } else if was_manual && !is_manual {
+                if let Some(start) = self.manual_start_ns.take() {
+                    let cycles = now.saturating_sub(start) * self.oscillator_hz / 1_000_000_000;
+                    let data = self.counts_for_cycles(value, cycles);
+                    self.complete(data, start);
+                }
+            }
+        } else if self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
+            // Leaving manual mode: free-running conversions start now.
+            self.cycle_start_ns = now;
+            self.cycle_timing = value;
+        }
+    }
+
+    fn write_register(&mut self, register: u8, value: u8, now: u64) {
+        match register {
+            REG_CONTROL => {
+                let on = value & 0x03 == 0x03;
+                self.registers[usize::from(REG_CONTROL)] = value & 0x03;
+                if on && !self.powered {
+                    self.power_on(now);
+                } else if !on {
+                    self.powered = false;
+                }
+            }
+            REG_TIMING => self.write_timing(value, now),
+            0x2..=0x6 => self.registers[usize::from(register)] = value,
+            // ID, CRC, data and reserved registers are read-only.
+            _ => {}
+        }
+    }
+
+    fn read_register(&mut self, register: u8) -> u8 {
+        match register {
+            0xC | 0xE => {
+                let channel = usize::from((register - 0xC) / 2);
+                let [low, high] = self.data[channel].to_le_bytes();
+                self.shadow_high[channel] = Some(high);
+                low
+            }
+            0xD | 0xF => {
+                let channel = usize::from((register - 0xD) / 2);
+                let [_, high] = self.data[channel].to_le_bytes();
+                self.shadow_high[channel].take().unwrap_or(high)
+            }
+            REG_CRC => 0,
+            _ => self.registers[usize::from(register)],
+        }
+    }
+
+    /// A write message: command byte, then data bytes (SMBus block writes carry a count
+    /// byte first). Bytes go to consecutive registers.
+    pub fn write(&mut self, bytes: &[u8], now: u64) {
+        self.advance(now);
+        let Some((&command, mut payload)) = bytes.split_first() else {
+            return;
+        };
+        if command & COMMAND == 0 {
+            self.ignored_commands += 1;
+            return;
+        }
+        if command & CLEAR != 0 {
+            self.interrupt_pending = false;
+        }
+        self.pointer = command & 0x0F;
+        if command & BLOCK != 0 && command & WORD == 0 {
+            payload = payload.get(1..).unwrap_or(&[]);
+        }
+        for &value in payload {
+            self.write_register(self.pointer, value, now);
+            self.pointer = (self.pointer + 1) & 0x0F;
+        }
+    }
+
+    /// A read message of `buffer.len()` bytes from the register pointer (advancing).
+    pub fn read(&mut self, buffer: &mut [u8], now: u64) {
+        self.advance(now);
+        if buffer.is_empty() {
+            return;
+        }
+        let reads_data = (0..buffer.len())
+            .any(|i| (REG_DATA0LOW..=REG_DATA1HIGH).contains(&((self.pointer + i as u8) & 0x0F)));
+        if reads_data && self.is_stale() {
+            self.stale_reads += 1;
+        }
+        for byte in buffer.iter_mut() {
+            *byte = self.read_register(self.pointer);
+            self.pointer = (self.pointer + 1) & 0x0F;
+        }
+    }
+
+    /// No conversion finished since power-on, or the latched one began before the last
+    /// power-on or TIMING change.
+    fn is_stale(&self) -> bool {
+        self.conversions_since_power_on == 0 || self.data_started_ns < self.last_change_ns
+    }
+
+    /// Whether the chip is powered up.
+    pub fn powered(&self) -> bool {
+        self.powered
+    }
+
+    /// Data reads that returned no finished (or an outdated) conversion.
+    pub fn stale_reads(&self) -> u64 {
+        self.stale_reads
+    }
+
+    /// The register file as a reader would see it at `now` (without side effects).
+    pub fn registers(&mut self, now: u64) -> [u8; 16] {
+        self.advance(now);
+        let mut registers = self.registers;
+        let [d0l, d0h] = self.data[0].to_le_bytes();
+        let [d1l, d1h] = self.data[1].to_le_bytes();
+        registers[0xC..=0xF].copy_from_slice(&[d0l, d0h, d1l, d1h]);
+        registers
+    }
+
+    /// The report entries of this chip.
+    pub fn report(&mut self, now: u64) -> Value {
+        json!({
+            "registers": self.registers(now).to_vec(),
+            "powered": self.powered,
+            "stale_reads": self.stale_reads,
+            "conversions": self.conversions_since_power_on,
+            "interrupt_pending": self.interrupt_pending,
+            "ignored_commands": self.ignored_commands,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: u64 = 1_000_000;
+
+    /// A chip set to 402 ms, 16x (the power-up default is 402 ms, 1x).
+    fn chip(osc_khz: u32) -> Tsl2561Model {
+        let mut chip = Tsl2561Model::new(1200, 300, osc_khz, 0x50);
+        chip.write(&[0x81, 0x12], 0);
+        chip
+    }
+
+    fn read_word(chip: &mut Tsl2561Model, command: u8, now: u64) -> u16 {
+        chip.write(&[command], now);
+        let mut buffer = [0u8; 2];
+        chip.read(&mut buffer, now);
+        u16::from_le_bytes(buffer)
+    }
+
+    #[test]
+    fn integration_times_follow_the_oscillator() {
+        // 918 x N cycles: FACTS.md 1.1 table.
+        let slow = chip(690);
+        assert_eq!(slow.integration_ns(0x00), 14_634_783);
+        assert_eq!(slow.integration_ns(0x01), 107_765_218);
+        assert_eq!(slow.integration_ns(0x02), 428_400_000);
+        let fast = chip(780);
+        assert_eq!(fast.integration_ns(0x00), 12_946_154);
+        assert_eq!(fast.integration_ns(0x02), 378_969_231);
+    }
+
+    #[test]
+    fn data_reads_zero_until_the_first_conversion_completes() {
+        let mut chip = chip(690);
+        chip.write(&[0x80, 0x03], 0);
+        assert_eq!(read_word(&mut chip, 0xAC, 428 * MS), 0);
+        assert_eq!(chip.stale_reads(), 1);
+        assert_eq!(read_word(&mut chip, 0xAC, 428_400_000), 1200);
+        assert_eq!(read_word(&mut chip, 0xAE, 428_400_000), 300);
+        assert_eq!(chip.stale_reads(), 1);
+    }
+
+    #[test]
+    fn counts_scale_with_integration_time_and_gain_and_saturate() {
+        let mut chip = Tsl2561Model::new(100_000, 322, 735, 0x50);
+        chip.write(&[0x81, 0x00], 0); // 13 ms, 1x
+        chip.write(&[0x80, 0x03], 0);
+        let t = chip.integration_ns(0x00);
+        // 100000 * 11/322 / 16 = 213; 322 * 11/322 / 16 = 0
+        assert_eq!(read_word(&mut chip, 0xAC, t), 213);
+        assert_eq!(read_word(&mut chip, 0xAE, t), 0);
+        chip.write(&[0x80, 0x00], t);
+        chip.write(&[0x81, 0x10], t); // 13 ms, 16x: 3416 counts
+        chip.write(&[0x80, 0x03], t);
+        assert_eq!(read_word(&mut chip, 0xAC, 2 * t), 3416);
+        chip.write(&[0x80, 0x00], 2 * t);
+        chip.write(&[0x81, 0x11], 2 * t); // 101 ms, 16x: 25155 counts
+        chip.write(&[0x80, 0x03], 2 * t);
+        let t101 = chip.integration_ns(0x01);
+        assert_eq!(read_word(&mut chip, 0xAC, 2 * t + t101), 25155);
+        chip.write(&[0x80, 0x00], 0);
+        let mut bright = Tsl2561Model::new(1_000_000, 0, 735, 0x50);
+        for (timing, full) in [(0x10, 5047), (0x11, 37177), (0x12, 65535)] {
+            bright.write(&[0x81, timing], 0);
+            bright.write(&[0x80, 0x03], 0);
+            let t = bright.integration_ns(timing);
+            assert_eq!(read_word(&mut bright, 0xAC, t), full);
+            bright.write(&[0x80, 0x00], t);
+        }
+    }
+
+    #[test]
+    fn timing_change_while_powered_applies_from_the_next_cycle() {
+        let mut chip = chip(735);
+        chip.write(&[0x81, 0x12], 0);
+        chip.write(&[0x80, 0x03], 0);
+        let t402 = chip.integration_ns(0x12);
+        chip.write(&[0x81, 0x02], 10 * MS); // gain 1x during the first cycle
+        assert_eq!(
+            read_word(&mut chip, 0xAC, t402),
+            1200,
+            "cycle in progress keeps 16x"
+        );
+        assert_eq!(chip.stale_reads(), 1, "it began before the TIMING change");
+        assert_eq!(read_word(&mut chip, 0xAC, 2 * t402), 75);
+        assert_eq!(chip.stale_reads(), 1);
+    }
+
+    #[test]
+    fn free_running_conversions_and_power_cycle_reset_data() {
+        let mut chip = chip(735);
+        chip.write(&[0x80, 0x03], 0);
+        let t = chip.integration_ns(0x02);
+        assert_eq!(read_word(&mut chip, 0xAC, 10 * t + 5), 1200);
+        assert_eq!(chip.conversions_since_power_on, 10);
+        chip.write(&[0x80, 0x00], 10 * t + 5);
+        chip.write(&[0x80, 0x03], 10 * t + 6);
+        assert_eq!(read_word(&mut chip, 0xAC, 10 * t + 7), 0);
+    }
+
+    #[test]
+    fn command_decoding_pointer_id_control_readback_and_shadow() {
+        let mut chip = chip(735);
+        chip.write(&[0x8A], 0);
+        let mut id = [0u8];
+        chip.read(&mut id, 0);
+        assert_eq!(id[0], 0x50);
+        chip.write(&[0x80, 0x03], 0);
+        chip.write(&[0x80], 0);
+        chip.read(&mut id, 0);
+        assert_eq!(id[0], 0x03, "writing 03 reads back 03");
+        chip.write(&[0x03, 0x00], 0); // no CMD bit: ignored
+        assert!(chip.powered());
+        // Word write to the thresholds (WORD bit), auto-advance.
+        chip.write(&[0xA2, 0x34, 0x12], 0);
+        assert_eq!(chip.registers(0)[2..4], [0x34, 0x12]);
+        // Block write: count byte first.
+        chip.write(&[0x94, 2, 0x78, 0x56], 0);
+        assert_eq!(chip.registers(0)[4..6], [0x78, 0x56]);
+        // Low byte read latches the high byte of the same conversion.
+        let t = chip.integration_ns(0x02);
+        chip.write(&[0x8C], t);
+        let mut low = [0u8];
+        chip.read(&mut low, t);
+        chip.data = [0xFFFF, 0];
+        let mut high = [0u8];
+        chip.read(&mut high, t);
+        assert_eq!(u16::from_le_bytes([low[0], high[0]]), 1200);
+        // Four-byte read from 0x8C walks both channels.
+        let mut fresh = Tsl2561Model::new(1200, 300, 735, 0x50);
+        assert_eq!(fresh.registers(0)[1], 0x02, "power-up TIMING: 402 ms, 1x");
+        fresh.write(&[0x81, 0x12], 0);
+        fresh.write(&[0x80, 0x03], 0);
+        fresh.write(&[0x8C], t);
+        let mut all = [0u8; 4];
+        fresh.read(&mut all, t);
+        assert_eq!(all, [0xB0, 0x04, 0x2C, 0x01]);
+    }
+
+    #[test]
+    fn manual_integration_counts_the_time_it_ran() {
+        let mut chip = chip(735);
+        chip.write(&[0x80, 0x03], 0);
+        chip.write(&[0x81, 0x1B], 0); // 16x, manual start, INTEG = 11
+        chip.write(&[0x81, 0x13], 201_000_000); // stop after half the 402 ms time
+        let value = read_word(&mut chip, 0xAC, 201_000_000);
+        assert!((590..=610).contains(&value), "{value}");
+    }
+}

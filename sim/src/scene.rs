@@ -1,0 +1,185 @@
+//! The scene: which chips sit on which emulated bus, what light they see, and which
+//! faults to inject. Read from the TOML file named by `LIGHTSEG_SIM_SCENE`, or
+//! [`Scene::default_scene`] when it is unset.
+
+use serde::Deserialize;
+
+/// Default I2C clock of an emulated bus (fast mode).
+pub const DEFAULT_BUS_KHZ: u32 = 400;
+/// Nominal TSL2561 oscillator.
+pub const DEFAULT_OSCILLATOR_KHZ: u32 = 735;
+/// ID register of the TSL2561T/FN/CL revision 0 on Adafruit boards.
+pub const DEFAULT_TSL2561_ID: u8 = 0x50;
+
+/// A whole scene file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    /// Bus clock in kHz, for the time each transfer takes (default 400).
+    #[serde(default = "default_bus_khz")]
+    pub bus_khz: u32,
+    /// The chips, `[[device]]` tables.
+    #[serde(default, rename = "device")]
+    pub devices: Vec<DeviceSpec>,
+}
+
+/// Kind of emulated chip.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// TSL2561 light sensor.
+    Tsl2561,
+    /// HT16K33 LED driver (7-segment backpack).
+    Ht16k33,
+}
+
+impl Kind {
+    /// The name used in scene files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Tsl2561 => "tsl2561",
+            Kind::Ht16k33 => "ht16k33",
+        }
+    }
+}
+
+/// One `[[device]]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSpec {
+    /// Adapter number: the device appears on `/dev/i2c-<bus>`.
+    pub bus: u32,
+    /// 7-bit slave address.
+    pub address: u8,
+    /// Which chip.
+    pub kind: Kind,
+    /// TSL2561: channel-0 counts of one 402 ms integration at gain 16x (may exceed 65535).
+    #[serde(default)]
+    pub broadband: u64,
+    /// TSL2561: channel-1 counts on the same basis.
+    #[serde(default)]
+    pub infrared: u64,
+    /// TSL2561: internal oscillator, 690 to 780 kHz.
+    #[serde(default = "default_oscillator_khz")]
+    pub oscillator_khz: u32,
+    /// TSL2561: ID register value.
+    #[serde(default = "default_id")]
+    pub id: u8,
+    /// Faults to inject.
+    #[serde(default)]
+    pub faults: Faults,
+}
+
+/// Faults of one device. Transfer counts start at 1 and count every transfer addressed
+/// to the device; read counts count only transfers that read from it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Faults {
+    /// The chip never acknowledges (as if not wired): every transfer fails EREMOTEIO.
+    #[serde(default)]
+    pub absent: bool,
+    /// This transfer is not acknowledged: EREMOTEIO, and the chip sees nothing.
+    pub nack_on_transfer: Option<u64>,
+    /// This read transfer fails with EIO.
+    pub eio_on_read: Option<u64>,
+    /// This read transfer delivers fewer bytes than asked: a raw `read()` returns a short
+    /// count, an SMBus or I2C_RDWR read fails with EIO as the kernel reports it.
+    pub short_read: Option<u64>,
+    /// After this many transfers the whole bus disappears: further transfers on open
+    /// descriptors fail ENODEV, opening it fails ENOENT.
+    pub bus_removed_after: Option<u64>,
+    /// `ioctl(I2C_SLAVE)` for this address fails EBUSY (a kernel driver owns it);
+    /// `I2C_SLAVE_FORCE` still works.
+    #[serde(default)]
+    pub ebusy_on_slave: bool,
+    /// Opening this device's bus fails EACCES (no permission on /dev/i2c-N).
+    #[serde(default)]
+    pub eacces_on_open: bool,
+}
+
+fn default_bus_khz() -> u32 {
+    DEFAULT_BUS_KHZ
+}
+
+fn default_oscillator_khz() -> u32 {
+    DEFAULT_OSCILLATOR_KHZ
+}
+
+fn default_id() -> u8 {
+    DEFAULT_TSL2561_ID
+}
+
+impl Scene {
+    /// Parses and checks a scene file's text.
+    pub fn parse(text: &str) -> Result<Scene, String> {
+        let scene: Scene = toml::from_str(text).map_err(|e| e.to_string())?;
+        scene.validate()?;
+        Ok(scene)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !(10..=5000).contains(&self.bus_khz) {
+            return Err(format!("bus_khz {} is outside 10..=5000", self.bus_khz));
+        }
+        for (index, device) in self.devices.iter().enumerate() {
+            let name = format!(
+                "device {} (bus {}, {:#04x})",
+                index + 1,
+                device.bus,
+                device.address
+            );
+            if device.address > 0x7F {
+                return Err(format!("{name}: address above 0x7f"));
+            }
+            if !(690..=780).contains(&device.oscillator_khz) {
+                return Err(format!("{name}: oscillator_khz must be 690..=780"));
+            }
+            let duplicate = self.devices[..index]
+                .iter()
+                .any(|other| other.bus == device.bus && other.address == device.address);
+            if duplicate {
+                return Err(format!("{name}: two devices at the same address"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The scene used when `LIGHTSEG_SIM_SCENE` is unset: bus 1 with TSL2561s at 0x29
+    /// (dim room), 0x39 (office) and 0x49 (bright window), and an HT16K33 at 0x70.
+    pub fn default_scene() -> Scene {
+        let sensor = |address, broadband, infrared| DeviceSpec {
+            bus: 1,
+            address,
+            kind: Kind::Tsl2561,
+            broadband,
+            infrared,
+            oscillator_khz: DEFAULT_OSCILLATOR_KHZ,
+            id: DEFAULT_TSL2561_ID,
+            faults: Faults::default(),
+        };
+        Scene {
+            bus_khz: DEFAULT_BUS_KHZ,
+            devices: vec![
+                sensor(0x29, 400, 120),
+                sensor(0x39, 1200, 300),
+                sensor(0x49, 30000, 9000),
+                DeviceSpec {
+                    kind: Kind::Ht16k33,
+                    ..sensor(0x70, 0, 0)
+                },
+            ],
+        }
+    }
+
+    /// Loads the scene named by `LIGHTSEG_SIM_SCENE`, or the default scene.
+    pub fn from_environment() -> Result<Scene, String> {
+        match std::env::var_os("LIGHTSEG_SIM_SCENE") {
+            None => Ok(Scene::default_scene()),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.to_string_lossy()))?;
+                Scene::parse(&text).map_err(|e| format!("{}: {e}", path.to_string_lossy()))
+            }
+        }
+    }
+}

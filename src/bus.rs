@@ -1,0 +1,195 @@
+//! The only code that touches `/dev/i2c-N`: opening an adapter, the table of open
+//! devices, and the SMBus transfers the drivers use (through the `i2cdev` crate).
+//!
+//! A C struct holds nothing but the file descriptor, so the descriptor is the device's
+//! identity: every call looks it up here. Only descriptors this library opened are ever
+//! used; one that was closed or replaced behind the library's back is refused with
+//! `EBADF`. Each open device has its own lock, so calls on one device serialise while
+//! calls on different devices (even on the same bus) run in parallel.
+
+use std::io;
+use std::mem;
+use std::os::unix::io::{AsRawFd, RawFd};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use i2cdev::core::I2CDevice;
+use i2cdev::linux::LinuxI2CDevice;
+
+use crate::error::{Error, Result};
+
+/// Highest 7-bit slave address.
+pub const MAX_ADDRESS: u8 = 0x7F;
+
+/// The register-level transfers the drivers need. Each call is one atomic SMBus
+/// transaction (one `ioctl`), so other processes on the bus cannot split it.
+pub trait SmbusDevice {
+    /// SMBus "send byte": START, address+W, `value`, STOP.
+    fn write_byte(&mut self, value: u8) -> Result<()>;
+    /// SMBus "write byte data": `command`, then `value`.
+    fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()>;
+    /// SMBus "read word data": `command`, repeated START, two bytes (low byte first).
+    fn read_word_data(&mut self, command: u8) -> Result<u16>;
+    /// SMBus "I2C block write": `command`, then the bytes of `data` (at most 32).
+    fn write_i2c_block_data(&mut self, command: u8, data: &[u8]) -> Result<()>;
+}
+
+fn io_error(error: i2cdev::linux::LinuxI2CError) -> io::Error {
+    io::Error::from(error)
+}
+
+impl SmbusDevice for LinuxI2CDevice {
+    fn write_byte(&mut self, value: u8) -> Result<()> {
+        self.smbus_write_byte(value)
+            .map_err(|e| Error::bus("I2C write", io_error(e)))
+    }
+
+    fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
+        self.smbus_write_byte_data(command, value)
+            .map_err(|e| Error::bus("I2C register write", io_error(e)))
+    }
+
+    fn read_word_data(&mut self, command: u8) -> Result<u16> {
+        self.smbus_read_word_data(command)
+            .map_err(|e| Error::bus("I2C register read", io_error(e)))
+    }
+
+    fn write_i2c_block_data(&mut self, command: u8, data: &[u8]) -> Result<()> {
+        self.smbus_write_i2c_block_data(command, data)
+            .map_err(|e| Error::bus("I2C block write", io_error(e)))
+    }
+}
+
+/// What identifies the open file behind a descriptor, to notice a descriptor that was
+/// closed and reused for something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+    rdev: u64,
+}
+
+impl FileIdentity {
+    fn of(fd: RawFd) -> Option<Self> {
+        let mut stat = mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: fstat writes a whole `struct stat` on success and nothing else.
+        if unsafe { libc::fstat(fd, stat.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: fstat returned 0, so the struct is initialised.
+        let stat = unsafe { stat.assume_init() };
+        // The field types differ between targets (32-bit ARM has a 32-bit st_ino).
+        #[allow(clippy::unnecessary_cast)]
+        Some(Self {
+            device: stat.st_dev as u64,
+            inode: stat.st_ino as u64,
+            rdev: stat.st_rdev as u64,
+        })
+    }
+}
+
+struct OpenDevice {
+    /// `None` once closed (or found stale) while another thread still held the entry.
+    device: Option<LinuxI2CDevice>,
+    address: u8,
+    identity: Option<FileIdentity>,
+}
+
+type SharedDevice = Arc<Mutex<OpenDevice>>;
+
+static OPEN_DEVICES: Mutex<Vec<(RawFd, SharedDevice)>> = Mutex::new(Vec::new());
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic in another call cannot leave these tables half-written: keep going.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn lookup(fd: RawFd) -> Option<SharedDevice> {
+    lock(&OPEN_DEVICES)
+        .iter()
+        .find(|(open_fd, _)| *open_fd == fd)
+        .map(|(_, device)| Arc::clone(device))
+}
+
+fn unregister(fd: RawFd, device: &SharedDevice) {
+    lock(&OPEN_DEVICES).retain(|(open_fd, entry)| !(*open_fd == fd && Arc::ptr_eq(entry, device)));
+}
+
+/// Opens `/dev/i2c-<adapter_nr>` read-write and selects `address` with `I2C_SLAVE`.
+/// Returns the new descriptor, which stays open until [`close`].
+pub fn open(adapter_nr: i32, address: u8) -> Result<RawFd> {
+    if adapter_nr < 0 {
+        return Err(Error::InvalidArgument("adapter number"));
+    }
+    if address > MAX_ADDRESS {
+        return Err(Error::InvalidArgument("I2C address"));
+    }
+    let path = format!("/dev/i2c-{adapter_nr}");
+    let device = LinuxI2CDevice::new(&path, u16::from(address))
+        .map_err(|e| Error::bus("opening the I2C adapter", io_error(e)))?;
+    let fd = device.as_raw_fd();
+    let entry = OpenDevice {
+        device: Some(device),
+        address,
+        identity: FileIdentity::of(fd),
+    };
+    lock(&OPEN_DEVICES).push((fd, Arc::new(Mutex::new(entry))));
+    Ok(fd)
+}
+
+/// Closes a descriptor returned by [`open`]. `Err(NotOpen)` if it is not one of ours
+/// (never opened here, already closed); such a descriptor is left alone.
+pub fn close(fd: RawFd) -> Result<()> {
+    let shared = lookup(fd).ok_or(Error::NotOpen)?;
+    unregister(fd, &shared);
+    let mut entry = lock(&shared);
+    let device = entry.device.take().ok_or(Error::NotOpen)?;
+    if entry.identity.is_some() && entry.identity != FileIdentity::of(fd) {
+        // Closed behind our back and maybe reused: that descriptor is not ours to close.
+        mem::forget(device);
+        return Err(Error::NotOpen);
+    }
+    drop(device);
+    Ok(())
+}
+
+/// Runs `operation` on the open device behind `fd`, holding that device's lock.
+/// Fails with `NotOpen` when `fd` is not open here for `address`.
+pub fn with_device<R>(
+    fd: RawFd,
+    address: u8,
+    operation: impl FnOnce(&mut LinuxI2CDevice) -> Result<R>,
+) -> Result<R> {
+    let shared = lookup(fd).ok_or(Error::NotOpen)?;
+    let mut entry = lock(&shared);
+    if entry.address != address {
+        return Err(Error::NotOpen);
+    }
+    if entry.identity.is_some() && entry.identity != FileIdentity::of(fd) {
+        if let Some(device) = entry.device.take() {
+            mem::forget(device);
+        }
+        drop(entry);
+        unregister(fd, &shared);
+        return Err(Error::NotOpen);
+    }
+    let device = entry.device.as_mut().ok_or(Error::NotOpen)?;
+    operation(device)
+}
+
+impl<T: SmbusDevice + ?Sized> SmbusDevice for &mut T {
+    fn write_byte(&mut self, value: u8) -> Result<()> {
+        (**self).write_byte(value)
+    }
+
+    fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
+        (**self).write_byte_data(command, value)
+    }
+
+    fn read_word_data(&mut self, command: u8) -> Result<u16> {
+        (**self).read_word_data(command)
+    }
+
+    fn write_i2c_block_data(&mut self, command: u8, data: &[u8]) -> Result<()> {
+        (**self).write_i2c_block_data(command, data)
+    }
+}

@@ -1,0 +1,248 @@
+//! `TSL2561.h`: the C API of the old TSL2561 driver, names, types and values unchanged.
+//!
+//! cbindgen reads this file alone to write the header; the macros come from `build.rs`.
+#![allow(non_camel_case_types, non_snake_case)]
+
+use std::os::raw::c_int;
+use std::ptr::addr_of_mut;
+
+use super::{checked, fail, finish, guard};
+use crate::bus;
+use crate::delay::ThreadSleep;
+use crate::error::{Error, Result};
+use crate::tsl2561::{Gain, IntegrationTime, Package, Reading, Settings, Tsl2561};
+
+/// ADC integration time. The chip integrates for 918 x N oscillator cycles
+/// (N = 11, 81, 322); the oscillator runs at 690 to 780 kHz.
+#[repr(C)]
+pub enum tsl2561IntegrationTime_t {
+    /// 13.7 ms nominal, at most 14.64 ms; full scale 5047 counts.
+    TSL2561_INTEGRATIONTIME_13MS = 0x00,
+    /// 101 ms nominal, at most 107.8 ms; full scale 37177 counts.
+    TSL2561_INTEGRATIONTIME_101MS = 0x01,
+    /// 402 ms nominal, at most 428.4 ms; full scale 65535 counts.
+    TSL2561_INTEGRATIONTIME_402MS = 0x02,
+}
+
+/// Analog gain.
+#[repr(C)]
+pub enum tsl2561Gain_t {
+    /// No gain: for bright light.
+    TSL2561_GAIN_1X = 0x00,
+    /// 16x gain: for dim light.
+    TSL2561_GAIN_16X = 0x10,
+}
+
+/// A `tsl2561IntegrationTime_t` as C stores it: any int may be there, so Rust reads it as
+/// an int and validates it. Written into the header under the enum's name.
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntegrationTimeValue(pub c_int);
+
+/// A `tsl2561Gain_t` as C stores it (see `IntegrationTimeValue`).
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GainValue(pub c_int);
+
+/// One TSL2561 sensor. Initialise it with `TSL2561_INIT` (or field by field, with
+/// `adapter_fd = -1`), then call `TSL2561_OPEN`. All state lives in this struct, so it
+/// may be copied or passed by value; the open file descriptor identifies the device.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct TSL2561 {
+    /// I2C adapter number: the N of /dev/i2c-N (1 on a Raspberry Pi).
+    pub adapter_nr: c_int,
+    /// Integration time in effect on the chip.
+    pub integration_time: IntegrationTimeValue,
+    /// Gain in effect on the chip (auto-gain may change it).
+    pub gain: GainValue,
+    /// File descriptor of the open adapter, -1 when closed.
+    pub adapter_fd: c_int,
+    /// 7-bit slave address: TSL2561_ADDR_LOW, _FLOAT or _HIGH.
+    pub sensor_addr: u8,
+    /// errno value of the last failed call; never reset by a successful one.
+    pub lasterr: c_int,
+    /// Scratch space of the original driver; lightseg does not use it.
+    pub buf: [u8; 10],
+}
+
+fn settings_of(sensor: &TSL2561) -> Result<Settings> {
+    Ok(Settings {
+        integration_time: IntegrationTime::try_from(sensor.integration_time.0)?,
+        gain: Gain::try_from(sensor.gain.0)?,
+        package: Package::TFnCl,
+    })
+}
+
+/// Runs `operation` on the open chip behind `sensor` with the settings stored in it, then
+/// stores the settings the chip ended with (also after a failure part-way).
+///
+/// # Safety
+/// `sensor` must be non-null, aligned and valid for reads and writes.
+unsafe fn with_chip<R>(
+    sensor: *mut TSL2561,
+    operation: impl FnOnce(&mut Tsl2561<&mut i2cdev::linux::LinuxI2CDevice, ThreadSleep>) -> Result<R>,
+) -> Result<R> {
+    let snapshot = sensor.read();
+    let settings = settings_of(&snapshot)?;
+    let (settings, result) =
+        bus::with_device(snapshot.adapter_fd, snapshot.sensor_addr, |device| {
+            let mut chip = Tsl2561::new(device, ThreadSleep, settings);
+            let result = operation(&mut chip);
+            Ok((chip.settings(), result))
+        })?;
+    addr_of_mut!((*sensor).integration_time).write(IntegrationTimeValue(
+        settings.integration_time.bits().into(),
+    ));
+    addr_of_mut!((*sensor).gain).write(GainValue(settings.gain.bits().into()));
+    result
+}
+
+/// Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr` and programs integration time
+/// 402 ms and gain 16x (which also checks that the chip answers).
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EBUSY when `adapter_fd` is not -1
+/// (already open), EINVAL for a negative adapter or an address above 0x7F, the kernel's
+/// errno when the adapter cannot be opened (ENOENT: no such bus, EACCES: permissions) or
+/// the chip does not answer (EREMOTEIO or ENXIO, depending on the I2C controller).
+/// On failure nothing stays open. NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        let lasterr = addr_of_mut!((*sensor).lasterr);
+        let snapshot = sensor.read();
+        if snapshot.adapter_fd != -1 {
+            return fail(lasterr, &Error::AlreadyOpen);
+        }
+        let fd = match bus::open(snapshot.adapter_nr, snapshot.sensor_addr) {
+            Ok(fd) => fd,
+            Err(error) => return fail(lasterr, &error),
+        };
+        let defaults = Settings::default();
+        let configured = bus::with_device(fd, snapshot.sensor_addr, |device| {
+            Tsl2561::new(device, ThreadSleep, defaults)
+                .configure(defaults.integration_time, defaults.gain)
+        });
+        if let Err(error) = configured {
+            // The descriptor was opened just above; closing it cannot meaningfully fail.
+            let _ = bus::close(fd);
+            return fail(lasterr, &error);
+        }
+        addr_of_mut!((*sensor).adapter_fd).write(fd);
+        addr_of_mut!((*sensor).integration_time).write(IntegrationTimeValue(
+            defaults.integration_time.bits().into(),
+        ));
+        addr_of_mut!((*sensor).gain).write(GainValue(defaults.gain.bits().into()));
+        0
+    })
+}
+
+/// Closes the adapter and sets `adapter_fd` to -1. The chip is already powered down
+/// (every call leaves it so). Safe on a closed sensor and on NULL. A descriptor that
+/// lightseg did not open (or that was closed behind its back) is not closed; `lasterr`
+/// is then set to EBADF.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_CLOSE(sensor: *mut TSL2561) {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        let fd = addr_of_mut!((*sensor).adapter_fd).read();
+        if fd == -1 {
+            return 0;
+        }
+        addr_of_mut!((*sensor).adapter_fd).write(-1);
+        finish(addr_of_mut!((*sensor).lasterr), bus::close(fd))
+    });
+}
+
+/// Sets the integration time (power on, write TIMING, power off). The new value is
+/// stored in `integration_time` once the chip has accepted it.
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for a value that is not a
+/// `tsl2561IntegrationTime_t` (nothing is sent), EBADF when not open, the kernel's errno
+/// for a bus error. NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_SETINTEGRATIONTIME(
+    sensor: *mut TSL2561,
+    time: IntegrationTimeValue,
+) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        let result = IntegrationTime::try_from(time.0)
+            .and_then(|time| with_chip(sensor, |chip| chip.set_integration_time(time)));
+        finish(addr_of_mut!((*sensor).lasterr), result)
+    })
+}
+
+/// Sets the gain (power on, write TIMING, power off). The new value is stored in `gain`
+/// once the chip has accepted it.
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for a value that is not a
+/// `tsl2561Gain_t` (nothing is sent), EBADF when not open, the kernel's errno for a bus
+/// error. NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_SETGAIN(sensor: *mut TSL2561, gain: GainValue) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        let result =
+            Gain::try_from(gain.0).and_then(|gain| with_chip(sensor, |chip| chip.set_gain(gain)));
+        finish(addr_of_mut!((*sensor).lasterr), result)
+    })
+}
+
+/// Takes one reading: powers the chip on, waits for the conversion (14.7, 107.8 or
+/// 428.5 ms: long enough for the slowest chip), reads both channels, powers it off, and
+/// computes lux with the datasheet formula (T/FN/CL package).
+///
+/// `full_spectrum` gets channel 0 (visible + infrared), `infrared` channel 1, `lux` the
+/// illuminance; lux is 0 in the dark and also when a channel saturates (light too
+/// bright for the integration time and gain).
+/// With `autogain` non-zero, a first reading that is too dark at 1x or too bright at 16x
+/// switches the gain (which stays switched, see `gain`) and is taken again: at most two
+/// conversions.
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for a NULL out-pointer or an
+/// invalid `integration_time`/`gain` in the struct (nothing is sent), EBADF when not
+/// open, the kernel's errno for a bus error (EREMOTEIO: no answer, EIO). On failure the
+/// out-parameters are left untouched. Calls on one sensor serialise; calls on different
+/// sensors run in parallel. NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_SENSELIGHT(
+    sensor: *mut TSL2561,
+    full_spectrum: *mut u16,
+    infrared: *mut u16,
+    lux: *mut u32,
+    autogain: c_int,
+) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        let lasterr = addr_of_mut!((*sensor).lasterr);
+        if full_spectrum.is_null() || infrared.is_null() || lux.is_null() {
+            return fail(lasterr, &Error::InvalidArgument("output pointer"));
+        }
+        match with_chip(sensor, |chip| chip.read(autogain != 0)) {
+            Ok(Reading {
+                broadband,
+                infrared: ir,
+                lux: lux_value,
+                ..
+            }) => {
+                full_spectrum.write_unaligned(broadband);
+                infrared.write_unaligned(ir);
+                lux.write_unaligned(lux_value);
+                0
+            }
+            Err(error) => fail(lasterr, &error),
+        }
+    })
+}

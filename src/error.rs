@@ -1,0 +1,45 @@
+//! The one error type of the library, and its errno mapping.
+
+use std::io;
+
+/// Why a driver call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The device was used before it was opened, or after it was closed.
+    #[error("device is not open")]
+    NotOpen,
+    /// `open` was called on a device that is already open.
+    #[error("device is already open")]
+    AlreadyOpen,
+    /// An argument or a struct field is out of range.
+    #[error("invalid {0}")]
+    InvalidArgument(&'static str),
+    /// The operating system or the bus reported an error.
+    #[error("{operation} failed: {source}")]
+    Bus {
+        /// What the driver was doing.
+        operation: &'static str,
+        /// The error the kernel returned.
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with what was being done.
+    pub fn bus(operation: &'static str, source: io::Error) -> Self {
+        Self::Bus { operation, source }
+    }
+
+    /// The errno value C callers see in `lasterr` and `errno`.
+    pub fn errno(&self) -> i32 {
+        match self {
+            Self::NotOpen => libc::EBADF,
+            Self::AlreadyOpen => libc::EBUSY,
+            Self::InvalidArgument(_) => libc::EINVAL,
+            Self::Bus { source, .. } => source.raw_os_error().unwrap_or(libc::EIO),
+        }
+    }
+}
+
+/// Result type of the library.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,203 @@
+//! The HT16K33 backpack state machine: when each command is written, what is recorded,
+//! and the 16-byte display RAM image built from the five display positions.
+
+use super::commands::{
+    BLINK_FAST, BLINK_NORMAL, BLINK_OFF, BLINK_SLOW, BRIGHTNESS_MAX, DIMMING_BASE, DISPLAY_ON,
+    DISPLAY_SETUP_BASE, POSITIONS, RAM_SIZE, RAM_START, SLEEP_OP, WAKEUP_OP,
+};
+use super::glyphs::{glyph, DECIMAL_POINT};
+use crate::bus::SmbusDevice;
+use crate::error::{Error, Result};
+
+/// Blink rate of the whole display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Blink {
+    /// Steady.
+    #[default]
+    Off,
+    /// 2 Hz.
+    Hz2,
+    /// 1 Hz.
+    Hz1,
+    /// 0.5 Hz.
+    HalfHz,
+}
+
+impl Blink {
+    /// The display-setup bits (2:1) of this rate.
+    pub const fn bits(self) -> u8 {
+        match self {
+            Self::Off => BLINK_OFF,
+            Self::Hz2 => BLINK_FAST,
+            Self::Hz1 => BLINK_NORMAL,
+            Self::HalfHz => BLINK_SLOW,
+        }
+    }
+
+    /// Decodes the C enum value; `None` for anything else.
+    pub fn from_bits(value: i64) -> Option<Self> {
+        [Self::Off, Self::Hz2, Self::Hz1, Self::HalfHz]
+            .into_iter()
+            .find(|blink| i64::from(blink.bits()) == value)
+    }
+}
+
+impl TryFrom<i32> for Blink {
+    type Error = Error;
+
+    fn try_from(value: i32) -> Result<Self> {
+        Self::from_bits(value.into()).ok_or(Error::InvalidArgument("blink rate"))
+    }
+}
+
+/// Decodes the C `ht16k33display_t` value (0 off, 1 on).
+pub fn display_from_bits(value: i32) -> Result<bool> {
+    match value {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(Error::InvalidArgument("display state")),
+    }
+}
+
+/// What the driver remembers about the display between calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DisplayState {
+    /// The driver's "on" flag: set by `wake` (oscillator on) and by `set_display(true)`.
+    pub on: bool,
+    /// Blink rate last written.
+    pub blink: Blink,
+    /// Dimming level last written (0 to 15).
+    pub brightness: u8,
+    /// Segment patterns of positions 0, 1, colon, 3, 4.
+    pub positions: [u8; POSITIONS],
+}
+
+impl Default for DisplayState {
+    /// The state `HT16K33_INIT` sets up: off, steady, full brightness, blank.
+    fn default() -> Self {
+        Self {
+            on: false,
+            blink: Blink::Off,
+            brightness: BRIGHTNESS_MAX,
+            positions: [0; POSITIONS],
+        }
+    }
+}
+
+impl DisplayState {
+    /// Sets `position` (0 to 4) to the glyph of `value` (0 to 128), with the decimal point.
+    pub fn set_position(&mut self, position: usize, value: u8, decimal_point: bool) -> Result<()> {
+        let slot = self
+            .positions
+            .get_mut(position)
+            .ok_or(Error::InvalidArgument("digit position"))?;
+        let pattern = glyph(value).ok_or(Error::InvalidArgument("glyph value"))?;
+        *slot = if decimal_point {
+            pattern | DECIMAL_POINT
+        } else {
+            pattern
+        };
+        Ok(())
+    }
+
+    /// Blanks `position` (0 to 4).
+    pub fn clear_position(&mut self, position: usize) -> Result<()> {
+        let slot = self
+            .positions
+            .get_mut(position)
+            .ok_or(Error::InvalidArgument("digit position"))?;
+        *slot = 0;
+        Ok(())
+    }
+
+    /// The display RAM image: position n at byte 2n, every odd byte and bytes 10-15 zero.
+    pub fn ram_image(&self) -> [u8; RAM_SIZE] {
+        let mut ram = [0; RAM_SIZE];
+        for (index, pattern) in self.positions.iter().enumerate() {
+            ram[2 * index] = *pattern;
+        }
+        ram
+    }
+
+    fn display_setup(&self, blink: Blink, on: bool) -> u8 {
+        DISPLAY_SETUP_BASE | blink.bits() | if on { DISPLAY_ON } else { 0 }
+    }
+}
+
+/// An HT16K33 backpack on some bus, with its remembered state.
+#[derive(Debug)]
+pub struct Ht16k33<B> {
+    bus: B,
+    state: DisplayState,
+}
+
+impl<B: SmbusDevice> Ht16k33<B> {
+    /// Wraps a bus whose chip is believed to be in `state`.
+    pub fn new(bus: B, state: DisplayState) -> Self {
+        Self { bus, state }
+    }
+
+    /// The state after the calls so far (changed only by writes that succeeded).
+    pub fn state(&self) -> DisplayState {
+        self.state
+    }
+
+    /// Gives the bus back.
+    pub fn release(self) -> B {
+        self.bus
+    }
+
+    /// Starts the oscillator (0x21) unless the driver already thinks the display is on.
+    pub fn wake(&mut self) -> Result<()> {
+        if !self.state.on {
+            self.bus.write_byte(WAKEUP_OP)?;
+            self.state.on = true;
+        }
+        Ok(())
+    }
+
+    /// Stops the oscillator (0x20) if the driver thinks the display is on.
+    pub fn sleep(&mut self) -> Result<()> {
+        if self.state.on {
+            self.bus.write_byte(SLEEP_OP)?;
+            self.state.on = false;
+        }
+        Ok(())
+    }
+
+    /// Sets the blink rate; written only while on, recorded either way.
+    pub fn set_blink(&mut self, blink: Blink) -> Result<()> {
+        if self.state.on {
+            let command = self.state.display_setup(blink, true);
+            self.bus.write_byte(command)?;
+        }
+        self.state.blink = blink;
+        Ok(())
+    }
+
+    /// Switches the display on or off; written only while on, recorded either way.
+    pub fn set_display(&mut self, on: bool) -> Result<()> {
+        if self.state.on {
+            let command = self.state.display_setup(self.state.blink, on);
+            self.bus.write_byte(command)?;
+        }
+        self.state.on = on;
+        Ok(())
+    }
+
+    /// Sets the dimming level, clamped to 15; written only while on, recorded either way.
+    pub fn set_brightness(&mut self, level: u8) -> Result<()> {
+        let level = level.min(BRIGHTNESS_MAX);
+        if self.state.on {
+            self.bus.write_byte(DIMMING_BASE | level)?;
+        }
+        self.state.brightness = level;
+        Ok(())
+    }
+
+    /// Sends the whole display RAM image in one I2C block write at address 0.
+    pub fn commit(&mut self) -> Result<()> {
+        let ram = self.state.ram_image();
+        self.bus.write_i2c_block_data(RAM_START, &ram)
+    }
+}

@@ -1,0 +1,193 @@
+//! Integration time, gain and package: the sensor settings, with their encodings and the
+//! timing and limits that follow from each.
+
+use std::time::Duration;
+
+use super::coefficients::{self, LuxRow, CH_SCALE, CH_SCALE_TINT0, CH_SCALE_TINT1};
+use crate::error::Error;
+
+/// Slowest internal oscillator the datasheet allows (690 kHz); waits are sized for it.
+pub const OSCILLATOR_MIN_HZ: u64 = 690_000;
+/// Oscillator cycles per integration step; an integration lasts 918 x N cycles.
+pub const CYCLES_PER_STEP: u64 = 918;
+/// Extra time added to every conversion wait, so that the read never races the end of
+/// the conversion (timer granularity, bus start-up).
+pub const CONVERSION_GUARD: Duration = Duration::from_micros(50);
+
+/// ADC integration time (TIMING bits 1:0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntegrationTime {
+    /// 13.7 ms nominal (N = 11).
+    Ms13,
+    /// 101 ms nominal (N = 81).
+    Ms101,
+    /// 402 ms nominal (N = 322), the power-up default.
+    Ms402,
+}
+
+impl IntegrationTime {
+    /// All settings, shortest first.
+    pub const ALL: [IntegrationTime; 3] = [Self::Ms13, Self::Ms101, Self::Ms402];
+
+    /// The TIMING register bits (INTEG field).
+    pub const fn bits(self) -> u8 {
+        match self {
+            Self::Ms13 => 0x00,
+            Self::Ms101 => 0x01,
+            Self::Ms402 => 0x02,
+        }
+    }
+
+    /// Decodes the C enum value; `None` for anything else.
+    pub const fn from_bits(value: i64) -> Option<Self> {
+        match value {
+            0x00 => Some(Self::Ms13),
+            0x01 => Some(Self::Ms101),
+            0x02 => Some(Self::Ms402),
+            _ => None,
+        }
+    }
+
+    const fn index(self) -> usize {
+        self.bits() as usize
+    }
+
+    /// N, the number of 918-cycle steps of one integration.
+    pub const fn steps(self) -> u64 {
+        match self {
+            Self::Ms13 => 11,
+            Self::Ms101 => 81,
+            Self::Ms402 => 322,
+        }
+    }
+
+    /// Oscillator cycles of one integration.
+    pub const fn cycles(self) -> u64 {
+        CYCLES_PER_STEP * self.steps()
+    }
+
+    /// Integration time with the slowest oscillator the datasheet allows, rounded up to
+    /// the next nanosecond (14.64, 107.8 and 428.4 ms).
+    pub const fn worst_case(self) -> Duration {
+        let ns = (self.cycles() * 1_000_000_000).div_ceil(OSCILLATOR_MIN_HZ);
+        Duration::from_nanos(ns)
+    }
+
+    /// How long a driver waits after power-on before reading: the worst case plus a guard.
+    pub fn conversion_wait(self) -> Duration {
+        self.worst_case() + CONVERSION_GUARD
+    }
+
+    /// Channel scale factor of the lux formula (before the 1x gain adjustment).
+    pub const fn ch_scale(self) -> u32 {
+        match self {
+            Self::Ms13 => CH_SCALE_TINT0,
+            Self::Ms101 => CH_SCALE_TINT1,
+            Self::Ms402 => 1 << CH_SCALE,
+        }
+    }
+
+    /// Raw count above which a channel is saturated (the lux is then reported as 0).
+    pub const fn clipping_threshold(self) -> u16 {
+        coefficients::LIMITS[self.index()].3
+    }
+
+    /// Auto-gain thresholds: (below this at 1x, go to 16x; above this at 16x, go to 1x).
+    pub const fn autogain_thresholds(self) -> (u16, u16) {
+        let limits = coefficients::LIMITS[self.index()];
+        (limits.1, limits.2)
+    }
+}
+
+impl TryFrom<i32> for IntegrationTime {
+    type Error = Error;
+
+    fn try_from(value: i32) -> Result<Self, Error> {
+        Self::from_bits(value as i64).ok_or(Error::InvalidArgument("integration time"))
+    }
+}
+
+/// Analog gain (TIMING bit 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gain {
+    /// Low gain, for bright light.
+    X1,
+    /// High gain (16x), the driver default.
+    X16,
+}
+
+impl Gain {
+    /// The TIMING register bit (GAIN field, already shifted).
+    pub const fn bits(self) -> u8 {
+        match self {
+            Self::X1 => 0x00,
+            Self::X16 => 0x10,
+        }
+    }
+
+    /// Decodes the C enum value; `None` for anything else.
+    pub const fn from_bits(value: i64) -> Option<Self> {
+        match value {
+            0x00 => Some(Self::X1),
+            0x10 => Some(Self::X16),
+            _ => None,
+        }
+    }
+}
+
+impl TryFrom<i32> for Gain {
+    type Error = Error;
+
+    fn try_from(value: i32) -> Result<Self, Error> {
+        Self::from_bits(value as i64).ok_or(Error::InvalidArgument("gain"))
+    }
+}
+
+/// Chip package, which selects the lux coefficients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Package {
+    /// TSL2561T, FN and CL packages (Adafruit's breakout): the default.
+    #[default]
+    TFnCl,
+    /// TSL2561CS chipscale package.
+    Cs,
+}
+
+impl Package {
+    /// The coefficient table of this package.
+    pub const fn coefficients(self) -> &'static [LuxRow; 8] {
+        match self {
+            Self::TFnCl => &coefficients::T_FN_CL,
+            Self::Cs => &coefficients::CS,
+        }
+    }
+}
+
+/// Everything that shapes a conversion and its lux value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Integration time.
+    pub integration_time: IntegrationTime,
+    /// Gain.
+    pub gain: Gain,
+    /// Package (lux coefficients).
+    pub package: Package,
+}
+
+impl Settings {
+    /// The TIMING register value for these settings.
+    pub const fn timing_register(self) -> u8 {
+        self.integration_time.bits() | self.gain.bits()
+    }
+}
+
+impl Default for Settings {
+    /// What `TSL2561_OPEN` programs: 402 ms, 16x, T/FN/CL.
+    fn default() -> Self {
+        Self {
+            integration_time: IntegrationTime::Ms402,
+            gain: Gain::X16,
+            package: Package::TFnCl,
+        }
+    }
+}
