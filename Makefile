@@ -26,6 +26,8 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 EXAMPLES := single_sensor three_sensors hello_display counter missing_bus
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)
+TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/c/*.c)))
+TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)
 
 # The flag sets every example must compile cleanly with (C and C++).
 C_STD_FLAGS := -std=gnu99 -std=gnu11
@@ -44,7 +46,12 @@ $(RELEASE)/.built: $(RUST_SOURCES)
 	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
 	touch $@
 
-examples: $(EXAMPLE_BINS)
+examples: $(EXAMPLE_BINS) $(TEST_BINS)
+
+$(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
+		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
 $(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)

@@ -14,4 +14,7 @@ pub mod error;
 pub mod ht16k33;
 pub mod tsl2561;
 
+#[cfg(test)]
+mod mock_bus;
+
 pub use error::{Error, Result};

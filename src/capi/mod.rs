@@ -64,3 +64,59 @@ pub(crate) unsafe fn finish(lasterr: *mut c_int, result: crate::error::Result<()
         Err(error) => fail(lasterr, &error),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ht16k33::{ht16k33blink_t, ht16k33display_t};
+    use super::tsl2561::{tsl2561Gain_t, tsl2561IntegrationTime_t};
+    use crate::ht16k33::Blink;
+    use crate::tsl2561::{Gain, IntegrationTime};
+
+    #[test]
+    fn committed_headers_match_the_rust_source() {
+        for name in ["TSL2561.h", "7seg_bp_ada.h"] {
+            let generated = std::path::Path::new(env!("OUT_DIR")).join(name);
+            let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("include")
+                .join(name);
+            let generated = std::fs::read_to_string(&generated).expect("generated header");
+            let committed = std::fs::read_to_string(&committed).expect("committed header");
+            assert!(
+                generated == committed,
+                "include/{name} is out of date: run `make headers` and commit it"
+            );
+        }
+    }
+
+    #[test]
+    fn header_enums_match_the_core_encodings() {
+        use tsl2561IntegrationTime_t::*;
+        let times = [
+            (TSL2561_INTEGRATIONTIME_13MS as i32, IntegrationTime::Ms13),
+            (TSL2561_INTEGRATIONTIME_101MS as i32, IntegrationTime::Ms101),
+            (TSL2561_INTEGRATIONTIME_402MS as i32, IntegrationTime::Ms402),
+        ];
+        for (c_value, time) in times {
+            assert_eq!(IntegrationTime::try_from(c_value).ok(), Some(time));
+        }
+        assert_eq!(
+            Gain::try_from(tsl2561Gain_t::TSL2561_GAIN_1X as i32).ok(),
+            Some(Gain::X1)
+        );
+        assert_eq!(
+            Gain::try_from(tsl2561Gain_t::TSL2561_GAIN_16X as i32).ok(),
+            Some(Gain::X16)
+        );
+        use ht16k33blink_t::*;
+        for (c_value, blink) in [
+            (HT16K33_BLINK_OFF as i32, Blink::Off),
+            (HT16K33_BLINK_FAST as i32, Blink::Hz2),
+            (HT16K33_BLINK_NORMAL as i32, Blink::Hz1),
+            (HT16K33_BLINK_SLOW as i32, Blink::HalfHz),
+        ] {
+            assert_eq!(Blink::try_from(c_value).ok(), Some(blink));
+        }
+        assert_eq!(ht16k33display_t::HT16K33_DISPLAY_ON as i32, 1);
+        assert_eq!(ht16k33display_t::HT16K33_DISPLAY_OFF as i32, 0);
+    }
+}

@@ -201,3 +201,89 @@ impl<B: SmbusDevice> Ht16k33<B> {
         self.bus.write_i2c_block_data(RAM_START, &ram)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock_bus::{MockBus, Transfer::*};
+
+    #[test]
+    fn original_sequence_sends_the_original_commands() {
+        let mut bus = MockBus::default();
+        let mut display = Ht16k33::new(&mut bus, DisplayState::default());
+        display.wake().expect("on");
+        display.set_brightness(0x0F).expect("brightness");
+        display.set_blink(Blink::Off).expect("blink");
+        display.set_display(true).expect("display");
+        display.wake().expect("second on sends nothing");
+        let mut state = display.state();
+        state.set_position(0, b'H', false).expect("digit");
+        state.set_position(1, b'E', true).expect("digit");
+        state.set_position(2, 127, false).expect("colon off");
+        state.set_position(3, b'#', false).expect("digit");
+        state.set_position(4, b'o', false).expect("digit");
+        let mut display = Ht16k33::new(&mut bus, state);
+        display.commit().expect("commit");
+        assert_eq!(
+            bus.log,
+            vec![
+                WriteByte(0x21),
+                WriteByte(0xEF),
+                WriteByte(0x81),
+                WriteByte(0x81),
+                WriteI2cBlock(
+                    0x00,
+                    vec![0x76, 0, 0xF9, 0, 0x00, 0, 0x36, 0, 0x5C, 0, 0, 0, 0, 0, 0, 0]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn commands_are_only_written_while_on_but_always_recorded() {
+        let mut bus = MockBus::default();
+        let mut display = Ht16k33::new(&mut bus, DisplayState::default());
+        display.set_brightness(200).expect("clamped");
+        display.set_blink(Blink::Hz1).expect("blink");
+        display.set_display(true).expect("display");
+        display.sleep().expect("off while 'on' flag set sends 0x20");
+        let state = display.state();
+        assert_eq!(state.brightness, 15);
+        assert_eq!(state.blink, Blink::Hz1);
+        assert!(!state.on);
+        assert_eq!(bus.log, vec![WriteByte(0x20)]);
+    }
+
+    #[test]
+    fn failed_write_records_nothing() {
+        let mut bus = MockBus {
+            fail_on: Some((2, libc::EREMOTEIO)),
+            ..MockBus::default()
+        };
+        let mut display = Ht16k33::new(&mut bus, DisplayState::default());
+        display.wake().expect("on");
+        let error = display.set_brightness(3).expect_err("NACK");
+        assert_eq!(error.errno(), libc::EREMOTEIO);
+        assert_eq!(display.state().brightness, 15);
+        display.set_blink(Blink::Hz2).expect("next call works");
+        assert_eq!(bus.log.last(), Some(&WriteByte(0x83)));
+    }
+
+    #[test]
+    fn positions_and_glyph_values_are_range_checked() {
+        let mut state = DisplayState::default();
+        assert!(state.set_position(5, 1, false).is_err());
+        assert!(state.set_position(0, 129, false).is_err());
+        assert!(state.clear_position(5).is_err());
+        assert_eq!(state.positions, [0; 5]);
+        state.set_position(2, 128, false).expect("colon on");
+        state.set_position(4, 15, true).expect("F.");
+        assert_eq!(state.ram_image()[4], 0xFF);
+        assert_eq!(state.ram_image()[8], 0x71 | 0x80);
+        state.clear_position(2).expect("clean");
+        assert_eq!(state.ram_image()[4], 0);
+        assert_eq!(Blink::try_from(3).ok(), None);
+        assert_eq!(Blink::try_from(6).ok(), Some(Blink::HalfHz));
+        assert!(display_from_bits(2).is_err());
+    }
+}

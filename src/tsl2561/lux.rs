@@ -44,6 +44,14 @@ pub fn is_saturated(broadband: u16, infrared: u16, settings: Settings) -> bool {
 ///
 /// `ch = raw * chScale >> 10` (chScale x16 at gain 1x); `ratio = ((ch1 << 10) / ch0 + 1) >> 1`;
 /// the first row with `ratio <= K` gives B and M; `lux = (max(ch0*B - ch1*M, 0) + 2^13) >> 14`.
+///
+/// ```
+/// use lightseg::tsl2561::{lux::lux, Settings};
+/// // 402 ms, 16x, T/FN/CL: 1200 broadband and 300 infrared counts are 26 lux.
+/// assert_eq!(lux(1200, 300, Settings::default()), 26);
+/// // More infrared than the formula allows is 0 lux, not 4294966811.
+/// assert_eq!(lux(0, 17834, Settings::default()), 0);
+/// ```
 pub fn lux(broadband: u16, infrared: u16, settings: Settings) -> u32 {
     let mut ch_scale = u64::from(settings.integration_time.ch_scale());
     if settings.gain == Gain::X1 {
@@ -66,4 +74,94 @@ pub fn lux(broadband: u16, infrared: u16, settings: Settings) -> u32 {
     let temp = (ch0 * u64::from(row.b)) as i64 - (ch1 * u64::from(row.m)) as i64;
     let temp = temp.max(0) + (1 << (LUX_SCALE - 1));
     (temp >> LUX_SCALE) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tsl2561::{IntegrationTime, Package};
+
+    fn settings(integration_time: IntegrationTime, gain: Gain, package: Package) -> Settings {
+        Settings {
+            integration_time,
+            gain,
+            package,
+        }
+    }
+
+    const T402_16X: Settings = Settings {
+        integration_time: IntegrationTime::Ms402,
+        gain: Gain::X16,
+        package: Package::TFnCl,
+    };
+
+    #[test]
+    fn worked_datasheet_examples() {
+        // 402 ms, 16x: chScale 1024, ch = raw. ratio1 = 300*1024/1200 = 256, ratio 128
+        // <= K2T (0x80): B 0x214 = 532, M 0x2d1 = 721.
+        // (1200*532 - 300*721 + 8192) >> 14 = (638400 - 216300 + 8192) >> 14 = 26.
+        assert_eq!(lux(1200, 300, T402_16X), 26);
+        // 13 ms, 16x: chScale 0x7517 = 29975. ch0 = 13*29975>>10 = 380, ch1 = 117.
+        // ratio1 = 117*1024/380 = 315, ratio 158 <= K3T (0xc0): B 575, M 891.
+        // (380*575 - 117*891 + 8192) >> 14 = 7.
+        let t13 = settings(IntegrationTime::Ms13, Gain::X16, Package::TFnCl);
+        assert_eq!(lux(13, 4, t13), 7);
+        // 101 ms, 1x: chScale 0x0FE7 << 4 = 65136. ch0 = 1000*65136>>10 = 63609,
+        // ch1 = 0. ratio 0 <= K1T: B 0x1f2 = 498. (63609*498 + 8192) >> 14 = 1933.
+        let t101 = settings(IntegrationTime::Ms101, Gain::X1, Package::TFnCl);
+        assert_eq!(lux(1000, 0, t101), 1933);
+        // Ratio above K7 (1.3): lux 0 by the B8/M8 row.
+        assert_eq!(lux(100, 200, T402_16X), 0);
+    }
+
+    #[test]
+    fn negative_intermediate_clamps_to_zero() {
+        // The original computed 4294966811 for this (unsigned wrap).
+        assert_eq!(lux(0, 17834, T402_16X), 0);
+        // CS just under K7C (0x29a = 666): ratio 665 needs ch1/ch0 ~ 1.299.
+        // ch0 = 1000, ch1 = 1299: ratio1 = 1330, ratio 665 <= K7C: B 0x37 = 55, M 0x2b = 43.
+        // 1000*55 - 1299*43 = 55000 - 55857 < 0.
+        let cs = settings(IntegrationTime::Ms402, Gain::X16, Package::Cs);
+        assert_eq!(lux(1000, 1299, cs), 0);
+        // T/FN/CL near the same ratio: 1000*24 - 1299*18 = 618 -> (618 + 8192) >> 14 = 0.
+        assert_eq!(lux(1000, 1299, T402_16X), 0);
+    }
+
+    #[test]
+    fn cs_package_uses_its_own_rows() {
+        // ratio 128 > K1C (0x43=67) and <= K2C (0x85=133): B 0x228 = 552, M 0x2c1 = 705.
+        // (1200*552 - 300*705 + 8192) >> 14 = (662400 - 211500 + 8192) >> 14 = 28.
+        let cs = settings(IntegrationTime::Ms402, Gain::X16, Package::Cs);
+        assert_eq!(lux(1200, 300, cs), 28);
+    }
+
+    #[test]
+    fn saturation_is_flagged_and_reads_zero_lux() {
+        let reading = Reading::from_counts(65001, 100, T402_16X);
+        assert!(reading.saturated);
+        assert_eq!(reading.lux, 0);
+        let t13 = settings(IntegrationTime::Ms13, Gain::X1, Package::TFnCl);
+        assert!(Reading::from_counts(100, 4901, t13).saturated);
+        assert!(!Reading::from_counts(4900, 4900, t13).saturated);
+        let dark = Reading::from_counts(0, 0, T402_16X);
+        assert!(!dark.saturated);
+        assert_eq!(dark.lux, 0);
+    }
+
+    #[test]
+    fn never_overflows_over_the_whole_input_range() {
+        for time in IntegrationTime::ALL {
+            for gain in [Gain::X1, Gain::X16] {
+                for package in [Package::TFnCl, Package::Cs] {
+                    let s = settings(time, gain, package);
+                    for raw in [0u16, 1, 4900, 37000, 65000, 65535] {
+                        for ir in [0u16, 1, raw / 2, raw, 65535] {
+                            let value = lux(raw, ir, s);
+                            assert!(value < 1_000_000, "{raw} {ir} {s:?} -> {value}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -191,3 +191,62 @@ impl Default for Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worst_case_integration_times_match_the_datasheet() {
+        // 918 x N cycles at 690 kHz: 14.64, 107.8, 428.4 ms (FACTS.md 1.1).
+        assert_eq!(IntegrationTime::Ms13.worst_case().as_nanos(), 14_634_783);
+        assert_eq!(IntegrationTime::Ms101.worst_case().as_nanos(), 107_765_218);
+        assert_eq!(IntegrationTime::Ms402.worst_case().as_nanos(), 428_400_000);
+        for time in IntegrationTime::ALL {
+            let wait = time.conversion_wait();
+            assert!(wait > time.worst_case());
+            assert!(wait.as_secs_f64() <= time.worst_case().as_secs_f64() * 1.005);
+        }
+    }
+
+    #[test]
+    fn encodings_match_the_c_enums_and_reject_everything_else() {
+        assert_eq!(
+            IntegrationTime::try_from(0).ok(),
+            Some(IntegrationTime::Ms13)
+        );
+        assert_eq!(
+            IntegrationTime::try_from(1).ok(),
+            Some(IntegrationTime::Ms101)
+        );
+        assert_eq!(
+            IntegrationTime::try_from(2).ok(),
+            Some(IntegrationTime::Ms402)
+        );
+        assert!(IntegrationTime::try_from(3).is_err());
+        assert!(IntegrationTime::try_from(-1).is_err());
+        assert_eq!(Gain::try_from(0x00).ok(), Some(Gain::X1));
+        assert_eq!(Gain::try_from(0x10).ok(), Some(Gain::X16));
+        assert!(Gain::try_from(1).is_err());
+        assert!(Gain::try_from(i32::MAX).is_err());
+        let s = Settings {
+            integration_time: IntegrationTime::Ms101,
+            gain: Gain::X16,
+            package: Package::Cs,
+        };
+        assert_eq!(s.timing_register(), 0x11);
+    }
+
+    #[test]
+    fn limits_per_integration_time() {
+        assert_eq!(IntegrationTime::Ms13.clipping_threshold(), 4900);
+        assert_eq!(IntegrationTime::Ms101.clipping_threshold(), 37000);
+        assert_eq!(IntegrationTime::Ms402.clipping_threshold(), 65000);
+        assert_eq!(IntegrationTime::Ms13.autogain_thresholds(), (100, 4850));
+        assert_eq!(IntegrationTime::Ms101.autogain_thresholds(), (200, 36000));
+        assert_eq!(IntegrationTime::Ms402.autogain_thresholds(), (500, 63000));
+        assert_eq!(IntegrationTime::Ms13.ch_scale(), 0x7517);
+        assert_eq!(IntegrationTime::Ms101.ch_scale(), 0x0FE7);
+        assert_eq!(IntegrationTime::Ms402.ch_scale(), 1024);
+    }
+}

@@ -15,7 +15,7 @@ int main(void)
 	TSL2561 array[2] = { TSL2561_INITIALIZER(1, 0x29), TSL2561_INITIALIZER(2, 0x39) };
 
 	CHECK(sizeof(TSL2561) == 36);
-	CHECK(_Alignof(TSL2561) == 4);
+	CHECK(__alignof__(TSL2561) == 4);
 	CHECK(offsetof(TSL2561, adapter_nr) == 0);
 	CHECK(offsetof(TSL2561, integration_time) == 4);
 	CHECK(offsetof(TSL2561, gain) == 8);
@@ -27,7 +27,7 @@ int main(void)
 	CHECK(sizeof(tsl2561Gain_t) == 4);
 
 	CHECK(sizeof(HT16K33) == 32);
-	CHECK(_Alignof(HT16K33) == 4);
+	CHECK(__alignof__(HT16K33) == 4);
 	CHECK(offsetof(HT16K33, adapter_nr) == 0);
 	CHECK(offsetof(HT16K33, adapter_fd) == 4);
 	CHECK(offsetof(HT16K33, driver_addr) == 8);

@@ -1,0 +1,75 @@
+//! A recording SMBus device and delay for the driver cores' unit tests.
+
+use std::collections::VecDeque;
+use std::io;
+use std::time::Duration;
+
+use crate::bus::SmbusDevice;
+use crate::delay::Delay;
+use crate::error::{Error, Result};
+
+/// One transfer as the mock saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transfer {
+    WriteByte(u8),
+    WriteByteData(u8, u8),
+    ReadWordData(u8),
+    WriteI2cBlock(u8, Vec<u8>),
+}
+
+/// Records transfers, answers word reads from a queue, fails the n-th transfer (from 1).
+#[derive(Debug, Default)]
+pub struct MockBus {
+    pub log: Vec<Transfer>,
+    pub words: VecDeque<u16>,
+    pub fail_on: Option<(usize, i32)>,
+}
+
+impl MockBus {
+    pub fn with_words(words: &[u16]) -> Self {
+        Self {
+            words: words.iter().copied().collect(),
+            ..Self::default()
+        }
+    }
+
+    fn record(&mut self, transfer: Transfer) -> Result<()> {
+        self.log.push(transfer);
+        match self.fail_on {
+            Some((n, errno)) if n == self.log.len() => Err(Error::bus(
+                "mock transfer",
+                io::Error::from_raw_os_error(errno),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl SmbusDevice for MockBus {
+    fn write_byte(&mut self, value: u8) -> Result<()> {
+        self.record(Transfer::WriteByte(value))
+    }
+
+    fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
+        self.record(Transfer::WriteByteData(command, value))
+    }
+
+    fn read_word_data(&mut self, command: u8) -> Result<u16> {
+        self.record(Transfer::ReadWordData(command))?;
+        Ok(self.words.pop_front().unwrap_or(0))
+    }
+
+    fn write_i2c_block_data(&mut self, command: u8, data: &[u8]) -> Result<()> {
+        self.record(Transfer::WriteI2cBlock(command, data.to_vec()))
+    }
+}
+
+/// Records requested delays instead of sleeping.
+#[derive(Debug, Default)]
+pub struct RecordingDelay(pub Vec<Duration>);
+
+impl Delay for &mut RecordingDelay {
+    fn delay(&mut self, duration: Duration) {
+        self.0.push(duration);
+    }
+}

@@ -1,0 +1,432 @@
+//! End-to-end tests: the C examples and test programs, built by `make`, run against the
+//! emulated bus (`LD_PRELOAD=liblightseg_sim.so`), with assertions on what they print and
+//! on the emulator's report (exact bytes on the bus, counts, lux, errors).
+//!
+//! Run through `make test`, which builds the programs and sets `LIGHTSEG_BUILD_DIR`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+fn build_dir() -> PathBuf {
+    let dir = std::env::var_os("LIGHTSEG_BUILD_DIR")
+        .expect("LIGHTSEG_BUILD_DIR is not set: run these tests with `make test`");
+    PathBuf::from(dir)
+}
+
+fn sim_library() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/liblightseg_sim.so");
+    assert!(
+        path.exists(),
+        "{} is missing: run `make test`",
+        path.display()
+    );
+    path
+}
+
+fn scratch_dir() -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "lightseg-test-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+struct Run {
+    success: bool,
+    stdout: String,
+    report: Value,
+}
+
+impl Run {
+    fn device(&self, address: u64) -> &Value {
+        self.report["devices"]
+            .as_array()
+            .expect("devices")
+            .iter()
+            .find(|d| d["address"] == address)
+            .unwrap_or_else(|| panic!("no device {address:#x} in the report"))
+    }
+
+    /// The trace of a device as (op, written bytes, read bytes, result).
+    fn trace(&self, address: u64) -> Vec<(String, Vec<u64>, Vec<u64>, String)> {
+        self.device(address)["trace"]
+            .as_array()
+            .expect("trace")
+            .iter()
+            .map(|t| {
+                let bytes = |key: &str| -> Vec<u64> {
+                    t[key]
+                        .as_array()
+                        .expect("bytes")
+                        .iter()
+                        .filter_map(Value::as_u64)
+                        .collect()
+                };
+                (
+                    t["op"].as_str().unwrap_or_default().to_string(),
+                    bytes("write"),
+                    bytes("read"),
+                    t["result"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn written(&self, address: u64) -> Vec<Vec<u64>> {
+        self.trace(address).into_iter().map(|t| t.1).collect()
+    }
+}
+
+/// Runs `program` (relative to the build dir) with `args` under the emulator.
+fn run_with(program: &str, args: &[&str], scene: Option<&str>) -> Run {
+    let dir = scratch_dir();
+    let report_path = dir.join("report.json");
+    let mut command = Command::new(build_dir().join(program));
+    command
+        .args(args)
+        .env("LD_PRELOAD", sim_library())
+        .env("LIGHTSEG_SIM_REPORT", &report_path)
+        .env_remove("LIGHTSEG_SIM_SCENE")
+        .env_remove("LIGHTSEG_SIM_SHOW")
+        .env_remove("LIGHTSEG_SIM_REALTIME");
+    if let Some(scene) = scene {
+        let scene_path = dir.join("scene.toml");
+        std::fs::write(&scene_path, scene).expect("scene");
+        command.env("LIGHTSEG_SIM_SCENE", scene_path);
+    }
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let report_text = std::fs::read_to_string(&report_path)
+        .unwrap_or_else(|e| panic!("{program} wrote no report ({e}); stdout:\n{stdout}"));
+    let report = serde_json::from_str(&report_text).expect("report is JSON");
+    let _ = std::fs::remove_dir_all(&dir);
+    Run {
+        success: output.status.success(),
+        stdout,
+        report,
+    }
+}
+
+fn run(program: &str) -> Run {
+    run_with(program, &[], None)
+}
+
+// Bus bytes restated from the datasheets: TSL2561 command = 0x80 | register,
+// CONTROL (0) 0x03 on / 0x00 off, TIMING (1) = gain 0x10 | integration; word reads of
+// channel 0 / 1 with 0xAC / 0xAE. HT16K33: 0x21 oscillator on, 0x80 | blink | on,
+// 0xE0 | brightness, RAM from address 0.
+const POWER_ON: [u64; 2] = [0x80, 0x03];
+const POWER_OFF: [u64; 2] = [0x80, 0x00];
+
+fn configure(timing: u64) -> Vec<Vec<u64>> {
+    vec![POWER_ON.to_vec(), vec![0x81, timing], POWER_OFF.to_vec()]
+}
+
+fn cold_read() -> Vec<Vec<u64>> {
+    vec![
+        POWER_ON.to_vec(),
+        vec![0xAC],
+        vec![0xAE],
+        POWER_OFF.to_vec(),
+    ]
+}
+
+#[test]
+fn single_sensor_prints_counts_and_lux_and_drives_the_bus_like_the_old_driver() {
+    for program in ["examples/single_sensor", "examples/single_sensor-static"] {
+        let run = run(program);
+        assert!(run.success, "{program}: {}", run.stdout);
+        // 1200 / 300 counts at 402 ms 16x: lux (1200*532 - 300*721 + 8192) >> 14 = 26.
+        assert!(
+            run.stdout
+                .contains("full spectrum 1200, infrared 300, lux 26"),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(run.stdout.matches("(Success)").count(), 6, "{}", run.stdout);
+        let mut expected = Vec::new();
+        expected.extend(configure(0x12)); // OPEN: 402 ms, 16x
+        expected.extend(configure(0x12)); // SETGAIN 16x
+        expected.extend(configure(0x12)); // SETINTEGRATIONTIME 402 ms
+        expected.extend(cold_read());
+        expected.extend(cold_read()); // autogain: 1200 is in range, one conversion
+        assert_eq!(run.written(0x39), expected, "{program}");
+        let sensor = run.device(0x39);
+        assert_eq!(sensor["stale_reads"], 0);
+        assert_eq!(sensor["powered"], false);
+        assert!(run
+            .trace(0x39)
+            .iter()
+            .all(|t| t.0.starts_with("smbus_") && t.3 == "ok"));
+    }
+}
+
+#[test]
+fn cold_read_takes_the_worst_case_integration_time_and_no_more() {
+    let run = run("examples/single_sensor");
+    let trace = run.device(0x39)["trace"].as_array().expect("trace").clone();
+    let time = |index: usize| trace[index]["t_ns"].as_u64().expect("t_ns");
+    // Transfers 9..12 are the first SENSELIGHT: power on at 9, first word read at 10.
+    let power_on_end = time(9) + 72_500; // 29 bits at 400 kHz
+    let waited = time(10) - power_on_end;
+    assert!(
+        waited >= 428_400_000,
+        "read before the slowest conversion ends: {waited}"
+    );
+    assert!(waited <= 428_400_000 + 100_000, "waited too long: {waited}");
+}
+
+#[test]
+fn three_sensors_initialised_field_by_field_share_the_bus() {
+    let run = run("examples/three_sensors");
+    assert!(run.success, "{}", run.stdout);
+    // Default scene light (402 ms, 16x basis) scaled by N/322: 13 ms N = 11, 101 ms N = 81.
+    // 0x29: 400*11/322 = 13, 120*11/322 = 4 -> lux 7. 0x39: 1200*81/322 = 301,
+    // 300*81/322 = 75 -> lux 26. 0x49: 30000 / 9000 at 402 ms -> lux 563.
+    for line in [
+        "sensor 0x29 fd 3: rc 0 (Success) full 13 ir 4 lux 7",
+        "sensor 0x39 fd 4: rc 0 (Success) full 301 ir 75 lux 26",
+        "sensor 0x49 fd 5: rc 0 (Success) full 30000 ir 9000 lux 563",
+    ] {
+        assert!(
+            run.stdout.contains(line),
+            "missing {line:?} in:\n{}",
+            run.stdout
+        );
+    }
+    let mut expected = configure(0x12);
+    expected.extend(configure(0x10));
+    expected.extend(cold_read());
+    assert_eq!(run.written(0x29), expected);
+    for address in [0x29, 0x39, 0x49] {
+        assert_eq!(run.device(address)["stale_reads"], 0);
+    }
+}
+
+#[test]
+fn hello_display_sends_the_original_commands_and_ram() {
+    for program in ["examples/hello_display", "examples/hello_display-static"] {
+        let run = run(program);
+        assert!(run.success, "{}", run.stdout);
+        let written = run.written(0x70);
+        assert_eq!(
+            written[..4],
+            [vec![0x21], vec![0xEF], vec![0x81], vec![0x81]]
+        );
+        // First COMMIT: 1, 2., colon, 3, 4 -> one block write of 16 bytes at 0.
+        assert_eq!(
+            written[4],
+            vec![
+                0x00,
+                0x06,
+                0,
+                0x5B | 0x80,
+                0,
+                0xFF,
+                0,
+                0x4F,
+                0,
+                0x66,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0
+            ]
+        );
+        assert_eq!(written.len(), 4 + 1 + 7, "one transfer per COMMIT");
+        assert!(run.trace(0x70)[4..]
+            .iter()
+            .all(|t| t.0 == "smbus_write_i2c_block_data"));
+        // Last word, COOL: C O (colon off) O L.
+        let display = run.device(0x70);
+        let ram: Vec<u64> = display["ram"]
+            .as_array()
+            .expect("ram")
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect();
+        assert_eq!(
+            ram,
+            [0x39, 0, 0x3F, 0, 0, 0, 0x3F, 0, 0x38, 0, 0, 0, 0, 0, 0, 0]
+        );
+        assert_eq!(display["oscillator_on"], true);
+        assert_eq!(display["display_on"], true);
+        assert_eq!(display["blink"], 0);
+        assert_eq!(display["brightness"], 15);
+    }
+}
+
+#[test]
+fn counter_works_on_struct_copies_and_switches_off() {
+    let run = run("examples/counter");
+    assert!(run.success, "{}", run.stdout);
+    assert!(run.stdout.contains("counted to 5"));
+    let display = run.device(0x70);
+    let ram: Vec<u64> = display["ram"]
+        .as_array()
+        .expect("ram")
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    // 0 0 (colon off) 0 5
+    assert_eq!(ram[..10], [0x3F, 0, 0x3F, 0, 0, 0, 0x3F, 0, 0x6D, 0]);
+    assert_eq!(display["oscillator_on"], false, "HT16K33_OFF sent 0x20");
+    assert_eq!(display["brightness"], 8);
+    // Six virtual seconds passed, and no real ones.
+    assert!(run.report["virtual_ns"].as_u64().expect("ns") >= 6_000_000_000);
+}
+
+#[test]
+fn error_example_reports_every_error() {
+    let run = run("examples/missing_bus");
+    assert!(run.success, "{}", run.stdout);
+    assert!(run
+        .stdout
+        .contains("open /dev/i2c-7: rc -1, No such file or directory"));
+    assert!(run
+        .stdout
+        .contains("open sensor 0x2a: rc -1, Remote I/O error"));
+}
+
+#[test]
+fn programs_written_like_the_old_drivers_run_on_the_emulator() {
+    let run = run("tests/raw_i2c");
+    assert!(run.success, "{}", run.stdout);
+    assert!(run.stdout.contains("funcs i2c=1 i2c_block_write=1"));
+    assert!(run.stdout.contains("tsl2561 ch0=1200"), "{}", run.stdout);
+    assert!(run
+        .stdout
+        .contains("ht16k33 ram 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"));
+    let ops: Vec<String> = run.trace(0x39).into_iter().map(|t| t.0).collect();
+    assert_eq!(ops, ["write", "write", "write", "read"]);
+    assert_eq!(run.device(0x39)["stale_reads"], 0);
+    let display = run.trace(0x70);
+    assert_eq!(display[0].0, "smbus_write_i2c_block_data");
+    assert_eq!(display[0].1.len(), 17);
+    assert_eq!(display[2].0, "i2c_rdwr");
+}
+
+const SENSOR_AT_0X39: &str = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n\
+                              broadband = 1200\ninfrared = 300\noscillator_khz = 690\n";
+
+fn probe(faults: &str) -> Run {
+    let scene = format!("{SENSOR_AT_0X39}[device.faults]\n{faults}\n");
+    run_with("tests/fault_probe", &["39"], Some(&scene))
+}
+
+const GOOD_READ: &str = "read rc=0 errno=0 full=1200 ir=300 lux=26";
+const UNTOUCHED: &str = "full=57005 ir=57005 lux=3735928559";
+
+#[test]
+fn bus_faults_fail_the_call_with_the_kernel_errno_and_the_next_call_recovers() {
+    // OPEN is 3 transfers; transfer 4 is the first SENSELIGHT's power-on.
+    let run = probe("nack_on_transfer = 4");
+    assert!(run.stdout.contains("open rc=0"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("read rc=-1 errno={} {UNTOUCHED}", libc::EREMOTEIO)),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches(GOOD_READ).count(), 2, "{}", run.stdout);
+
+    let run = probe("eio_on_read = 2"); // the first read's CH1 word
+    assert!(
+        run.stdout
+            .contains(&format!("read rc=-1 errno={} {UNTOUCHED}", libc::EIO)),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches(GOOD_READ).count(), 2);
+    assert_eq!(
+        run.device(0x39)["powered"],
+        false,
+        "powered off after the failure"
+    );
+
+    let run = probe("short_read = 1");
+    assert!(run
+        .stdout
+        .contains(&format!("read rc=-1 errno={} {UNTOUCHED}", libc::EIO)));
+
+    let run = probe("bus_removed_after = 5");
+    assert_eq!(
+        run.stdout
+            .matches(&format!("read rc=-1 errno={}", libc::ENODEV))
+            .count(),
+        3,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn open_faults_fail_open_and_leave_nothing_open() {
+    for (fault, errno) in [
+        ("absent = true", libc::EREMOTEIO),
+        ("ebusy_on_slave = true", libc::EBUSY),
+        ("eacces_on_open = true", libc::EACCES),
+    ] {
+        let run = probe(fault);
+        assert!(
+            run.stdout.contains(&format!("open rc=-1 errno={errno}")),
+            "{fault}: {}",
+            run.stdout
+        );
+        assert_eq!(
+            run.stdout
+                .matches(&format!("read rc=-1 errno={}", libc::EBADF))
+                .count(),
+            3,
+            "{fault}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn slow_oscillator_and_bright_light() {
+    // 690 kHz: the reading still sees a finished conversion.
+    let run = run_with("tests/fault_probe", &["39"], Some(SENSOR_AT_0X39));
+    assert_eq!(run.stdout.matches(GOOD_READ).count(), 3, "{}", run.stdout);
+    assert_eq!(run.device(0x39)["stale_reads"], 0);
+    // Saturated at 402 ms 16x: counts clip at 65535 and lux reads 0.
+    let bright = SENSOR_AT_0X39.replace("broadband = 1200", "broadband = 200000");
+    let run = run_with("tests/fault_probe", &["39"], Some(&bright));
+    assert!(
+        run.stdout
+            .contains("read rc=0 errno=0 full=65535 ir=300 lux=0"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn bad_scene_is_reported_not_ignored() {
+    let dir = scratch_dir();
+    let scene = dir.join("scene.toml");
+    std::fs::write(
+        &scene,
+        "[[device]]\nbus = 1\naddress = 0x39\nkind = \"lamp\"\n",
+    )
+    .expect("w");
+    let output = Command::new(build_dir().join("tests/fault_probe"))
+        .env("LD_PRELOAD", sim_library())
+        .env("LIGHTSEG_SIM_SCENE", &scene)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("scene error"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
