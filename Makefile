@@ -80,6 +80,8 @@ check-c: libs
 	  echo "  CXX $$src"; \
 	  $(CXX) -x c++ $(WARN_FLAGS) -O2 -Iinclude $$src -o $(BUILD)/check/$$name-cxx \
 	    -L$(RELEASE) -llightseg; \
+	  $(CXX) -x c++ $(WARN_FLAGS) -O2 -Iinclude $$src -x none -o $(BUILD)/check/$$name-cxx-static \
+	    $(LIB_A) $(STATIC_LIBS); \
 	done
 	LD_LIBRARY_PATH=$(RELEASE) $(BUILD)/check/layout
 	LD_LIBRARY_PATH=$(RELEASE) $(BUILD)/check/layout-cxx

@@ -430,3 +430,69 @@ fn bad_scene_is_reported_not_ignored() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("scene error"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
+    let run = run("tests/bad_input");
+    assert!(run.success, "{}", run.stdout);
+    let einval = libc::EINVAL;
+    for what in [
+        "tsl_open_null",
+        "tsl_time_null",
+        "tsl_gain_null",
+        "tsl_sense_null",
+        "ht_open_null",
+        "ht_commit_null",
+        "ht_digit_null",
+        "tsl_time_7",
+        "tsl_gain_1",
+        "tsl_sense_null_out",
+        "ht_blink_3",
+        "ht_display_2",
+        "ht_digit_5",
+        "ht_glyph_129",
+        "ht_clean_9",
+        "ht_on_bad_state",
+    ] {
+        let line = format!("{what} rc=-1 errno={einval}\n");
+        assert!(
+            run.stdout.contains(&line),
+            "missing {line:?} in:\n{}",
+            run.stdout
+        );
+    }
+    assert!(run.stdout.contains("tsl_open rc=0 errno=0"));
+    assert!(run
+        .stdout
+        .contains(&format!("tsl_open_again rc=-1 errno={}", libc::EBUSY)));
+    assert!(run
+        .stdout
+        .contains(&format!("tsl_sense_closed rc=-1 errno={}", libc::EBADF)));
+    assert!(run.stdout.contains("tsl_settings time=2 gain=16"));
+    assert!(run.stdout.contains("ht_state blink=5 display=0 com0=0"));
+    // Only OPEN's three transfers reached the sensor, nothing reached the display.
+    assert_eq!(run.device(0x39)["transfers"], 3);
+    assert_eq!(run.device(0x70)["transfers"], 0);
+}
+
+#[test]
+fn realtime_mode_really_waits() {
+    let dir = scratch_dir();
+    let report_path = dir.join("report.json");
+    let output = Command::new(build_dir().join("tests/fault_probe"))
+        .arg("39")
+        .env("LD_PRELOAD", sim_library())
+        .env("LIGHTSEG_SIM_REPORT", &report_path)
+        .env("LIGHTSEG_SIM_REALTIME", "1")
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches(GOOD_READ).count(), 3, "{stdout}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report"))
+            .expect("json");
+    // Three cold reads of at least 428.4 ms each, on the real clock.
+    assert!(report["virtual_ns"].as_u64().expect("ns") >= 3 * 428_400_000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
