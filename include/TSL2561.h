@@ -121,6 +121,13 @@ enum {
 
 
 /**
+ * Bit of `TSL2561_STATUS()`: the last successful reading saturated (a channel was above
+ * the clipping threshold, so lux reads 0 because the light is too bright for the
+ * integration time and gain, not because it is dark). A lightseg extension.
+ */
+#define TSL2561_STATUS_SATURATED 1
+
+/**
  * ADC integration time. The chip integrates for 918 x N oscillator cycles
  * (N = 11, 81, 322); the oscillator runs at 690 to 780 kHz.
  */
@@ -184,7 +191,8 @@ typedef struct TSL2561 {
    */
   int lasterr;
   /**
-   * Scratch space of the original driver; lightseg does not use it.
+   * Scratch space of the original driver. lightseg keeps the status flags of the last
+   * reading in `buf[0]` (read them with `TSL2561_STATUS`) and leaves the rest alone.
    */
   uint8_t buf[10];
 } TSL2561;
@@ -240,7 +248,7 @@ int TSL2561_SETGAIN(struct TSL2561 *sensor, tsl2561Gain_t gain);
  *
  * `full_spectrum` gets channel 0 (visible + infrared), `infrared` channel 1, `lux` the
  * illuminance; lux is 0 in the dark and also when a channel saturates (light too
- * bright for the integration time and gain).
+ * bright for the integration time and gain): `TSL2561_STATUS` tells the two apart.
  * With `autogain` non-zero, a first reading that is too dark at 1x or too bright at 16x
  * switches the gain (which stays switched, see `gain`) and is taken again: at most two
  * conversions.
@@ -256,6 +264,14 @@ int TSL2561_SENSELIGHT(struct TSL2561 *sensor,
                        uint16_t *infrared,
                        uint32_t *lux,
                        int autogain);
+
+/**
+ * Status flags of the last successful `TSL2561_SENSELIGHT` on this struct (a lightseg
+ * extension): `TSL2561_STATUS_SATURATED` when a channel saturated, 0 otherwise (also
+ * before any reading). A failed reading leaves the flags as they were. No bus traffic.
+ * Returns the flags, or -1 with `errno` EINVAL for a NULL `sensor`.
+ */
+int TSL2561_STATUS(const struct TSL2561 *sensor);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -78,6 +78,15 @@ impl Run {
             .collect()
     }
 
+    fn ram(&self, address: u64) -> Vec<u64> {
+        self.device(address)["ram"]
+            .as_array()
+            .expect("ram")
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect()
+    }
+
     fn written(&self, address: u64) -> Vec<Vec<u64>> {
         self.trace(address).into_iter().map(|t| t.1).collect()
     }
@@ -250,14 +259,8 @@ fn hello_display_sends_the_original_commands_and_ram() {
             .all(|t| t.0 == "smbus_write_i2c_block_data"));
         // Last word, COOL: C O (colon off) O L.
         let display = run.device(0x70);
-        let ram: Vec<u64> = display["ram"]
-            .as_array()
-            .expect("ram")
-            .iter()
-            .filter_map(Value::as_u64)
-            .collect();
         assert_eq!(
-            ram,
+            run.ram(0x70),
             [0x39, 0, 0x3F, 0, 0, 0, 0x3F, 0, 0x38, 0, 0, 0, 0, 0, 0, 0]
         );
         assert_eq!(display["oscillator_on"], true);
@@ -273,14 +276,11 @@ fn counter_works_on_struct_copies_and_switches_off() {
     assert!(run.success, "{}", run.stdout);
     assert!(run.stdout.contains("counted to 5"));
     let display = run.device(0x70);
-    let ram: Vec<u64> = display["ram"]
-        .as_array()
-        .expect("ram")
-        .iter()
-        .filter_map(Value::as_u64)
-        .collect();
     // 0 0 (colon off) 0 5
-    assert_eq!(ram[..10], [0x3F, 0, 0x3F, 0, 0, 0, 0x3F, 0, 0x6D, 0]);
+    assert_eq!(
+        run.ram(0x70)[..10],
+        [0x3F, 0, 0x3F, 0, 0, 0, 0x3F, 0, 0x6D, 0]
+    );
     assert_eq!(display["oscillator_on"], false, "HT16K33_OFF sent 0x20");
     assert_eq!(display["brightness"], 8);
     // Six virtual seconds passed, and no real ones.
@@ -325,7 +325,7 @@ fn probe(faults: &str) -> Run {
     run_with("tests/fault_probe", &["39"], Some(&scene))
 }
 
-const GOOD_READ: &str = "read rc=0 errno=0 full=1200 ir=300 lux=26";
+const GOOD_READ: &str = "read rc=0 errno=0 full=1200 ir=300 lux=26 status=0";
 const UNTOUCHED: &str = "full=57005 ir=57005 lux=3735928559";
 
 #[test]
@@ -401,7 +401,7 @@ fn slow_oscillator_and_bright_light() {
     let run = run_with("tests/fault_probe", &["39"], Some(SENSOR_AT_0X39));
     assert_eq!(run.stdout.matches(GOOD_READ).count(), 3, "{}", run.stdout);
     assert_eq!(run.device(0x39)["stale_reads"], 0);
-    // Saturated at 402 ms 16x: counts clip at 65535 and lux reads 0.
+    // Saturated at 402 ms 16x: counts clip at 65535, lux reads 0, and the status says why.
     let bright = SENSOR_AT_0X39.replace("broadband = 1200", "broadband = 200000");
     let run = run_with("tests/fault_probe", &["39"], Some(&bright));
     assert!(

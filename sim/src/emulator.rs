@@ -54,6 +54,34 @@ struct Device {
     trace: Vec<Value>,
     /// What was last drawn in the terminal for this display.
     last_picture: String,
+    /// State of the random-fault generator (xorshift64*).
+    random_state: u64,
+}
+
+impl Device {
+    /// Next value of the device's deterministic generator, uniform in [0, 1).
+    fn next_random(&mut self) -> f64 {
+        let mut x = self.random_state;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.random_state = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The random fault of this transfer, if the scene asks for random faults.
+    fn random_fault(&mut self) -> Option<c_int> {
+        let rate = self.spec.faults.random_error_rate?;
+        if self.next_random() < rate {
+            Some(if self.next_random() < 0.5 {
+                libc::EREMOTEIO
+            } else {
+                libc::EIO
+            })
+        } else {
+            None
+        }
+    }
 }
 
 /// What a descriptor of an emulated adapter remembers (the kernel's i2c_client).
@@ -116,6 +144,7 @@ impl Emulator {
                 errors: 0,
                 trace: Vec::new(),
                 last_picture: String::new(),
+                random_state: spec.faults.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
             })
             .collect();
         Self {
@@ -221,6 +250,7 @@ impl Emulator {
         if reads {
             device.read_transfers += 1;
         }
+        let random_fault = device.random_fault();
         let faults = &device.spec.faults;
         let nth = device.transfers;
         let nth_read = device.read_transfers;
@@ -229,7 +259,7 @@ impl Emulator {
         } else if reads && faults.eio_on_read == Some(nth_read) {
             Some(libc::EIO)
         } else {
-            None
+            random_fault
         };
         let short = reads && faults.short_read == Some(nth_read);
         let removes_bus = faults.bus_removed_after.is_some_and(|after| nth >= after);
@@ -478,6 +508,31 @@ mod tests {
         assert_eq!(busy.set_slave(5, 0x39, false), Err(libc::EBUSY));
         assert_eq!(busy.set_slave(5, 0x39, true), Ok(()));
         assert_eq!(busy.set_slave(5, 0x80, true), Err(libc::EINVAL));
+    }
+
+    #[test]
+    fn random_faults_are_deterministic_and_follow_the_rate() {
+        let failures = |seed| {
+            let mut emulator = Emulator::new(
+                &scene(Faults {
+                    random_error_rate: Some(0.25),
+                    seed,
+                    ..Faults::default()
+                }),
+                false,
+            );
+            (0..400)
+                .map(|_| {
+                    let mut write = [Message::Write(&[0x80, 0x03])];
+                    emulator.transfer(1, 0x39, "write", &mut write).is_err()
+                })
+                .collect::<Vec<bool>>()
+        };
+        let first = failures(7);
+        assert_eq!(first, failures(7));
+        assert_ne!(first, failures(8));
+        let count = first.iter().filter(|f| **f).count();
+        assert!((60..=140).contains(&count), "{count} of 400 at rate 0.25");
     }
 
     #[test]

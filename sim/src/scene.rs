@@ -72,7 +72,7 @@ pub struct DeviceSpec {
 
 /// Faults of one device. Transfer counts start at 1 and count every transfer addressed
 /// to the device; read counts count only transfers that read from it.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Faults {
     /// The chip never acknowledges (as if not wired): every transfer fails EREMOTEIO.
@@ -95,6 +95,12 @@ pub struct Faults {
     /// Opening this device's bus fails EACCES (no permission on /dev/i2c-N).
     #[serde(default)]
     pub eacces_on_open: bool,
+    /// Each transfer fails with this probability (0 to 1), with EREMOTEIO or EIO, drawn
+    /// from a generator seeded with `seed`: the same scene fails the same transfers.
+    pub random_error_rate: Option<f64>,
+    /// Seed of `random_error_rate`.
+    #[serde(default)]
+    pub seed: u64,
 }
 
 fn default_bus_khz() -> u32 {
@@ -130,6 +136,11 @@ impl Scene {
             );
             if device.address > 0x7F {
                 return Err(format!("{name}: address above 0x7f"));
+            }
+            if let Some(rate) = device.faults.random_error_rate {
+                if !(0.0..=1.0).contains(&rate) {
+                    return Err(format!("{name}: random_error_rate must be 0..=1"));
+                }
             }
             if !(690..=780).contains(&device.oscillator_khz) {
                 return Err(format!("{name}: oscillator_khz must be 690..=780"));

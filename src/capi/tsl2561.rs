@@ -33,6 +33,15 @@ pub enum tsl2561Gain_t {
     TSL2561_GAIN_16X = 0x10,
 }
 
+/// Bit of `TSL2561_STATUS()`: the last successful reading saturated (a channel was above
+/// the clipping threshold, so lux reads 0 because the light is too bright for the
+/// integration time and gain, not because it is dark). A lightseg extension.
+pub const TSL2561_STATUS_SATURATED: c_int = 0x01;
+
+/// Where the status flags live in `buf` (the old driver's scratch space, zeroed by
+/// `TSL2561_INIT` and by programs that `bzero` it, so old structs read as "no flags").
+const STATUS_INDEX: usize = 0;
+
 /// A `tsl2561IntegrationTime_t` as C stores it: any int may be there, so Rust reads it as
 /// an int and validates it. Written into the header under the enum's name.
 #[repr(transparent)]
@@ -62,7 +71,8 @@ pub struct TSL2561 {
     pub sensor_addr: u8,
     /// errno value of the last failed call; never reset by a successful one.
     pub lasterr: c_int,
-    /// Scratch space of the original driver; lightseg does not use it.
+    /// Scratch space of the original driver. lightseg keeps the status flags of the last
+    /// reading in `buf[0]` (read them with `TSL2561_STATUS`) and leaves the rest alone.
     pub buf: [u8; 10],
 }
 
@@ -204,7 +214,7 @@ pub unsafe extern "C" fn TSL2561_SETGAIN(sensor: *mut TSL2561, gain: GainValue) 
 ///
 /// `full_spectrum` gets channel 0 (visible + infrared), `infrared` channel 1, `lux` the
 /// illuminance; lux is 0 in the dark and also when a channel saturates (light too
-/// bright for the integration time and gain).
+/// bright for the integration time and gain): `TSL2561_STATUS` tells the two apart.
 /// With `autogain` non-zero, a first reading that is too dark at 1x or too bright at 16x
 /// switches the gain (which stays switched, see `gain`) and is taken again: at most two
 /// conversions.
@@ -235,14 +245,34 @@ pub unsafe extern "C" fn TSL2561_SENSELIGHT(
                 broadband,
                 infrared: ir,
                 lux: lux_value,
-                ..
+                saturated,
             }) => {
                 full_spectrum.write_unaligned(broadband);
                 infrared.write_unaligned(ir);
                 lux.write_unaligned(lux_value);
+                let status = if saturated {
+                    TSL2561_STATUS_SATURATED
+                } else {
+                    0
+                };
+                addr_of_mut!((*sensor).buf[STATUS_INDEX]).write(status as u8);
                 0
             }
             Err(error) => fail(lasterr, &error),
         }
+    })
+}
+
+/// Status flags of the last successful `TSL2561_SENSELIGHT` on this struct (a lightseg
+/// extension): `TSL2561_STATUS_SATURATED` when a channel saturated, 0 otherwise (also
+/// before any reading). A failed reading leaves the flags as they were. No bus traffic.
+/// Returns the flags, or -1 with `errno` EINVAL for a NULL `sensor`.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_STATUS(sensor: *const TSL2561) -> c_int {
+    guard(|| match checked(sensor.cast_mut()) {
+        Some(sensor) => {
+            c_int::from(addr_of_mut!((*sensor).buf[STATUS_INDEX]).read()) & TSL2561_STATUS_SATURATED
+        }
+        None => -1,
     })
 }

@@ -20,8 +20,9 @@ int main(int argc, char **argv)
 	printf("open rc=%d errno=%d\n", rc, rc ? sensor.lasterr : 0);
 	for (i = 0; i < 3; i++) {
 		rc = TSL2561_SENSELIGHT(&sensor, &full, &ir, &lux, 0);
-		printf("read rc=%d errno=%d full=%u ir=%u lux=%u\n", rc, rc ? sensor.lasterr : 0,
-		       (unsigned)full, (unsigned)ir, (unsigned)lux);
+		printf("read rc=%d errno=%d full=%u ir=%u lux=%u status=%d\n", rc,
+		       rc ? sensor.lasterr : 0, (unsigned)full, (unsigned)ir, (unsigned)lux,
+		       TSL2561_STATUS(&sensor));
 	}
 	TSL2561_CLOSE(&sensor);
 	return 0;
