@@ -33,9 +33,13 @@ TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)
 C_STD_FLAGS := -std=gnu99 -std=gnu11
 WARN_FLAGS  := -Wall -Wextra -Werror
 
-RUST_SOURCES := $(shell find src sim/src -name '*.rs') build.rs Cargo.toml sim/Cargo.toml
+RUST_SOURCES := $(shell find src sim/src fuzz/src -name '*.rs') build.rs Cargo.toml \
+	sim/Cargo.toml fuzz/Cargo.toml
 
-.PHONY: all libs examples test demo headers lint check-c clean
+FUZZ_SIM := LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/fuzz/scene.toml
+FUZZ_SECONDS ?= 600
+
+.PHONY: all libs examples test demo headers lint check-c clean fuzz fuzz-short
 
 all: libs examples
 
@@ -90,7 +94,15 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-test: all lint check-c
+# A bounded fuzz run (a few thousand call sequences) as part of `make test`.
+fuzz-short: libs
+	$(FUZZ_SIM) $(RELEASE)/lightseg-fuzz --cases 3000
+
+# The long run: FUZZ_SECONDS of CPU time (default 600), fresh seeds each round.
+fuzz: libs
+	$(FUZZ_SIM) $(RELEASE)/lightseg-fuzz --cpu-seconds $(FUZZ_SECONDS) --seed $$(date +%s)
+
+test: all lint check-c fuzz-short
 	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test --release --workspace
 
 demo: all

@@ -192,7 +192,8 @@ typedef struct TSL2561 {
   int lasterr;
   /**
    * Scratch space of the original driver. lightseg keeps the status flags of the last
-   * reading in `buf[0]` (read them with `TSL2561_STATUS`) and leaves the rest alone.
+   * reading in `buf[0]` (read them with `TSL2561_STATUS`) and the package read from the
+   * ID register at OPEN in `buf[1]` (0 T/FN/CL, 1 CS: it selects the lux coefficients).
    */
   uint8_t buf[10];
 } TSL2561;
@@ -202,13 +203,15 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr` and programs integration time
- * 402 ms and gain 16x (which also checks that the chip answers).
+ * Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr`, checks the ID register (a
+ * TSL2561 must answer there; its package, T/FN/CL or CS, selects the lux coefficients)
+ * and programs integration time 402 ms and gain 16x.
  *
  * Returns 0, or -1 with `lasterr` and `errno` set: EBUSY when `adapter_fd` is not -1
  * (already open), EINVAL for a negative adapter or an address above 0x7F, the kernel's
  * errno when the adapter cannot be opened (ENOENT: no such bus, EACCES: permissions) or
- * the chip does not answer (EREMOTEIO or ENXIO, depending on the I2C controller).
+ * the chip does not answer (EREMOTEIO or ENXIO, depending on the I2C controller);
+ * ENODEV when the device at the address is not a TSL2561.
  * On failure nothing stays open. NULL `sensor`: -1, errno EINVAL.
  */
 int TSL2561_OPEN(struct TSL2561 *sensor);
@@ -244,7 +247,7 @@ int TSL2561_SETGAIN(struct TSL2561 *sensor, tsl2561Gain_t gain);
 /**
  * Takes one reading: powers the chip on, waits for the conversion (14.7, 107.8 or
  * 428.5 ms: long enough for the slowest chip), reads both channels, powers it off, and
- * computes lux with the datasheet formula (T/FN/CL package).
+ * computes lux with the datasheet formula (coefficients of the package found at OPEN).
  *
  * `full_spectrum` gets channel 0 (visible + infrared), `infrared` channel 1, `lux` the
  * illuminance; lux is 0 in the dark and also when a channel saturates (light too

@@ -4,8 +4,10 @@
 //! A C struct holds nothing but the file descriptor, so the descriptor is the device's
 //! identity: every call looks it up here. Only descriptors this library opened are ever
 //! used; one that was closed or replaced behind the library's back is refused with
-//! `EBADF`. Each open device has its own lock, so calls on one device serialise while
-//! calls on different devices (even on the same bus) run in parallel.
+//! `EBADF`. Each chip (bus and address) has a lock, so calls on one chip serialise, also
+//! through different descriptors, while calls on different chips (even on the same bus)
+//! run in parallel. Each chip also keeps one byte of state the drivers cache (the
+//! TSL2561's TIMING register), shared by every descriptor and struct copy in the process.
 
 use std::io;
 use std::mem;
@@ -27,6 +29,8 @@ pub trait SmbusDevice {
     fn write_byte(&mut self, value: u8) -> Result<()>;
     /// SMBus "write byte data": `command`, then `value`.
     fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()>;
+    /// SMBus "read byte data": `command`, repeated START, one byte.
+    fn read_byte_data(&mut self, command: u8) -> Result<u8>;
     /// SMBus "read word data": `command`, repeated START, two bytes (low byte first).
     fn read_word_data(&mut self, command: u8) -> Result<u16>;
     /// SMBus "I2C block write": `command`, then the bytes of `data` (at most 32).
@@ -46,6 +50,11 @@ impl SmbusDevice for LinuxI2CDevice {
     fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
         self.smbus_write_byte_data(command, value)
             .map_err(|e| Error::bus("I2C register write", io_error(e)))
+    }
+
+    fn read_byte_data(&mut self, command: u8) -> Result<u8> {
+        self.smbus_read_byte_data(command)
+            .map_err(|e| Error::bus("I2C register read", io_error(e)))
     }
 
     fn read_word_data(&mut self, command: u8) -> Result<u16> {
@@ -87,11 +96,36 @@ impl FileIdentity {
     }
 }
 
+/// What the process knows of one chip, whichever descriptor it is reached through.
+#[derive(Debug, Default)]
+struct Chip {
+    /// A configuration byte of the chip as last written, if known (the TSL2561's TIMING
+    /// register). Copies of a C struct, or two structs for one chip, can disagree about
+    /// the chip; this tells the driver what the chip really holds.
+    configuration: Option<u8>,
+}
+
+type SharedChip = Arc<Mutex<Chip>>;
+
+/// One chip per (adapter number, address), created on first open, kept for the process.
+static CHIPS: Mutex<Vec<((i32, u8), SharedChip)>> = Mutex::new(Vec::new());
+
+fn chip(adapter_nr: i32, address: u8) -> SharedChip {
+    let mut chips = lock(&CHIPS);
+    if let Some((_, chip)) = chips.iter().find(|(key, _)| *key == (adapter_nr, address)) {
+        return Arc::clone(chip);
+    }
+    let chip = SharedChip::default();
+    chips.push(((adapter_nr, address), Arc::clone(&chip)));
+    chip
+}
+
 struct OpenDevice {
     /// `None` once closed (or found stale) while another thread still held the entry.
     device: Option<LinuxI2CDevice>,
     address: u8,
     identity: Option<FileIdentity>,
+    chip: SharedChip,
 }
 
 type SharedDevice = Arc<Mutex<OpenDevice>>;
@@ -131,8 +165,20 @@ pub fn open(adapter_nr: i32, address: u8) -> Result<RawFd> {
         device: Some(device),
         address,
         identity: FileIdentity::of(fd),
+        chip: chip(adapter_nr, address),
     };
-    lock(&OPEN_DEVICES).push((fd, Arc::new(Mutex::new(entry))));
+    let mut open_devices = lock(&OPEN_DEVICES);
+    // The kernel handed out this number again, so whatever we had under it was closed
+    // behind our back: forget it without closing (the number is the new device's now).
+    open_devices.retain(|(open_fd, stale)| {
+        if *open_fd == fd {
+            if let Some(device) = lock(stale).device.take() {
+                mem::forget(device);
+            }
+        }
+        *open_fd != fd
+    });
+    open_devices.push((fd, Arc::new(Mutex::new(entry))));
     Ok(fd)
 }
 
@@ -152,12 +198,13 @@ pub fn close(fd: RawFd) -> Result<()> {
     Ok(())
 }
 
-/// Runs `operation` on the open device behind `fd`, holding that device's lock.
+/// Runs `operation` on the open device behind `fd`, holding the descriptor's and the
+/// chip's locks, with the chip's cached configuration byte (see [`Chip`]).
 /// Fails with `NotOpen` when `fd` is not open here for `address`.
 pub fn with_device<R>(
     fd: RawFd,
     address: u8,
-    operation: impl FnOnce(&mut LinuxI2CDevice) -> Result<R>,
+    operation: impl FnOnce(&mut LinuxI2CDevice, &mut Option<u8>) -> Result<R>,
 ) -> Result<R> {
     let shared = lookup(fd).ok_or(Error::NotOpen)?;
     let mut entry = lock(&shared);
@@ -172,8 +219,10 @@ pub fn with_device<R>(
         unregister(fd, &shared);
         return Err(Error::NotOpen);
     }
+    let chip = Arc::clone(&entry.chip);
+    let mut chip = lock(&chip);
     let device = entry.device.as_mut().ok_or(Error::NotOpen)?;
-    operation(device)
+    operation(device, &mut chip.configuration)
 }
 
 impl<T: SmbusDevice + ?Sized> SmbusDevice for &mut T {
@@ -183,6 +232,10 @@ impl<T: SmbusDevice + ?Sized> SmbusDevice for &mut T {
 
     fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
         (**self).write_byte_data(command, value)
+    }
+
+    fn read_byte_data(&mut self, command: u8) -> Result<u8> {
+        (**self).read_byte_data(command)
     }
 
     fn read_word_data(&mut self, command: u8) -> Result<u16> {

@@ -11,6 +11,9 @@ pub enum Error {
     /// `open` was called on a device that is already open.
     #[error("device is already open")]
     AlreadyOpen,
+    /// The device at the address is not the expected chip (its ID register says so).
+    #[error("the device is not a {0}")]
+    WrongDevice(&'static str),
     /// An argument or a struct field is out of range.
     #[error("invalid {0}")]
     InvalidArgument(&'static str),
@@ -36,6 +39,7 @@ impl Error {
             Self::NotOpen => libc::EBADF,
             Self::AlreadyOpen => libc::EBUSY,
             Self::InvalidArgument(_) => libc::EINVAL,
+            Self::WrongDevice(_) => libc::ENODEV,
             Self::Bus { source, .. } => source.raw_os_error().unwrap_or(libc::EIO),
         }
     }

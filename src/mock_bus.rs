@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 pub enum Transfer {
     WriteByte(u8),
     WriteByteData(u8, u8),
+    ReadByteData(u8),
     ReadWordData(u8),
     WriteI2cBlock(u8, Vec<u8>),
 }
@@ -23,6 +24,8 @@ pub struct MockBus {
     pub log: Vec<Transfer>,
     pub words: VecDeque<u16>,
     pub fail_on: Option<(usize, i32)>,
+    /// What byte reads return.
+    pub byte: u8,
 }
 
 impl MockBus {
@@ -52,6 +55,11 @@ impl SmbusDevice for MockBus {
 
     fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
         self.record(Transfer::WriteByteData(command, value))
+    }
+
+    fn read_byte_data(&mut self, command: u8) -> Result<u8> {
+        self.record(Transfer::ReadByteData(command))?;
+        Ok(self.byte)
     }
 
     fn read_word_data(&mut self, command: u8) -> Result<u16> {

@@ -135,6 +135,16 @@ fn run(program: &str) -> Run {
 const POWER_ON: [u64; 2] = [0x80, 0x03];
 const POWER_OFF: [u64; 2] = [0x80, 0x00];
 
+/// OPEN: power on, read the ID register (0x8A), TIMING 402 ms 16x, power off.
+fn open_sequence() -> Vec<Vec<u64>> {
+    vec![
+        POWER_ON.to_vec(),
+        vec![0x8A],
+        vec![0x81, 0x12],
+        POWER_OFF.to_vec(),
+    ]
+}
+
 fn configure(timing: u64) -> Vec<Vec<u64>> {
     vec![POWER_ON.to_vec(), vec![0x81, timing], POWER_OFF.to_vec()]
 }
@@ -162,7 +172,7 @@ fn single_sensor_prints_counts_and_lux_and_drives_the_bus_like_the_old_driver() 
         );
         assert_eq!(run.stdout.matches("(Success)").count(), 6, "{}", run.stdout);
         let mut expected = Vec::new();
-        expected.extend(configure(0x12)); // OPEN: 402 ms, 16x
+        expected.extend(open_sequence());
         expected.extend(configure(0x12)); // SETGAIN 16x
         expected.extend(configure(0x12)); // SETINTEGRATIONTIME 402 ms
         expected.extend(cold_read());
@@ -183,9 +193,9 @@ fn cold_read_takes_the_worst_case_integration_time_and_no_more() {
     let run = run("examples/single_sensor");
     let trace = run.device(0x39)["trace"].as_array().expect("trace").clone();
     let time = |index: usize| trace[index]["t_ns"].as_u64().expect("t_ns");
-    // Transfers 9..12 are the first SENSELIGHT: power on at 9, first word read at 10.
-    let power_on_end = time(9) + 72_500; // 29 bits at 400 kHz
-    let waited = time(10) - power_on_end;
+    // Transfers 10..13 are the first SENSELIGHT: power on at 10, first word read at 11.
+    let power_on_end = time(10) + 72_500; // 29 bits at 400 kHz
+    let waited = time(11) - power_on_end;
     assert!(
         waited >= 428_400_000,
         "read before the slowest conversion ends: {waited}"
@@ -211,7 +221,7 @@ fn three_sensors_initialised_field_by_field_share_the_bus() {
             run.stdout
         );
     }
-    let mut expected = configure(0x12);
+    let mut expected = open_sequence();
     expected.extend(configure(0x10));
     expected.extend(cold_read());
     assert_eq!(run.written(0x29), expected);
@@ -330,8 +340,8 @@ const UNTOUCHED: &str = "full=57005 ir=57005 lux=3735928559";
 
 #[test]
 fn bus_faults_fail_the_call_with_the_kernel_errno_and_the_next_call_recovers() {
-    // OPEN is 3 transfers; transfer 4 is the first SENSELIGHT's power-on.
-    let run = probe("nack_on_transfer = 4");
+    // OPEN is 4 transfers; transfer 5 is the first SENSELIGHT's power-on.
+    let run = probe("nack_on_transfer = 5");
     assert!(run.stdout.contains("open rc=0"), "{}", run.stdout);
     assert!(
         run.stdout
@@ -341,7 +351,7 @@ fn bus_faults_fail_the_call_with_the_kernel_errno_and_the_next_call_recovers() {
     );
     assert_eq!(run.stdout.matches(GOOD_READ).count(), 2, "{}", run.stdout);
 
-    let run = probe("eio_on_read = 2"); // the first read's CH1 word
+    let run = probe("eio_on_read = 2"); // read 1 is OPEN's ID, read 2 the first CH0 word
     assert!(
         run.stdout
             .contains(&format!("read rc=-1 errno={} {UNTOUCHED}", libc::EIO)),
@@ -355,7 +365,7 @@ fn bus_faults_fail_the_call_with_the_kernel_errno_and_the_next_call_recovers() {
         "powered off after the failure"
     );
 
-    let run = probe("short_read = 1");
+    let run = probe("short_read = 3");
     assert!(run
         .stdout
         .contains(&format!("read rc=-1 errno={} {UNTOUCHED}", libc::EIO)));
@@ -393,6 +403,31 @@ fn open_faults_fail_open_and_leave_nothing_open() {
             run.stdout
         );
     }
+}
+
+#[test]
+fn open_checks_the_id_register_and_takes_the_package_from_it() {
+    // An HT16K33 where a TSL2561 should be: its RAM is no TSL2561 ID.
+    let display = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"ht16k33\"\n";
+    let run = run_with("tests/fault_probe", &["39"], Some(display));
+    assert!(
+        run.stdout
+            .contains(&format!("open rc=-1 errno={}", libc::ENODEV)),
+        "{}",
+        run.stdout
+    );
+    // A CS part (ID 0x1n): lux from the CS rows. ratio 128 <= K2C: B 0x228, M 0x2c1:
+    // (1200*552 - 300*705 + 8192) >> 14 = 28 (T/FN/CL would give 26).
+    let cs = format!("{SENSOR_AT_0X39}id = 0x11\n");
+    let run = run_with("tests/fault_probe", &["39"], Some(&cs));
+    assert_eq!(
+        run.stdout
+            .matches("read rc=0 errno=0 full=1200 ir=300 lux=28 status=0")
+            .count(),
+        3,
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -470,8 +505,8 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
         .contains(&format!("tsl_sense_closed rc=-1 errno={}", libc::EBADF)));
     assert!(run.stdout.contains("tsl_settings time=2 gain=16"));
     assert!(run.stdout.contains("ht_state blink=5 display=0 com0=0"));
-    // Only OPEN's three transfers reached the sensor, nothing reached the display.
-    assert_eq!(run.device(0x39)["transfers"], 3);
+    // Only OPEN's four transfers reached the sensor, nothing reached the display.
+    assert_eq!(run.device(0x39)["transfers"], 4);
     assert_eq!(run.device(0x70)["transfers"], 0);
 }
 

@@ -100,7 +100,7 @@ unsafe fn run(
 ) -> c_int {
     let snapshot = backpack.read();
     let outcome = state_of(&snapshot).and_then(|state| {
-        bus::with_device(snapshot.adapter_fd, snapshot.driver_addr, |device| {
+        bus::with_device(snapshot.adapter_fd, snapshot.driver_addr, |device, _| {
             let mut display = Ht16k33::new(device, state);
             let result = operation(&mut display);
             Ok((display.state(), result))

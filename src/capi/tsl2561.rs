@@ -41,6 +41,11 @@ pub const TSL2561_STATUS_SATURATED: c_int = 0x01;
 /// Where the status flags live in `buf` (the old driver's scratch space, zeroed by
 /// `TSL2561_INIT` and by programs that `bzero` it, so old structs read as "no flags").
 const STATUS_INDEX: usize = 0;
+/// Where the package found in the ID register at OPEN lives in `buf` (0: T/FN/CL, the
+/// default of a zeroed struct; 1: CS), so that copies of the struct keep it.
+const PACKAGE_INDEX: usize = 1;
+const PACKAGE_T_FN_CL: u8 = 0;
+const PACKAGE_CS: u8 = 1;
 
 /// A `tsl2561IntegrationTime_t` as C stores it: any int may be there, so Rust reads it as
 /// an int and validates it. Written into the header under the enum's name.
@@ -72,7 +77,8 @@ pub struct TSL2561 {
     /// errno value of the last failed call; never reset by a successful one.
     pub lasterr: c_int,
     /// Scratch space of the original driver. lightseg keeps the status flags of the last
-    /// reading in `buf[0]` (read them with `TSL2561_STATUS`) and leaves the rest alone.
+    /// reading in `buf[0]` (read them with `TSL2561_STATUS`) and the package read from the
+    /// ID register at OPEN in `buf[1]` (0 T/FN/CL, 1 CS: it selects the lux coefficients).
     pub buf: [u8; 10],
 }
 
@@ -80,7 +86,10 @@ fn settings_of(sensor: &TSL2561) -> Result<Settings> {
     Ok(Settings {
         integration_time: IntegrationTime::try_from(sensor.integration_time.0)?,
         gain: Gain::try_from(sensor.gain.0)?,
-        package: Package::TFnCl,
+        package: match sensor.buf[PACKAGE_INDEX] {
+            PACKAGE_CS => Package::Cs,
+            _ => Package::TFnCl,
+        },
     })
 }
 
@@ -95,26 +104,46 @@ unsafe fn with_chip<R>(
 ) -> Result<R> {
     let snapshot = sensor.read();
     let settings = settings_of(&snapshot)?;
-    let (settings, result) =
-        bus::with_device(snapshot.adapter_fd, snapshot.sensor_addr, |device| {
-            let mut chip = Tsl2561::new(device, ThreadSleep, settings);
+    let (settings, result) = bus::with_device(
+        snapshot.adapter_fd,
+        snapshot.sensor_addr,
+        |device, chip_timing| {
+            let mut chip =
+                Tsl2561::new(device, ThreadSleep, settings).with_chip_timing(*chip_timing);
             let result = operation(&mut chip);
+            *chip_timing = chip.chip_timing();
             Ok((chip.settings(), result))
-        })?;
+        },
+    )?;
+    store_settings(sensor, settings);
+    result
+}
+
+/// Writes `settings` into the struct (the package into `buf`).
+///
+/// # Safety
+/// `sensor` must be non-null, aligned and valid for writes.
+unsafe fn store_settings(sensor: *mut TSL2561, settings: Settings) {
     addr_of_mut!((*sensor).integration_time).write(IntegrationTimeValue(
         settings.integration_time.bits().into(),
     ));
     addr_of_mut!((*sensor).gain).write(GainValue(settings.gain.bits().into()));
-    result
+    let package = match settings.package {
+        Package::TFnCl => PACKAGE_T_FN_CL,
+        Package::Cs => PACKAGE_CS,
+    };
+    addr_of_mut!((*sensor).buf[PACKAGE_INDEX]).write(package);
 }
 
-/// Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr` and programs integration time
-/// 402 ms and gain 16x (which also checks that the chip answers).
+/// Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr`, checks the ID register (a
+/// TSL2561 must answer there; its package, T/FN/CL or CS, selects the lux coefficients)
+/// and programs integration time 402 ms and gain 16x.
 ///
 /// Returns 0, or -1 with `lasterr` and `errno` set: EBUSY when `adapter_fd` is not -1
 /// (already open), EINVAL for a negative adapter or an address above 0x7F, the kernel's
 /// errno when the adapter cannot be opened (ENOENT: no such bus, EACCES: permissions) or
-/// the chip does not answer (EREMOTEIO or ENXIO, depending on the I2C controller).
+/// the chip does not answer (EREMOTEIO or ENXIO, depending on the I2C controller);
+/// ENODEV when the device at the address is not a TSL2561.
 /// On failure nothing stays open. NULL `sensor`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
@@ -132,20 +161,22 @@ pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
             Err(error) => return fail(lasterr, &error),
         };
         let defaults = Settings::default();
-        let configured = bus::with_device(fd, snapshot.sensor_addr, |device| {
-            Tsl2561::new(device, ThreadSleep, defaults)
-                .configure(defaults.integration_time, defaults.gain)
+        let initialised = bus::with_device(fd, snapshot.sensor_addr, |device, chip_timing| {
+            let mut chip = Tsl2561::new(device, ThreadSleep, defaults);
+            let result = chip.initialise(defaults).map(|()| chip.settings());
+            *chip_timing = chip.chip_timing();
+            result
         });
-        if let Err(error) = configured {
-            // The descriptor was opened just above; closing it cannot meaningfully fail.
-            let _ = bus::close(fd);
-            return fail(lasterr, &error);
-        }
+        let settings = match initialised {
+            Ok(settings) => settings,
+            Err(error) => {
+                // The descriptor was opened just above; closing it cannot meaningfully fail.
+                let _ = bus::close(fd);
+                return fail(lasterr, &error);
+            }
+        };
         addr_of_mut!((*sensor).adapter_fd).write(fd);
-        addr_of_mut!((*sensor).integration_time).write(IntegrationTimeValue(
-            defaults.integration_time.bits().into(),
-        ));
-        addr_of_mut!((*sensor).gain).write(GainValue(defaults.gain.bits().into()));
+        store_settings(sensor, settings);
         0
     })
 }
@@ -210,7 +241,7 @@ pub unsafe extern "C" fn TSL2561_SETGAIN(sensor: *mut TSL2561, gain: GainValue) 
 
 /// Takes one reading: powers the chip on, waits for the conversion (14.7, 107.8 or
 /// 428.5 ms: long enough for the slowest chip), reads both channels, powers it off, and
-/// computes lux with the datasheet formula (T/FN/CL package).
+/// computes lux with the datasheet formula (coefficients of the package found at OPEN).
 ///
 /// `full_spectrum` gets channel 0 (visible + infrared), `infrared` channel 1, `lux` the
 /// illuminance; lux is 0 in the dark and also when a channel saturates (light too

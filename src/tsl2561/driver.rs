@@ -7,12 +7,23 @@
 use super::lux::Reading;
 use super::registers::{
     COMMAND_BIT, CONTROL_POWEROFF, CONTROL_POWERON, REG_CHAN0_LOW, REG_CHAN1_LOW, REG_CONTROL,
-    REG_TIMING, WORD_BIT,
+    REG_ID, REG_TIMING, WORD_BIT,
 };
-use super::settings::{Gain, IntegrationTime, Settings};
+use super::settings::{Gain, IntegrationTime, Package, Settings};
 use crate::bus::SmbusDevice;
 use crate::delay::Delay;
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// The package a TSL2561 ID register value names (PARTNO, bits 7:4): 0101 TSL2561T/FN/CL,
+/// 0001 TSL2561CS, 0100 TSL2560T/FN/CL (same registers, SMBus version). Anything else is
+/// not a chip this driver knows, for example another device at a wrong address.
+pub fn package_from_id(id: u8) -> Option<Package> {
+    match id >> 4 {
+        0b0101 | 0b0100 => Some(Package::TFnCl),
+        0b0001 => Some(Package::Cs),
+        _ => None,
+    }
+}
 
 /// A TSL2561 on some bus, with the settings the chip was last programmed with.
 #[derive(Debug)]
@@ -20,6 +31,8 @@ pub struct Tsl2561<B, D> {
     bus: B,
     delay: D,
     settings: Settings,
+    /// The TIMING register as last written, when known.
+    chip_timing: Option<u8>,
 }
 
 /// The gain auto-gain switches to after a first reading of `broadband` counts, if any.
@@ -33,13 +46,27 @@ pub fn autogain_switch(broadband: u16, settings: Settings) -> Option<Gain> {
 }
 
 impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
-    /// Wraps a bus whose chip is believed to be programmed with `settings`.
+    /// Wraps a bus whose chip is believed to be programmed with `settings`. Whether it
+    /// really is, is not known: see [`Tsl2561::with_chip_timing`].
     pub fn new(bus: B, delay: D, settings: Settings) -> Self {
         Self {
             bus,
             delay,
             settings,
+            chip_timing: None,
         }
+    }
+
+    /// Tells the driver what the chip's TIMING register holds (`None`: unknown). A
+    /// reading whose settings differ from it programs the chip first.
+    pub fn with_chip_timing(mut self, chip_timing: Option<u8>) -> Self {
+        self.chip_timing = chip_timing;
+        self
+    }
+
+    /// The chip's TIMING register as last written, if known.
+    pub fn chip_timing(&self) -> Option<u8> {
+        self.chip_timing
     }
 
     /// The settings in effect (changed by successful TIMING writes, including auto-gain).
@@ -70,25 +97,44 @@ impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
             gain,
             ..self.settings
         };
+        self.chip_timing = None;
         self.write_register(REG_TIMING, wanted.timing_register())?;
         self.settings = wanted;
+        self.chip_timing = Some(wanted.timing_register());
         Ok(())
     }
 
     /// Runs `steps` with the chip powered, then powers it down; the first error wins.
+    /// After any failure the chip's state is unknown (it may still be powered, and then a
+    /// power-on would not start a fresh conversion), so the next reading reprograms it.
     fn powered<R>(&mut self, steps: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
-        self.power_on()?;
-        let result = steps(self);
-        let off = self.power_off();
-        let value = result?;
-        off?;
-        Ok(value)
+        let result = self.power_on().and_then(|()| {
+            let result = steps(self);
+            let off = self.power_off();
+            result.and_then(|value| off.map(|()| value))
+        });
+        if result.is_err() {
+            self.chip_timing = None;
+        }
+        result
     }
 
     /// Programs integration time and gain (power on, TIMING, power off). The settings
     /// are recorded as soon as the TIMING write succeeded.
     pub fn configure(&mut self, integration_time: IntegrationTime, gain: Gain) -> Result<()> {
         self.powered(|chip| chip.write_timing(integration_time, gain))
+    }
+
+    /// Brings a newly opened chip to a known state: power on, check the ID register (and
+    /// take the package from it), program `settings`, power off. Fails with
+    /// `WrongDevice` when the ID is not a TSL2561's.
+    pub fn initialise(&mut self, settings: Settings) -> Result<()> {
+        self.powered(|chip| {
+            let id = chip.bus.read_byte_data(COMMAND_BIT | REG_ID)?;
+            chip.settings.package =
+                package_from_id(id).ok_or(Error::WrongDevice("TSL2561 (ID register)"))?;
+            chip.write_timing(settings.integration_time, settings.gain)
+        })
     }
 
     /// Changes the integration time, keeping the gain.
@@ -118,11 +164,18 @@ impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
         self.read_channels()
     }
 
-    /// One cold reading: power on, wait for the conversion (sized for the slowest
+    /// One cold reading: (when the chip's TIMING is not known to match the settings,
+    /// program it first), power on, wait for the conversion (sized for the slowest
     /// oscillator), read both channels, power off. With `autogain`, a first reading below
     /// the low threshold at 1x or above the high threshold at 16x switches the gain
     /// (which stays switched) and converts once more; never more than two conversions.
     pub fn read(&mut self, autogain: bool) -> Result<Reading> {
+        if self.chip_timing != Some(self.settings.timing_register()) {
+            // Another copy of the settings (or a failure) left the chip programmed
+            // differently, or nobody knows: program it before trusting the counts.
+            let settings = self.settings;
+            self.configure(settings.integration_time, settings.gain)?;
+        }
         self.powered(|chip| {
             let (mut broadband, mut infrared) = chip.convert()?;
             if autogain {
@@ -164,7 +217,8 @@ mod tests {
     fn cold_read_is_four_atomic_transfers_with_one_worst_case_wait() {
         let mut bus = MockBus::with_words(&[1200, 300]);
         let mut delay = RecordingDelay::default();
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+        let mut chip =
+            Tsl2561::new(&mut bus, &mut delay, Settings::default()).with_chip_timing(Some(0x12));
         let reading = chip.read(false).expect("reads");
         assert_eq!(
             (reading.broadband, reading.infrared, reading.lux),
@@ -177,6 +231,61 @@ mod tests {
         assert_eq!(delay.0.len(), 1);
         assert!(delay.0[0] >= Duration::from_nanos(428_400_000));
         assert!(delay.0[0] <= Duration::from_micros(428_400 + 100));
+    }
+
+    #[test]
+    fn initialise_checks_the_id_and_takes_the_package() {
+        for (id, package) in [
+            (0x50, Package::TFnCl),
+            (0x11, Package::Cs),
+            (0x40, Package::TFnCl),
+        ] {
+            let mut bus = MockBus {
+                byte: id,
+                ..MockBus::default()
+            };
+            let mut delay = RecordingDelay::default();
+            let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+            chip.initialise(Settings::default()).expect("a TSL256x");
+            assert_eq!(chip.settings().package, package);
+            assert_eq!(
+                bus.log,
+                vec![
+                    POWER_ON,
+                    ReadByteData(0x8A),
+                    WriteByteData(0x81, 0x12),
+                    POWER_OFF
+                ]
+            );
+        }
+        for id in [0x00, 0x21, 0xFF] {
+            let mut bus = MockBus {
+                byte: id,
+                ..MockBus::default()
+            };
+            let mut delay = RecordingDelay::default();
+            let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+            let error = chip
+                .initialise(Settings::default())
+                .expect_err("not a TSL2561");
+            assert_eq!(error.errno(), libc::ENODEV);
+            assert_eq!(bus.log, vec![POWER_ON, ReadByteData(0x8A), POWER_OFF]);
+        }
+    }
+
+    #[test]
+    fn a_chip_programmed_otherwise_is_reprogrammed_before_reading() {
+        for known in [None, Some(0x02)] {
+            let mut bus = MockBus::with_words(&[1200, 300]);
+            let mut delay = RecordingDelay::default();
+            let mut chip =
+                Tsl2561::new(&mut bus, &mut delay, Settings::default()).with_chip_timing(known);
+            chip.read(false).expect("reads");
+            assert_eq!(chip.chip_timing(), Some(0x12));
+            let mut expected = vec![POWER_ON, WriteByteData(0x81, 0x12), POWER_OFF];
+            expected.extend([POWER_ON, ReadWordData(0xAC), ReadWordData(0xAE), POWER_OFF]);
+            assert_eq!(bus.log, expected, "chip timing {known:?}");
+        }
     }
 
     #[test]
@@ -223,7 +332,8 @@ mod tests {
                 ..MockBus::with_words(&[1200, 300])
             };
             let mut delay = RecordingDelay::default();
-            let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+            let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default())
+                .with_chip_timing(Some(0x12));
             let error = chip
                 .read(false)
                 .expect_err("a failed transfer fails the reading");
@@ -246,7 +356,7 @@ mod tests {
         let mut bus = MockBus::with_words(&[20, 5, 320, 80]);
         let mut delay = RecordingDelay::default();
         let start = settings(IntegrationTime::Ms402, Gain::X1);
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, start);
+        let mut chip = Tsl2561::new(&mut bus, &mut delay, start).with_chip_timing(Some(0x02));
         let reading = chip.read(true).expect("reads");
         assert_eq!((reading.broadband, reading.infrared), (320, 80));
         assert_eq!(chip.settings().gain, Gain::X16);
@@ -270,7 +380,7 @@ mod tests {
         let mut bus = MockBus::with_words(&[4851, 10, 303, 1]);
         let mut delay = RecordingDelay::default();
         let start = settings(IntegrationTime::Ms13, Gain::X16);
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, start);
+        let mut chip = Tsl2561::new(&mut bus, &mut delay, start).with_chip_timing(Some(0x10));
         chip.read(true).expect("reads");
         assert_eq!(chip.settings().gain, Gain::X1);
         assert!(bus.log.contains(&WriteByteData(0x81, 0x00)));
@@ -280,7 +390,8 @@ mod tests {
     fn autogain_in_range_converts_once() {
         let mut bus = MockBus::with_words(&[1200, 300]);
         let mut delay = RecordingDelay::default();
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+        let mut chip =
+            Tsl2561::new(&mut bus, &mut delay, Settings::default()).with_chip_timing(Some(0x12));
         chip.read(true).expect("reads");
         assert_eq!(delay.0.len(), 1);
         assert_eq!(bus.log.len(), 4);
