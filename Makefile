@@ -39,7 +39,10 @@ RUST_SOURCES := $(shell find src sim/src fuzz/src -name '*.rs') build.rs Cargo.t
 FUZZ_SIM := LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/fuzz/scene.toml
 FUZZ_SECONDS ?= 600
 
-.PHONY: all libs examples test demo headers lint check-c clean fuzz fuzz-short
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
+	--errors-for-leak-kinds=definite
+
+.PHONY: all libs examples test demo headers lint check-c clean fuzz fuzz-short valgrind
 
 all: libs examples
 
@@ -102,7 +105,15 @@ fuzz-short: libs
 fuzz: libs
 	$(FUZZ_SIM) $(RELEASE)/lightseg-fuzz --cpu-seconds $(FUZZ_SECONDS) --seed $$(date +%s)
 
-test: all lint check-c fuzz-short
+# Every example (shared and static) and test program under memcheck on the emulated bus:
+# any memory error or definite leak fails.
+valgrind: all
+	@set -e; for program in $(EXAMPLE_BINS) $(TEST_BINS); do \
+	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) $(VALGRIND) $$program > /dev/null; \
+	  echo "  memcheck: 0 errors: $$program"; \
+	done
+
+test: all lint check-c fuzz-short valgrind
 	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test --release --workspace
 
 demo: all
