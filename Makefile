@@ -57,7 +57,7 @@ examples: $(EXAMPLE_BINS) $(TEST_BINS)
 
 $(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
-	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
+	$(CC) -Wall -Wextra -Werror -O2 -pthread -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
 		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
 $(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
@@ -77,17 +77,17 @@ check-c: libs
 	  name=$$(basename $$src .c); \
 	  for std in $(C_STD_FLAGS); do \
 	    echo "  CC $$std $$src"; \
-	    $(CC) $$std $(WARN_FLAGS) -O2 -Iinclude $$src -o $(BUILD)/check/$$name \
+	    $(CC) $$std $(WARN_FLAGS) -O2 -pthread -Iinclude $$src -o $(BUILD)/check/$$name \
 	      -L$(RELEASE) -llightseg; \
-	    $(CC) $$std $(WARN_FLAGS) -O2 -Iinclude $$src -o $(BUILD)/check/$$name-static \
+	    $(CC) $$std $(WARN_FLAGS) -O2 -pthread -Iinclude $$src -o $(BUILD)/check/$$name-static \
 	      $(LIB_A) $(STATIC_LIBS); \
 	  done; \
 	  echo "  CC -Wall -O2 $$src"; \
-	  $(CC) -Wall -O2 -Iinclude $$src -o $(BUILD)/check/$$name -L$(RELEASE) -llightseg; \
+	  $(CC) -Wall -O2 -pthread -Iinclude $$src -o $(BUILD)/check/$$name -L$(RELEASE) -llightseg; \
 	  echo "  CXX $$src"; \
-	  $(CXX) -x c++ $(WARN_FLAGS) -O2 -Iinclude $$src -o $(BUILD)/check/$$name-cxx \
+	  $(CXX) -x c++ $(WARN_FLAGS) -O2 -pthread -Iinclude $$src -o $(BUILD)/check/$$name-cxx \
 	    -L$(RELEASE) -llightseg; \
-	  $(CXX) -x c++ $(WARN_FLAGS) -O2 -Iinclude $$src -x none -o $(BUILD)/check/$$name-cxx-static \
+	  $(CXX) -x c++ $(WARN_FLAGS) -O2 -pthread -Iinclude $$src -x none -o $(BUILD)/check/$$name-cxx-static \
 	    $(LIB_A) $(STATIC_LIBS); \
 	done
 	LD_LIBRARY_PATH=$(RELEASE) $(BUILD)/check/layout

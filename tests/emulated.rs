@@ -504,9 +504,21 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
         .stdout
         .contains(&format!("tsl_sense_closed rc=-1 errno={}", libc::EBADF)));
     assert!(run.stdout.contains("tsl_settings time=2 gain=16"));
+    let ebadf = libc::EBADF;
+    for what in ["tsl_sense_copy_of_closed", "tsl_sense_fd_closed"] {
+        let line = format!("{what} rc=-1 errno={ebadf}\n");
+        assert!(
+            run.stdout.contains(&line),
+            "missing {line:?} in:\n{}",
+            run.stdout
+        );
+    }
+    assert!(run
+        .stdout
+        .contains(&format!("tsl_close_fd_closed fd=-1 errno={ebadf}")));
     assert!(run.stdout.contains("ht_state blink=5 display=0 com0=0"));
-    // Only OPEN's four transfers reached the sensor, nothing reached the display.
-    assert_eq!(run.device(0x39)["transfers"], 4);
+    // Only the two OPENs' four transfers each reached the sensor, nothing the display.
+    assert_eq!(run.device(0x39)["transfers"], 8);
     assert_eq!(run.device(0x70)["transfers"], 0);
 }
 
@@ -530,4 +542,53 @@ fn realtime_mode_really_waits() {
     // Three cold reads of at least 428.4 ms each, on the real clock.
     assert!(report["virtual_ns"].as_u64().expect("ns") >= 3 * 428_400_000);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn threads_read_different_sensors_in_parallel_and_share_one_safely() {
+    let run = run("tests/threads");
+    assert!(run.success, "{}", run.stdout);
+    for line in [
+        "parallel: sensor 0x29 rc 0 full 400 ir 120 lux 8",
+        "parallel: sensor 0x39 rc 0 full 1200 ir 300 lux 26",
+        "parallel: sensor 0x49 rc 0 full 30000 ir 9000 lux 563",
+    ] {
+        assert!(
+            run.stdout.contains(line),
+            "missing {line:?} in:\n{}",
+            run.stdout
+        );
+    }
+    assert_eq!(
+        run.stdout
+            .matches("shared: sensor 0x39 rc 0 full 1200 ir 300 lux 26")
+            .count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    let elapsed = |name: &str| -> f64 {
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(name) && l.ends_with(" ms"))
+            .expect("elapsed line");
+        line.trim_start_matches(name)
+            .trim_end_matches(" ms")
+            .trim()
+            .parse()
+            .expect("number")
+    };
+    // Virtual time: three conversion waits of 428.4 ms overlap (one wait, not three);
+    // two readings through one struct serialise (two waits).
+    let parallel = elapsed("parallel:");
+    assert!(
+        (428.4..431.0).contains(&parallel),
+        "parallel took {parallel} ms"
+    );
+    let shared = elapsed("shared:");
+    assert!((856.8..862.0).contains(&shared), "shared took {shared} ms");
+    for address in [0x29, 0x39, 0x49] {
+        assert_eq!(run.device(address)["stale_reads"], 0);
+    }
 }

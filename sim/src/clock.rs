@@ -2,16 +2,63 @@
 //! `clock_gettime` reads it, so a 402 ms conversion costs no wall time and every run is
 //! deterministic. With `LIGHTSEG_SIM_REALTIME=1` it follows the real monotonic clock.
 //!
-//! Several threads may sleep at once: a sleep moves the clock to at least its own wake-up
-//! time (never backwards), so overlapping sleeps overlap in virtual time too.
+//! Each thread has its own virtual time: a thread created with `pthread_create` starts at
+//! its creator's time, `pthread_join` moves the joiner to the later of the two, and a
+//! sleep or a transfer moves only the calling thread. So threads that wait at the same
+//! time overlap in virtual time, as they would in real time. The emulator's elapsed time
+//! is the latest time any thread reached.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use crate::real;
 
-/// Virtual nanoseconds elapsed since the emulator started.
-static VIRTUAL_NS: AtomicU64 = AtomicU64::new(0);
+/// The latest virtual time (ns since the emulator started) any thread has reached.
+static LATEST_NS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's virtual time; `None` until first used (then the latest time).
+    static THREAD_NS: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+fn thread_now() -> u64 {
+    THREAD_NS
+        .try_with(|now| {
+            now.get().unwrap_or_else(|| {
+                let latest = LATEST_NS.load(Ordering::SeqCst);
+                now.set(Some(latest));
+                latest
+            })
+        })
+        .unwrap_or_else(|_| LATEST_NS.load(Ordering::SeqCst))
+}
+
+fn set_thread_now(ns: u64) {
+    let _ = THREAD_NS.try_with(|now| now.set(Some(ns)));
+    LATEST_NS.fetch_max(ns, Ordering::SeqCst);
+}
+
+/// Starts the calling (new) thread at `ns`: its creator's time.
+pub fn start_thread_at(ns: u64) {
+    set_thread_now(ns);
+}
+
+/// Moves the calling thread to at least `ns` (a joined thread's time).
+pub fn join_time(ns: u64) {
+    if is_virtual() {
+        set_thread_now(thread_now().max(ns));
+    }
+}
+
+/// The latest time any thread has reached (for the report).
+pub fn latest_ns() -> u64 {
+    if is_virtual() {
+        LATEST_NS.load(Ordering::SeqCst).max(thread_now())
+    } else {
+        now_ns()
+    }
+}
 
 struct Origin {
     realtime: bool,
@@ -66,21 +113,23 @@ pub fn now_ns() -> u64 {
     if origin.realtime {
         read_real(libc::CLOCK_MONOTONIC).saturating_sub(origin.monotonic_ns)
     } else {
-        VIRTUAL_NS.load(Ordering::SeqCst)
+        thread_now()
     }
 }
 
-/// Lets `ns` of virtual time pass (a bus transfer). No effect in real-time mode.
+/// Lets `ns` of virtual time pass for the calling thread (a bus transfer). No effect in
+/// real-time mode.
 pub fn advance(ns: u64) {
     if is_virtual() {
-        VIRTUAL_NS.fetch_add(ns, Ordering::SeqCst);
+        set_thread_now(thread_now().saturating_add(ns));
     }
 }
 
-/// Sleeps until emulator time `target_ns`: instantly on the virtual clock.
+/// Sleeps the calling thread until emulator time `target_ns`: instantly on the virtual
+/// clock.
 pub fn sleep_until(target_ns: u64) {
     if is_virtual() {
-        VIRTUAL_NS.fetch_max(target_ns, Ordering::SeqCst);
+        set_thread_now(thread_now().max(target_ns));
     }
 }
 
@@ -91,7 +140,7 @@ pub fn virtual_reading(clock: libc::clockid_t) -> Option<u64> {
     if origin.realtime {
         return None;
     }
-    let elapsed = VIRTUAL_NS.load(Ordering::SeqCst);
+    let elapsed = thread_now();
     match clock {
         libc::CLOCK_MONOTONIC | libc::CLOCK_MONOTONIC_RAW | libc::CLOCK_MONOTONIC_COARSE => {
             Some(origin.monotonic_ns + elapsed)

@@ -56,6 +56,9 @@ struct Device {
     last_picture: String,
     /// State of the random-fault generator (xorshift64*).
     random_state: u64,
+    /// Virtual time of the end of the last transfer to this device: a thread that talks
+    /// to the device next cannot be earlier (it waited for the device's lock meanwhile).
+    latest_ns: u64,
 }
 
 impl Device {
@@ -145,6 +148,7 @@ impl Emulator {
                 trace: Vec::new(),
                 last_picture: String::new(),
                 random_state: spec.faults.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+                latest_ns: 0,
             })
             .collect();
         Self {
@@ -233,7 +237,6 @@ impl Emulator {
         if self.removed_buses.contains(&bus) {
             return Err(libc::ENODEV);
         }
-        let start = clock::now_ns();
         let lengths: Vec<usize> = messages.iter().map(Message::len).collect();
         let Some(index) = self
             .devices
@@ -244,6 +247,8 @@ impl Emulator {
             clock::advance(self.bits_to_ns(transfer_bits(&[0])));
             return Err(libc::EREMOTEIO);
         };
+        clock::join_time(self.devices[index].latest_ns);
+        let start = clock::now_ns();
         let reads = messages.iter().any(|m| matches!(m, Message::Read(_)));
         let device = &mut self.devices[index];
         device.transfers += 1;
@@ -279,6 +284,7 @@ impl Emulator {
                 Ok(completion)
             }
         };
+        self.devices[index].latest_ns = clock::now_ns();
         self.record(index, start, op, messages, result);
         if removes_bus && !self.removed_buses.contains(&bus) {
             self.removed_buses.push(bus);
@@ -408,7 +414,7 @@ impl Emulator {
                 entry
             })
             .collect();
-        json!({ "virtual_ns": now, "devices": devices })
+        json!({ "virtual_ns": clock::latest_ns(), "devices": devices })
     }
 }
 

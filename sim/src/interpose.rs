@@ -624,3 +624,67 @@ pub unsafe extern "C" fn time(tloc: *mut libc::time_t) -> libc::time_t {
     }
     ts.tv_sec
 }
+
+/// What a new thread needs to start at its creator's virtual time.
+struct ThreadStart {
+    routine: real::StartRoutine,
+    arg: *mut c_void,
+    start_ns: u64,
+}
+
+/// Virtual times at which threads returned, until they are joined.
+static EXIT_TIMES: Mutex<Vec<(libc::pthread_t, u64)>> = Mutex::new(Vec::new());
+
+extern "C" fn start_thread(data: *mut c_void) -> *mut c_void {
+    // SAFETY: `data` is the Box leaked by pthread_create below, handed over exactly once.
+    let start = unsafe { Box::from_raw(data.cast::<ThreadStart>()) };
+    clock::start_thread_at(start.start_ns);
+    let result = (start.routine)(start.arg);
+    // SAFETY: pthread_self has no preconditions.
+    let me = unsafe { libc::pthread_self() };
+    EXIT_TIMES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push((me, clock::now_ns()));
+    result
+}
+
+/// `pthread_create(3)`: on the virtual clock the new thread starts at its creator's time.
+#[no_mangle]
+pub unsafe extern "C" fn pthread_create(
+    thread: *mut libc::pthread_t,
+    attr: *const libc::pthread_attr_t,
+    routine: real::StartRoutine,
+    arg: *mut c_void,
+) -> c_int {
+    if !clock::is_virtual() {
+        return real::pthread_create(thread, attr, routine, arg);
+    }
+    let start = Box::into_raw(Box::new(ThreadStart {
+        routine,
+        arg,
+        start_ns: clock::now_ns(),
+    }));
+    let rc = real::pthread_create(thread, attr, start_thread, start.cast());
+    if rc != 0 {
+        // The thread was not created: the start data is still ours.
+        drop(Box::from_raw(start));
+    }
+    rc
+}
+
+/// `pthread_join(3)`: on the virtual clock the joiner continues at the later of its own
+/// and the joined thread's time.
+#[no_mangle]
+pub unsafe extern "C" fn pthread_join(thread: libc::pthread_t, retval: *mut *mut c_void) -> c_int {
+    let rc = real::pthread_join(thread, retval);
+    if rc == 0 && clock::is_virtual() {
+        let mut exits = EXIT_TIMES.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = exits.iter().position(|(t, _)| *t == thread) {
+            let (_, ns) = exits.swap_remove(index);
+            drop(exits);
+            clock::join_time(ns);
+        }
+    }
+    rc
+}

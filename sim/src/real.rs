@@ -89,3 +89,16 @@ pub fn write_all(fd: c_int, mut bytes: &[u8]) {
         bytes = &bytes[written as usize..];
     }
 }
+
+/// The start routine type of `pthread_create`.
+pub type StartRoutine = extern "C" fn(*mut c_void) -> *mut c_void;
+
+real_fn!(
+    /// libc `pthread_create`.
+    pthread_create = c"pthread_create":
+        fn(thread: *mut libc::pthread_t, attr: *const libc::pthread_attr_t, start: StartRoutine, arg: *mut c_void) -> c_int
+);
+real_fn!(
+    /// libc `pthread_join`.
+    pthread_join = c"pthread_join": fn(thread: libc::pthread_t, retval: *mut *mut c_void) -> c_int
+);

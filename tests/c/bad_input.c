@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "TSL2561.h"
 #include "7seg_bp_ada.h"
 
@@ -50,9 +51,20 @@ int main(void)
 	printf("ht_state blink=%d display=%d com0=%d\n", (int)display.blink_state,
 	       (int)display.display_state, display.display_buffer.com[0]);
 
+	TSL2561 copy = sensor;
 	TSL2561_CLOSE(&sensor);
 	TSL2561_CLOSE(&sensor);
 	REPORT("tsl_sense_closed", TSL2561_SENSELIGHT(&sensor, &full, &ir, &lux, 0), sensor.lasterr);
+	REPORT("tsl_sense_copy_of_closed", TSL2561_SENSELIGHT(&copy, &full, &ir, &lux, 0), copy.lasterr);
 	HT16K33_CLOSE(&display);
+
+	/* A descriptor closed behind the library's back is refused, never reused. */
+	TSL2561 behind = TSL2561_INIT(1, TSL2561_ADDR_FLOAT);
+	REPORT("tsl_open_behind", TSL2561_OPEN(&behind), behind.lasterr);
+	close(behind.adapter_fd);
+	REPORT("tsl_sense_fd_closed", TSL2561_SENSELIGHT(&behind, &full, &ir, &lux, 0), behind.lasterr);
+	behind.lasterr = 0;
+	TSL2561_CLOSE(&behind);
+	printf("tsl_close_fd_closed fd=%d errno=%d\n", behind.adapter_fd, behind.lasterr);
 	return 0;
 }

@@ -60,6 +60,8 @@ pub struct Tsl2561Model {
     interrupt_pending: bool,
     stale_reads: u64,
     ignored_commands: u64,
+    /// The latest time the chip has seen.
+    latest_ns: u64,
 }
 
 impl Tsl2561Model {
@@ -86,6 +88,7 @@ impl Tsl2561Model {
             interrupt_pending: false,
             stale_reads: 0,
             ignored_commands: 0,
+            latest_ns: 0,
         }
     }
 
@@ -118,6 +121,9 @@ impl Tsl2561Model {
 
     /// Completes every integration cycle that ended by `now`.
     fn advance(&mut self, now: u64) {
+        // Threads have their own virtual times: never let the chip's time run backwards.
+        let now = now.max(self.latest_ns);
+        self.latest_ns = now;
         if !self.powered || self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
             return;
         }
@@ -223,6 +229,7 @@ impl Tsl2561Model {
     /// byte first). Bytes go to consecutive registers.
     pub fn write(&mut self, bytes: &[u8], now: u64) {
         self.advance(now);
+        let now = self.latest_ns;
         let Some((&command, mut payload)) = bytes.split_first() else {
             return;
         };
@@ -360,14 +367,14 @@ mod tests {
         chip.write(&[0x80, 0x03], 2 * t);
         let t101 = chip.integration_ns(0x01);
         assert_eq!(read_word(&mut chip, 0xAC, 2 * t + t101), 25155);
-        chip.write(&[0x80, 0x00], 0);
         let mut bright = Tsl2561Model::new(1_000_000, 0, 735, 0x50);
+        let mut now = 0;
         for (timing, full) in [(0x10, 5047), (0x11, 37177), (0x12, 65535)] {
-            bright.write(&[0x81, timing], 0);
-            bright.write(&[0x80, 0x03], 0);
-            let t = bright.integration_ns(timing);
-            assert_eq!(read_word(&mut bright, 0xAC, t), full);
-            bright.write(&[0x80, 0x00], t);
+            bright.write(&[0x81, timing], now);
+            bright.write(&[0x80, 0x03], now);
+            now += bright.integration_ns(timing);
+            assert_eq!(read_word(&mut bright, 0xAC, now), full);
+            bright.write(&[0x80, 0x00], now);
         }
     }
 
