@@ -42,7 +42,8 @@ FUZZ_SECONDS ?= 600
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
 	--errors-for-leak-kinds=definite
 
-.PHONY: all libs examples test demo headers lint check-c clean fuzz fuzz-short valgrind
+.PHONY: all libs examples test demo headers lint check-c clean fuzz fuzz-short valgrind \
+	reliability
 
 all: libs examples
 
@@ -122,6 +123,11 @@ demo: all
 	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 $(BUILD)/examples/$$example \
 	    || echo "(exit status $$?)"; \
 	done
+
+# Regenerates the fault-matrix table of docs/RELIABILITY.md.
+reliability: all
+	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) LIGHTSEG_WRITE_RELIABILITY=1 \
+		$(CARGO) test --release --test fault_matrix
 
 headers:
 	LIGHTSEG_WRITE_HEADERS=1 $(CARGO) build --release
