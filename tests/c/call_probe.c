@@ -1,5 +1,6 @@
 /* Opens a sensor (0x39) and a display (0x70) on bus 1, then calls the function named by
- * argv[1] argv[2] times (default 2), printing the result and the struct's state after
+ * argv[1] (default "sense") argv[2] times (default 2), printing the result and the
+ * struct's state after
  * each call, for the fault-matrix test. Functions: open, settime, setgain, sense,
  * autogain, on, off, blink, display, brightness, commit. */
 #include <stdlib.h>
@@ -50,23 +51,26 @@ static int call(const char *function, int *is_sensor)
 
 int main(int argc, char **argv)
 {
+	const char *function = argc > 1 ? argv[1] : "sense";
 	int i, is_sensor = 1, calls = 2;
 
-	if (argc < 2)
-		return 2;
 	if (argc > 2)
 		calls = atoi(argv[2]);
 	/* The chip under test is set up last, so that a fault counted in its transfers
 	 * (a bus removed after n of them) cannot hit the other chip's setup. The display
 	 * calls are tested with the display on, so that they write. */
 	{
-		int display_call = strstr(" on off blink display brightness commit ", argv[1]) != NULL;
+		char word[32];
+		int display_call;
+
+		snprintf(word, sizeof(word), " %s ", function);
+		display_call = strstr(" on off blink display brightness commit ", word) != NULL;
 		int sensor_rc = 0, display_rc = 0;
 
 		if (display_call)
 			sensor_rc = TSL2561_OPEN(&sensor);
 		display_rc = HT16K33_OPEN(&display);
-		if (display_rc == 0 && strcmp(argv[1], "on") != 0)
+		if (display_rc == 0 && strcmp(function, "on") != 0)
 			display_rc = HT16K33_ON(&display);
 		if (!display_call)
 			sensor_rc = TSL2561_OPEN(&sensor);
@@ -81,7 +85,7 @@ int main(int argc, char **argv)
 		int rc;
 
 		printf("call%d", i);
-		rc = call(argv[1], &is_sensor);
+		rc = call(function, &is_sensor);
 		if (is_sensor)
 			printf(" rc=%d errno=%d time=%d gain=%d fd_open=%d\n", rc,
 			       rc ? sensor.lasterr : 0, (int)sensor.integration_time,
