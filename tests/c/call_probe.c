@@ -1,7 +1,6 @@
 /* Opens a sensor (0x39) and a display (0x70) on bus 1, then calls the function named by
  * argv[1] (default "sense") argv[2] times (default 2), printing the result and the
- * struct's state after
- * each call, for the fault-matrix test. Functions: open, settime, setgain, sense,
+ * struct's state after each call, for the fault-matrix test. Functions: open, settime, setgain, sense,
  * autogain, on, off, blink, display, brightness, commit. */
 #include <stdlib.h>
 #include <stdio.h>
