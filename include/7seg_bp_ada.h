@@ -236,7 +236,7 @@ int HT16K33_OPEN(struct HT16K33 *backpack);
 /**
  * Closes the adapter and sets `adapter_fd` to -1. The display stays as it was left
  * (on, showing its digits). Safe on a closed backpack and on NULL. A descriptor that
- * lightseg did not open is not closed; `lasterr` is then set to EBADF.
+ * lightseg did not open for this address is not closed; `lasterr` is then set to EBADF.
  */
 void HT16K33_CLOSE(struct HT16K33 *backpack);
 

@@ -219,8 +219,8 @@ int TSL2561_OPEN(struct TSL2561 *sensor);
 /**
  * Closes the adapter and sets `adapter_fd` to -1. The chip is already powered down
  * (every call leaves it so). Safe on a closed sensor and on NULL. A descriptor that
- * lightseg did not open (or that was closed behind its back) is not closed; `lasterr`
- * is then set to EBADF.
+ * lightseg did not open for this address (or that was closed behind its back) is not
+ * closed; `lasterr` is then set to EBADF.
  */
 void TSL2561_CLOSE(struct TSL2561 *sensor);
 

@@ -182,10 +182,14 @@ pub fn open(adapter_nr: i32, address: u8) -> Result<RawFd> {
     Ok(fd)
 }
 
-/// Closes a descriptor returned by [`open`]. `Err(NotOpen)` if it is not one of ours
-/// (never opened here, already closed); such a descriptor is left alone.
-pub fn close(fd: RawFd) -> Result<()> {
+/// Closes a descriptor returned by [`open`] for `address`. `Err(NotOpen)` if it is not
+/// one of ours for that address (never opened here, already closed, or another chip's);
+/// such a descriptor is left alone.
+pub fn close(fd: RawFd, address: u8) -> Result<()> {
     let shared = lookup(fd).ok_or(Error::NotOpen)?;
+    if lock(&shared).address != address {
+        return Err(Error::NotOpen);
+    }
     unregister(fd, &shared);
     let mut entry = lock(&shared);
     let device = entry.device.take().ok_or(Error::NotOpen)?;

@@ -165,7 +165,7 @@ pub unsafe extern "C" fn HT16K33_OPEN(backpack: *mut HT16K33) -> c_int {
 
 /// Closes the adapter and sets `adapter_fd` to -1. The display stays as it was left
 /// (on, showing its digits). Safe on a closed backpack and on NULL. A descriptor that
-/// lightseg did not open is not closed; `lasterr` is then set to EBADF.
+/// lightseg did not open for this address is not closed; `lasterr` is then set to EBADF.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CLOSE(backpack: *mut HT16K33) {
     guard(|| {
@@ -173,11 +173,12 @@ pub unsafe extern "C" fn HT16K33_CLOSE(backpack: *mut HT16K33) {
             return -1;
         };
         let fd = addr_of_mut!((*backpack).adapter_fd).read();
+        let address = addr_of_mut!((*backpack).driver_addr).read();
         if fd == -1 {
             return 0;
         }
         addr_of_mut!((*backpack).adapter_fd).write(-1);
-        finish(addr_of_mut!((*backpack).lasterr), bus::close(fd))
+        finish(addr_of_mut!((*backpack).lasterr), bus::close(fd, address))
     });
 }
 

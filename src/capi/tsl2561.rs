@@ -171,7 +171,7 @@ pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
             Ok(settings) => settings,
             Err(error) => {
                 // The descriptor was opened just above; closing it cannot meaningfully fail.
-                let _ = bus::close(fd);
+                let _ = bus::close(fd, snapshot.sensor_addr);
                 return fail(lasterr, &error);
             }
         };
@@ -183,8 +183,8 @@ pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
 
 /// Closes the adapter and sets `adapter_fd` to -1. The chip is already powered down
 /// (every call leaves it so). Safe on a closed sensor and on NULL. A descriptor that
-/// lightseg did not open (or that was closed behind its back) is not closed; `lasterr`
-/// is then set to EBADF.
+/// lightseg did not open for this address (or that was closed behind its back) is not
+/// closed; `lasterr` is then set to EBADF.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_CLOSE(sensor: *mut TSL2561) {
     guard(|| {
@@ -192,11 +192,12 @@ pub unsafe extern "C" fn TSL2561_CLOSE(sensor: *mut TSL2561) {
             return -1;
         };
         let fd = addr_of_mut!((*sensor).adapter_fd).read();
+        let address = addr_of_mut!((*sensor).sensor_addr).read();
         if fd == -1 {
             return 0;
         }
         addr_of_mut!((*sensor).adapter_fd).write(-1);
-        finish(addr_of_mut!((*sensor).lasterr), bus::close(fd))
+        finish(addr_of_mut!((*sensor).lasterr), bus::close(fd, address))
     });
 }
 
