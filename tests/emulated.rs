@@ -4,38 +4,12 @@
 //!
 //! Run through `make test`, which builds the programs and sets `LIGHTSEG_BUILD_DIR`.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-fn build_dir() -> PathBuf {
-    let dir = std::env::var_os("LIGHTSEG_BUILD_DIR")
-        .expect("LIGHTSEG_BUILD_DIR is not set: run these tests with `make test`");
-    PathBuf::from(dir)
-}
-
-fn sim_library() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/liblightseg_sim.so");
-    assert!(
-        path.exists(),
-        "{} is missing: run `make test`",
-        path.display()
-    );
-    path
-}
-
-fn scratch_dir() -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "lightseg-test-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+mod common;
+use common::{build_dir, scratch_dir, sim_library};
 
 struct Run {
     success: bool,

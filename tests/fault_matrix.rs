@@ -7,18 +7,13 @@
 //! also writes the table into `docs/RELIABILITY.md`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-fn build_dir() -> PathBuf {
-    PathBuf::from(
-        std::env::var_os("LIGHTSEG_BUILD_DIR")
-            .expect("LIGHTSEG_BUILD_DIR is not set: run these tests with `make test`"),
-    )
-}
+mod common;
+use common::{build_dir, scratch_dir, sim_library};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -30,22 +25,13 @@ struct Outcome {
 }
 
 fn probe(function: &str, calls: u32, scene: &str, address: u64) -> Outcome {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "lightseg-matrix-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch_dir();
     let scene_path = dir.join("scene.toml");
     let report_path = dir.join("report.json");
     std::fs::write(&scene_path, scene).expect("scene");
     let output = Command::new(build_dir().join("tests/call_probe"))
         .args([function, &calls.to_string()])
-        .env(
-            "LD_PRELOAD",
-            manifest_dir().join("target/release/liblightseg_sim.so"),
-        )
+        .env("LD_PRELOAD", sim_library())
         .env("LIGHTSEG_SIM_SCENE", &scene_path)
         .env("LIGHTSEG_SIM_REPORT", &report_path)
         .output()
