@@ -13,6 +13,10 @@ use crate::models::tsl2561::Tsl2561Model;
 use crate::render;
 use crate::scene::{DeviceSpec, Kind, Scene};
 
+/// How many transfers a device's trace keeps; later ones are only counted
+/// (`trace_dropped`), so that long runs (fuzzing) do not grow without bound.
+pub const TRACE_LIMIT: usize = 100_000;
+
 /// One I2C message of a transfer.
 pub enum Message<'a> {
     /// Master writes these bytes.
@@ -52,6 +56,7 @@ struct Device {
     bytes: u64,
     errors: u64,
     trace: Vec<Value>,
+    trace_dropped: u64,
     /// What was last drawn in the terminal for this display.
     last_picture: String,
     /// State of the random-fault generator (xorshift64*).
@@ -146,6 +151,7 @@ impl Emulator {
                 bytes: 0,
                 errors: 0,
                 trace: Vec::new(),
+                trace_dropped: 0,
                 last_picture: String::new(),
                 random_state: spec.faults.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
                 latest_ns: 0,
@@ -379,6 +385,10 @@ impl Emulator {
         if result.is_ok() {
             device.bytes += (written.len() + read.len()) as u64;
         }
+        if device.trace.len() >= TRACE_LIMIT {
+            device.trace_dropped += 1;
+            return;
+        }
         device.trace.push(json!({
             "t_ns": start,
             "op": op,
@@ -403,6 +413,7 @@ impl Emulator {
                     "bytes": device.bytes,
                     "errors": device.errors,
                     "trace": device.trace,
+                    "trace_dropped": device.trace_dropped,
                 });
                 let model = match &mut device.model {
                     Model::Tsl2561(chip) => chip.report(now),
@@ -539,6 +550,21 @@ mod tests {
         assert_ne!(first, failures(8));
         let count = first.iter().filter(|f| **f).count();
         assert!((60..=140).contains(&count), "{count} of 400 at rate 0.25");
+    }
+
+    #[test]
+    fn the_trace_is_bounded_but_everything_is_counted() {
+        let mut emulator = Emulator::new(&scene(Faults::default()), false);
+        for _ in 0..TRACE_LIMIT + 5 {
+            let mut write = [Message::Write(&[0x80, 0x00])];
+            assert!(emulator.transfer(1, 0x39, "write", &mut write).is_ok());
+        }
+        let report = emulator.report();
+        let device = &report["devices"][1];
+        assert_eq!(device["trace"].as_array().map(Vec::len), Some(TRACE_LIMIT));
+        assert_eq!(device["trace_dropped"], 5);
+        assert_eq!(device["transfers"], TRACE_LIMIT as u64 + 5);
+        assert_eq!(device["bytes"], 2 * (TRACE_LIMIT as u64 + 5));
     }
 
     #[test]
