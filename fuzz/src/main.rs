@@ -522,7 +522,7 @@ fn main() {
         }
     }
     println!(
-        "lightseg-fuzz: {} cases, {} calls, {:.1} s CPU, no failure",
+        "lightseg-fuzz: seed {seed}: {} cases, {} calls, {:.1} s CPU, no failure",
         total_cases.get(),
         total_calls.get(),
         cpu_seconds() - start
