@@ -118,7 +118,7 @@ test: all lint check-c fuzz-short valgrind
 	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test --release --workspace
 
 demo: all
-	@for example in single_sensor three_sensors hello_display counter missing_bus; do \
+	@for example in $(EXAMPLES); do \
 	  echo "== $$example"; \
 	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 $(BUILD)/examples/$$example \
 	    || echo "(exit status $$?)"; \

@@ -128,6 +128,21 @@ struct OpenDevice {
     chip: SharedChip,
 }
 
+impl OpenDevice {
+    /// The descriptor no longer refers to the file we opened: it was closed behind our
+    /// back (and maybe reused for something else).
+    fn is_stale(&self, fd: RawFd) -> bool {
+        self.identity.is_some() && self.identity != FileIdentity::of(fd)
+    }
+
+    /// Drops our handle without closing the descriptor, which is no longer ours.
+    fn forget(&mut self) {
+        if let Some(device) = self.device.take() {
+            mem::forget(device);
+        }
+    }
+}
+
 type SharedDevice = Arc<Mutex<OpenDevice>>;
 
 static OPEN_DEVICES: Mutex<Vec<(RawFd, SharedDevice)>> = Mutex::new(Vec::new());
@@ -172,9 +187,7 @@ pub fn open(adapter_nr: i32, address: u8) -> Result<RawFd> {
     // behind our back: forget it without closing (the number is the new device's now).
     open_devices.retain(|(open_fd, stale)| {
         if *open_fd == fd {
-            if let Some(device) = lock(stale).device.take() {
-                mem::forget(device);
-            }
+            lock(stale).forget();
         }
         *open_fd != fd
     });
@@ -192,14 +205,11 @@ pub fn close(fd: RawFd, address: u8) -> Result<()> {
     }
     unregister(fd, &shared);
     let mut entry = lock(&shared);
-    let device = entry.device.take().ok_or(Error::NotOpen)?;
-    if entry.identity.is_some() && entry.identity != FileIdentity::of(fd) {
-        // Closed behind our back and maybe reused: that descriptor is not ours to close.
-        mem::forget(device);
+    if entry.is_stale(fd) {
+        entry.forget();
         return Err(Error::NotOpen);
     }
-    drop(device);
-    Ok(())
+    entry.device.take().map(drop).ok_or(Error::NotOpen)
 }
 
 /// Runs `operation` on the open device behind `fd`, holding the descriptor's and the
@@ -215,10 +225,8 @@ pub fn with_device<R>(
     if entry.address != address {
         return Err(Error::NotOpen);
     }
-    if entry.identity.is_some() && entry.identity != FileIdentity::of(fd) {
-        if let Some(device) = entry.device.take() {
-            mem::forget(device);
-        }
+    if entry.is_stale(fd) {
+        entry.forget();
         drop(entry);
         unregister(fd, &shared);
         return Err(Error::NotOpen);

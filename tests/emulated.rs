@@ -18,6 +18,18 @@ struct Run {
 }
 
 impl Run {
+    /// Fails unless the program printed every one of `lines`.
+    fn assert_printed<S: AsRef<str>>(&self, lines: &[S]) {
+        for line in lines {
+            let line = line.as_ref();
+            assert!(
+                self.stdout.contains(line),
+                "missing {line:?} in:\n{}",
+                self.stdout
+            );
+        }
+    }
+
     fn device(&self, address: u64) -> &Value {
         self.report["devices"]
             .as_array()
@@ -184,17 +196,11 @@ fn three_sensors_initialised_field_by_field_share_the_bus() {
     // Default scene light (402 ms, 16x basis) scaled by N/322: 13 ms N = 11, 101 ms N = 81.
     // 0x29: 400*11/322 = 13, 120*11/322 = 4 -> lux 7. 0x39: 1200*81/322 = 301,
     // 300*81/322 = 75 -> lux 26. 0x49: 30000 / 9000 at 402 ms -> lux 563.
-    for line in [
+    run.assert_printed(&[
         "sensor 0x29 fd 3: rc 0 (Success) full 13 ir 4 lux 7",
         "sensor 0x39 fd 4: rc 0 (Success) full 301 ir 75 lux 26",
         "sensor 0x49 fd 5: rc 0 (Success) full 30000 ir 9000 lux 563",
-    ] {
-        assert!(
-            run.stdout.contains(line),
-            "missing {line:?} in:\n{}",
-            run.stdout
-        );
-    }
+    ]);
     let mut expected = open_sequence();
     expected.extend(configure(0x10));
     expected.extend(cold_read());
@@ -445,7 +451,7 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
     let run = run("tests/bad_input");
     assert!(run.success, "{}", run.stdout);
     let einval = libc::EINVAL;
-    for what in [
+    let refused = [
         "tsl_open_null",
         "tsl_time_null",
         "tsl_gain_null",
@@ -462,14 +468,9 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
         "ht_glyph_129",
         "ht_clean_9",
         "ht_on_bad_state",
-    ] {
-        let line = format!("{what} rc=-1 errno={einval}\n");
-        assert!(
-            run.stdout.contains(&line),
-            "missing {line:?} in:\n{}",
-            run.stdout
-        );
-    }
+    ]
+    .map(|what| format!("{what} rc=-1 errno={einval}\n"));
+    run.assert_printed(&refused);
     assert!(run.stdout.contains("tsl_open rc=0 errno=0"));
     assert!(run
         .stdout
@@ -479,14 +480,10 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
         .contains(&format!("tsl_sense_closed rc=-1 errno={}", libc::EBADF)));
     assert!(run.stdout.contains("tsl_settings time=2 gain=16"));
     let ebadf = libc::EBADF;
-    for what in ["tsl_sense_copy_of_closed", "tsl_sense_fd_closed"] {
-        let line = format!("{what} rc=-1 errno={ebadf}\n");
-        assert!(
-            run.stdout.contains(&line),
-            "missing {line:?} in:\n{}",
-            run.stdout
-        );
-    }
+    run.assert_printed(
+        &["tsl_sense_copy_of_closed", "tsl_sense_fd_closed"]
+            .map(|what| format!("{what} rc=-1 errno={ebadf}\n")),
+    );
     assert!(run
         .stdout
         .contains(&format!("tsl_close_fd_closed fd=-1 errno={ebadf}")));
@@ -522,17 +519,11 @@ fn realtime_mode_really_waits() {
 fn threads_read_different_sensors_in_parallel_and_share_one_safely() {
     let run = run("tests/threads");
     assert!(run.success, "{}", run.stdout);
-    for line in [
+    run.assert_printed(&[
         "parallel: sensor 0x29 rc 0 full 400 ir 120 lux 8",
         "parallel: sensor 0x39 rc 0 full 1200 ir 300 lux 26",
         "parallel: sensor 0x49 rc 0 full 30000 ir 9000 lux 563",
-    ] {
-        assert!(
-            run.stdout.contains(line),
-            "missing {line:?} in:\n{}",
-            run.stdout
-        );
-    }
+    ]);
     assert_eq!(
         run.stdout
             .matches("shared: sensor 0x39 rc 0 full 1200 ir 300 lux 26")

@@ -207,6 +207,28 @@ fn valid_settings(sensor: &TSL2561) -> bool {
     matches!(sensor.integration_time.0, 0..=2) && matches!(sensor.gain.0, 0 | 0x10)
 }
 
+/// A settings call succeeds only by storing the new value, and never turns valid settings
+/// into invalid ones.
+fn check_setting(
+    sensor: &mut TSL2561,
+    name: &str,
+    value: i32,
+    set: impl FnOnce(&mut TSL2561) -> c_int,
+    stored: fn(&TSL2561) -> i32,
+) -> Result<(), TestCaseError> {
+    let (before, was_valid) = (sensor.lasterr, valid_settings(sensor));
+    let rc = set(sensor);
+    check_result(rc, before, sensor.lasterr, name)?;
+    if rc == 0 {
+        prop_assert_eq!(stored(sensor), value, "{}: value not stored", name);
+    }
+    prop_assert!(
+        !was_valid || valid_settings(sensor),
+        "{name}: settings made invalid"
+    );
+    Ok(())
+}
+
 unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
     match op {
         Op::SensorInit { slot, bus, address } => world.sensors[*slot] = sensor_init(*bus, *address),
@@ -232,26 +254,20 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             TSL2561_CLOSE(&mut world.sensors[*slot]);
             prop_assert_eq!(world.sensors[*slot].adapter_fd, -1);
         }
-        Op::SensorTime { slot, value } => {
-            let sensor = &mut world.sensors[*slot];
-            let (before, was_valid) = (sensor.lasterr, valid_settings(sensor));
-            let rc = TSL2561_SETINTEGRATIONTIME(sensor, IntegrationTimeValue(*value));
-            check_result(rc, before, sensor.lasterr, "TSL2561_SETINTEGRATIONTIME")?;
-            if rc == 0 {
-                prop_assert_eq!(sensor.integration_time.0, *value);
-            }
-            prop_assert!(!was_valid || valid_settings(sensor));
-        }
-        Op::SensorGain { slot, value } => {
-            let sensor = &mut world.sensors[*slot];
-            let (before, was_valid) = (sensor.lasterr, valid_settings(sensor));
-            let rc = TSL2561_SETGAIN(sensor, GainValue(*value));
-            check_result(rc, before, sensor.lasterr, "TSL2561_SETGAIN")?;
-            if rc == 0 {
-                prop_assert_eq!(sensor.gain.0, *value);
-            }
-            prop_assert!(!was_valid || valid_settings(sensor));
-        }
+        Op::SensorTime { slot, value } => check_setting(
+            &mut world.sensors[*slot],
+            "TSL2561_SETINTEGRATIONTIME",
+            *value,
+            |sensor| TSL2561_SETINTEGRATIONTIME(sensor, IntegrationTimeValue(*value)),
+            |sensor| sensor.integration_time.0,
+        )?,
+        Op::SensorGain { slot, value } => check_setting(
+            &mut world.sensors[*slot],
+            "TSL2561_SETGAIN",
+            *value,
+            |sensor| TSL2561_SETGAIN(sensor, GainValue(*value)),
+            |sensor| sensor.gain.0,
+        )?,
         Op::SensorRead {
             slot,
             autogain,

@@ -243,7 +243,8 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
 }
 
 fn raw_transfer(fd: c_int, message: Message<'_>, op: &'static str) -> isize {
-    let Some((bus, address)) = emulator().target(fd) else {
+    let mut emulator = emulator();
+    let Some((bus, address)) = emulator.target(fd) else {
         return fail(libc::EBADF);
     };
     let wanted = match &message {
@@ -251,7 +252,7 @@ fn raw_transfer(fd: c_int, message: Message<'_>, op: &'static str) -> isize {
         Message::Read(buffer) => buffer.len(),
     };
     let mut messages = [message];
-    match emulator().transfer(bus, address, op, &mut messages) {
+    match emulator.transfer(bus, address, op, &mut messages) {
         Ok(Completion::Complete) => wanted as isize,
         Ok(Completion::ShortRead(delivered)) => delivered as isize,
         Err(errno) => fail(errno),
@@ -311,7 +312,8 @@ pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> i
 
 /// The SMBus protocols, as the kernel emulates them with I2C messages.
 unsafe fn smbus(fd: c_int, request: &SmbusIoctlData) -> c_int {
-    let Some((bus, address)) = emulator().target(fd) else {
+    let mut emulator = emulator();
+    let Some((bus, address)) = emulator.target(fd) else {
         return fail(libc::EBADF);
     };
     let rw = request.read_write;
@@ -330,7 +332,6 @@ unsafe fn smbus(fd: c_int, request: &SmbusIoctlData) -> c_int {
     } else {
         &mut scratch
     };
-    let mut emulator = emulator();
     let mut run = |op: &'static str, messages: &mut [Message<'_>]| {
         emulator.transfer(bus, address, op, messages).map(|_| ())
     };
@@ -432,7 +433,8 @@ unsafe fn smbus(fd: c_int, request: &SmbusIoctlData) -> c_int {
 
 /// `I2C_RDWR`: combined transfers; consecutive messages to one address form one transfer.
 unsafe fn rdwr(fd: c_int, request: &RdwrIoctlData) -> c_int {
-    let Some((bus, _)) = emulator().target(fd) else {
+    let mut emulator = emulator();
+    let Some((bus, _)) = emulator.target(fd) else {
         return fail(libc::EBADF);
     };
     if request.nmsgs > I2C_RDWR_IOCTL_MAX_MSGS {
@@ -448,7 +450,6 @@ unsafe fn rdwr(fd: c_int, request: &RdwrIoctlData) -> c_int {
     {
         return fail(libc::EINVAL);
     }
-    let mut emulator = emulator();
     for group in msgs.chunk_by(|a, b| a.addr == b.addr) {
         let mut messages: Vec<Message<'_>> = group
             .iter()

@@ -4,7 +4,7 @@
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::os::raw::c_int;
-use std::ptr::addr_of_mut;
+use std::ptr::{addr_of, addr_of_mut};
 
 use super::{checked, fail, finish, guard};
 use crate::bus;
@@ -303,7 +303,7 @@ pub unsafe extern "C" fn TSL2561_SENSELIGHT(
 pub unsafe extern "C" fn TSL2561_STATUS(sensor: *const TSL2561) -> c_int {
     guard(|| match checked(sensor.cast_mut()) {
         Some(sensor) => {
-            c_int::from(addr_of_mut!((*sensor).buf[STATUS_INDEX]).read()) & TSL2561_STATUS_SATURATED
+            c_int::from(addr_of!((*sensor).buf[STATUS_INDEX]).read()) & TSL2561_STATUS_SATURATED
         }
         None => -1,
     })

@@ -63,12 +63,12 @@ pub fn lux(broadband: u16, infrared: u16, settings: Settings) -> u32 {
     let ratio1 = (ch1 << (RATIO_SCALE + 1)).checked_div(ch0).unwrap_or(0);
     let ratio = (ratio1 + 1) >> 1;
 
-    let rows = settings.package.coefficients();
-    let (last, breakpoints) = rows.split_last().unwrap_or((&rows[0], &[]));
+    // Rows 1 to 7 by breakpoint; beyond K7, row 8.
+    let [breakpoints @ .., beyond] = settings.package.coefficients();
     let row = breakpoints
         .iter()
         .find(|row| ratio <= u64::from(row.k))
-        .unwrap_or(last);
+        .unwrap_or(beyond);
 
     // Signed on purpose: the product difference is negative whenever ch1*M > ch0*B.
     let temp = (ch0 * u64::from(row.b)) as i64 - (ch1 * u64::from(row.m)) as i64;
