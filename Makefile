@@ -18,7 +18,9 @@ BUILD    := build
 RELEASE  := target/release
 LIB_SO   := $(RELEASE)/liblightseg.so
 LIB_A    := $(RELEASE)/liblightseg.a
-SONAME   := liblightseg.so.0
+VERSION  := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+ABI_MAJOR := 0
+SONAME   := liblightseg.so.$(ABI_MAJOR)
 SIM_SO   := $(RELEASE)/liblightseg_sim.so
 
 # Native libraries the Rust standard library needs when linking the static archive.
@@ -28,13 +30,14 @@ EXAMPLES := single_sensor three_sensors hello_display counter missing_bus
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)
 TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/c/*.c)))
 TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)
+BENCH_BINS := $(BUILD)/bench/ops $(BUILD)/bench/ops-static
 
 # The flag sets every example must compile cleanly with (C and C++).
 C_STD_FLAGS := -std=gnu99 -std=gnu11
 WARN_FLAGS  := -Wall -Wextra -Werror
 
-RUST_SOURCES := $(shell find src sim/src fuzz/src -name '*.rs') build.rs Cargo.toml \
-	sim/Cargo.toml fuzz/Cargo.toml
+RUST_SOURCES := $(shell find src sim/src fuzz/src bench/src -name '*.rs') build.rs Cargo.toml \
+	sim/Cargo.toml fuzz/Cargo.toml bench/Cargo.toml
 
 FUZZ_SIM := LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/fuzz/scene.toml
 FUZZ_SECONDS ?= 600
@@ -43,7 +46,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lo
 	--errors-for-leak-kinds=definite
 
 .PHONY: all libs examples test demo headers lint check-c clean fuzz fuzz-short valgrind \
-	reliability
+	reliability bench
 
 all: libs examples
 
@@ -51,10 +54,13 @@ libs: $(RELEASE)/.built
 
 $(RELEASE)/.built: $(RUST_SOURCES)
 	$(CARGO) build --release --workspace
+	$(CARGO) rustc --release -p lightseg --lib --crate-type cdylib -- \
+		-C link-arg=-Wl,-soname,$(SONAME)
+	$(CARGO) rustc --release -p lightseg --lib --crate-type staticlib
 	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
 	touch $@
 
-examples: $(EXAMPLE_BINS) $(TEST_BINS)
+examples: $(EXAMPLE_BINS) $(TEST_BINS) $(BENCH_BINS)
 
 $(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
@@ -70,11 +76,20 @@ $(BUILD)/examples/%-static: c-examples/%.c $(RELEASE)/.built include/TSL2561.h i
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
 
+$(BUILD)/bench/ops: bench/ops.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
+		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
+
+$(BUILD)/bench/ops-static: bench/ops.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
+
 # Every example and the layout test with every flag set, as C and as C++, against both
 # library forms.
 check-c: libs
 	@mkdir -p $(BUILD)/check
-	@set -e; for src in c-examples/*.c tests/c/*.c; do \
+	@set -e; for src in c-examples/*.c tests/c/*.c bench/*.c; do \
 	  name=$$(basename $$src .c); \
 	  for std in $(C_STD_FLAGS); do \
 	    echo "  CC $$std $$src"; \
@@ -123,6 +138,14 @@ demo: all
 	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 $(BUILD)/examples/$$example \
 	    || echo "(exit status $$?)"; \
 	done
+
+# The performance table of docs/PERFORMANCE.md (every target of issue 5, met or not):
+# the benchmark programs under the emulator, in virtual time; real CPU time; sizes.
+# BENCH_UPDATE=1 also writes the table into docs/PERFORMANCE.md.
+bench: libs $(BENCH_BINS)
+	$(RELEASE)/lightseg-bench --ops $(BUILD)/bench/ops --sim $(CURDIR)/$(SIM_SO) \
+		--scene bench/scene.toml --library $(LIB_SO) --static-program $(BUILD)/bench/ops-static \
+		$(if $(BENCH_UPDATE),--update docs/PERFORMANCE.md)
 
 # Regenerates the fault-matrix table of docs/RELIABILITY.md.
 reliability: all

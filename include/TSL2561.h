@@ -128,6 +128,12 @@ enum {
 #define TSL2561_STATUS_SATURATED 1
 
 /**
+ * Bit of `TSL2561_STATUS()`: warm mode is on for this struct (see `TSL2561_SETWARM`).
+ * A lightseg extension.
+ */
+#define TSL2561_STATUS_WARM 2
+
+/**
  * ADC integration time. The chip integrates for 918 x N oscillator cycles
  * (N = 11, 81, 322); the oscillator runs at 690 to 780 kHz.
  */
@@ -192,8 +198,10 @@ typedef struct TSL2561 {
   int lasterr;
   /**
    * Scratch space of the original driver. lightseg keeps the status flags of the last
-   * reading in `buf[0]` (read them with `TSL2561_STATUS`) and the package read from the
-   * ID register at OPEN in `buf[1]` (0 T/FN/CL, 1 CS: it selects the lux coefficients).
+   * reading in `buf[0]` (read them with `TSL2561_STATUS`), the package read from the
+   * ID register at OPEN in `buf[1]` (0 T/FN/CL, 1 CS: it selects the lux coefficients)
+   * and the power mode in `buf[2]` (0 cold, 1 warm: see `TSL2561_SETWARM`). A zeroed
+   * `buf` means "no flags, T/FN/CL, cold", the original behaviour.
    */
   uint8_t buf[10];
 } TSL2561;
@@ -217,10 +225,11 @@ extern "C" {
 int TSL2561_OPEN(struct TSL2561 *sensor);
 
 /**
- * Closes the adapter and sets `adapter_fd` to -1. The chip is already powered down
- * (every call leaves it so). Safe on a closed sensor and on NULL. A descriptor that
- * lightseg did not open for this address (or that was closed behind its back) is not
- * closed; `lasterr` is then set to EBADF.
+ * Closes the adapter and sets `adapter_fd` to -1. A chip left powered by warm mode is
+ * powered down first (if that fails, the descriptor is still closed and `lasterr` gets
+ * the bus error); otherwise every call has left it powered down already. Safe on a
+ * closed sensor and on NULL. A descriptor that lightseg did not open for this address
+ * (or that was closed behind its back) is not closed; `lasterr` is then set to EBADF.
  */
 void TSL2561_CLOSE(struct TSL2561 *sensor);
 
@@ -245,9 +254,29 @@ int TSL2561_SETINTEGRATIONTIME(struct TSL2561 *sensor, tsl2561IntegrationTime_t 
 int TSL2561_SETGAIN(struct TSL2561 *sensor, tsl2561Gain_t gain);
 
 /**
+ * Warm mode, a lightseg extension. With `warm` non-zero the chip is powered up now and
+ * stays powered between readings, converting all the time, so `TSL2561_SENSELIGHT`
+ * costs only the bus time (about 0.25 ms at 400 kHz) whenever a conversion has
+ * completed since the previous reading, and readings can follow one another once per
+ * integration time. The chip then draws its operating current (0.24 mA typical)
+ * instead of 3.2 uA. With `warm` 0 (the default, the original behaviour) the chip is
+ * powered down now and after every reading. The mode is kept in `buf[2]`, so copies of
+ * the struct share it; `TSL2561_SETGAIN` and `TSL2561_SETINTEGRATIONTIME` power the chip
+ * down, and the next reading starts a fresh conversion; `TSL2561_CLOSE` powers it down.
+ *
+ * Returns 0, or -1 with `lasterr` and `errno` set: EBADF when not open, EINVAL for an
+ * invalid `integration_time`/`gain` in the struct, the kernel's errno for a bus error
+ * (the mode is then unchanged). NULL `sensor`: -1, errno EINVAL.
+ */
+int TSL2561_SETWARM(struct TSL2561 *sensor, int warm);
+
+/**
  * Takes one reading: powers the chip on, waits for the conversion (14.7, 107.8 or
  * 428.5 ms: long enough for the slowest chip), reads both channels, powers it off, and
  * computes lux with the datasheet formula (coefficients of the package found at OPEN).
+ * In warm mode (`TSL2561_SETWARM`) the chip stays powered and converting: the reading
+ * waits only until a conversion has completed since the previous reading (not at all
+ * when the program read less often than once per integration time).
  *
  * `full_spectrum` gets channel 0 (visible + infrared), `infrared` channel 1, `lux` the
  * illuminance; lux is 0 in the dark and also when a channel saturates (light too
@@ -269,9 +298,10 @@ int TSL2561_SENSELIGHT(struct TSL2561 *sensor,
                        int autogain);
 
 /**
- * Status flags of the last successful `TSL2561_SENSELIGHT` on this struct (a lightseg
- * extension): `TSL2561_STATUS_SATURATED` when a channel saturated, 0 otherwise (also
- * before any reading). A failed reading leaves the flags as they were. No bus traffic.
+ * Status flags of this struct (a lightseg extension): `TSL2561_STATUS_SATURATED` when a
+ * channel saturated in the last successful `TSL2561_SENSELIGHT` (a failed reading
+ * leaves it as it was), `TSL2561_STATUS_WARM` when warm mode is on; 0 for a fresh
+ * struct. No bus traffic.
  * Returns the flags, or -1 with `errno` EINVAL for a NULL `sensor`.
  */
 int TSL2561_STATUS(const struct TSL2561 *sensor);

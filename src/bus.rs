@@ -6,8 +6,9 @@
 //! used; one that was closed or replaced behind the library's back is refused with
 //! `EBADF`. Each chip (bus and address) has a lock, so calls on one chip serialise, also
 //! through different descriptors, while calls on different chips (even on the same bus)
-//! run in parallel. Each chip also keeps one byte of state the drivers cache (the
-//! TSL2561's TIMING register), shared by every descriptor and struct copy in the process.
+//! run in parallel. Each chip also keeps what the driver knows of it (the TSL2561's TIMING
+//! register, whether it is powered), shared by every descriptor and struct copy in the
+//! process.
 
 use std::io;
 use std::mem;
@@ -18,6 +19,7 @@ use i2cdev::core::I2CDevice;
 use i2cdev::linux::LinuxI2CDevice;
 
 use crate::error::{Error, Result};
+use crate::tsl2561::ChipState;
 
 /// Highest 7-bit slave address.
 pub const MAX_ADDRESS: u8 = 0x7F;
@@ -97,12 +99,11 @@ impl FileIdentity {
 }
 
 /// What the process knows of one chip, whichever descriptor it is reached through.
+/// Copies of a C struct, or two structs for one chip, can disagree about the chip; this
+/// tells the driver what the chip really holds (the HT16K33 driver needs nothing here).
 #[derive(Debug, Default)]
 struct Chip {
-    /// A configuration byte of the chip as last written, if known (the TSL2561's TIMING
-    /// register). Copies of a C struct, or two structs for one chip, can disagree about
-    /// the chip; this tells the driver what the chip really holds.
-    configuration: Option<u8>,
+    state: ChipState,
 }
 
 type SharedChip = Arc<Mutex<Chip>>;
@@ -213,12 +214,12 @@ pub fn close(fd: RawFd, address: u8) -> Result<()> {
 }
 
 /// Runs `operation` on the open device behind `fd`, holding the descriptor's and the
-/// chip's locks, with the chip's cached configuration byte (see [`Chip`]).
+/// chip's locks, with what is known of the chip (see [`Chip`]).
 /// Fails with `NotOpen` when `fd` is not open here for `address`.
 pub fn with_device<R>(
     fd: RawFd,
     address: u8,
-    operation: impl FnOnce(&mut LinuxI2CDevice, &mut Option<u8>) -> Result<R>,
+    operation: impl FnOnce(&mut LinuxI2CDevice, &mut ChipState) -> Result<R>,
 ) -> Result<R> {
     let shared = lookup(fd).ok_or(Error::NotOpen)?;
     let mut entry = lock(&shared);
@@ -234,7 +235,7 @@ pub fn with_device<R>(
     let chip = Arc::clone(&entry.chip);
     let mut chip = lock(&chip);
     let device = entry.device.as_mut().ok_or(Error::NotOpen)?;
-    operation(device, &mut chip.configuration)
+    operation(device, &mut chip.state)
 }
 
 impl<T: SmbusDevice + ?Sized> SmbusDevice for &mut T {

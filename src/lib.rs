@@ -9,7 +9,7 @@
 
 pub mod bus;
 pub mod capi;
-pub mod delay;
+pub mod clock;
 pub mod error;
 pub mod ht16k33;
 pub mod tsl2561;

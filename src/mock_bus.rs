@@ -1,11 +1,11 @@
-//! A recording SMBus device and delay for the driver cores' unit tests.
+//! A recording SMBus device and clock for the driver cores' unit tests.
 
 use std::collections::VecDeque;
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::bus::SmbusDevice;
-use crate::delay::Delay;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 
 /// One transfer as the mock saw it.
@@ -72,12 +72,44 @@ impl SmbusDevice for MockBus {
     }
 }
 
-/// Records requested delays instead of sleeping.
-#[derive(Debug, Default)]
-pub struct RecordingDelay(pub Vec<Duration>);
+/// A virtual clock: records every sleep and advances by it instead of sleeping.
+#[derive(Debug)]
+pub struct MockClock {
+    start: Instant,
+    elapsed: Duration,
+    /// Every sleep asked for, in order.
+    pub sleeps: Vec<Duration>,
+}
 
-impl Delay for &mut RecordingDelay {
-    fn delay(&mut self, duration: Duration) {
-        self.0.push(duration);
+impl Default for MockClock {
+    fn default() -> Self {
+        Self {
+            start: Instant::now(),
+            elapsed: Duration::ZERO,
+            sleeps: Vec::new(),
+        }
+    }
+}
+
+impl MockClock {
+    /// The virtual time now.
+    pub fn now(&self) -> Instant {
+        self.start + self.elapsed
+    }
+
+    /// Lets time pass without a sleep of the driver's (the program doing other work).
+    pub fn advance(&mut self, duration: Duration) {
+        self.elapsed += duration;
+    }
+}
+
+impl Clock for &mut MockClock {
+    fn now(&self) -> Instant {
+        MockClock::now(self)
+    }
+
+    fn sleep(&mut self, duration: Duration) {
+        self.sleeps.push(duration);
+        self.elapsed += duration;
     }
 }

@@ -174,6 +174,65 @@ fn single_sensor_prints_counts_and_lux_and_drives_the_bus_like_the_old_driver() 
     }
 }
 
+/// The benchmark program's printed `virtual_ns` (the measured operations' total).
+fn measured_ns(run: &Run) -> u64 {
+    run.stdout
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("virtual_ns="))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no virtual_ns in {}", run.stdout))
+}
+
+/// Start times of the channel-0 reads of a sensor.
+fn channel0_reads(run: &Run, address: u64) -> Vec<u64> {
+    run.trace(address)
+        .iter()
+        .zip(run.device(address)["trace"].as_array().expect("trace"))
+        .filter(|(t, _)| t.1 == [0xAC])
+        .map(|(_, raw)| raw["t_ns"].as_u64().expect("t_ns"))
+        .collect()
+}
+
+const BENCH_SCENE: &str = include_str!("../bench/scene.toml");
+/// 918 x 322 cycles at 690 kHz, the slowest 402 ms conversion.
+const WORST_402_NS: u64 = 428_400_000;
+
+#[test]
+fn warm_mode_keeps_the_chip_converting_so_a_later_reading_costs_only_the_bus() {
+    let run = run_with("bench/ops", &["warm-idle", "402", "3"], Some(BENCH_SCENE));
+    assert!(run.success, "{}", run.stdout);
+    let mut expected = open_sequence();
+    expected.extend(configure(0x12)); // SETINTEGRATIONTIME 402 ms
+    expected.push(POWER_ON.to_vec()); // SETWARM 1: converting from now on
+    for _ in 0..3 {
+        expected.extend([vec![0xAC], vec![0xAE]]);
+    }
+    expected.push(POWER_OFF.to_vec()); // CLOSE powers the warm chip down
+    assert_eq!(run.written(0x39), expected);
+    let sensor = run.device(0x39);
+    assert_eq!(sensor["stale_reads"], 0);
+    assert_eq!(sensor["powered"], false);
+    // Three readings of two word reads each (48 bits, 120 us at 400 kHz), no wait.
+    assert_eq!(measured_ns(&run), 3 * 2 * 120_000);
+}
+
+#[test]
+fn warm_mode_back_to_back_reads_one_conversion_per_worst_case_integration_time() {
+    let run = run_with("bench/ops", &["warm-busy", "402", "4"], Some(BENCH_SCENE));
+    assert!(run.success, "{}", run.stdout);
+    let reads = channel0_reads(&run, 0x39);
+    assert_eq!(reads.len(), 4);
+    for pair in reads.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= WORST_402_NS, "read before a new conversion: {gap}");
+        assert!(gap <= WORST_402_NS + 100_000, "waited too long: {gap}");
+    }
+    assert_eq!(run.device(0x39)["stale_reads"], 0);
+    // Only the one power-on of SETWARM and OPEN's and SETINTEGRATIONTIME's.
+    let power_ons = run.written(0x39).iter().filter(|w| **w == POWER_ON).count();
+    assert_eq!(power_ons, 3);
+}
+
 #[test]
 fn cold_read_takes_the_worst_case_integration_time_and_no_more() {
     let run = run("examples/single_sensor");
@@ -456,6 +515,9 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
         "tsl_time_null",
         "tsl_gain_null",
         "tsl_sense_null",
+        "tsl_warm_null",
+        "tsl_status_null",
+        "tsl_warm_bad_gain",
         "ht_open_null",
         "ht_commit_null",
         "ht_digit_null",
@@ -488,6 +550,10 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
         .stdout
         .contains(&format!("tsl_close_fd_closed fd=-1 errno={ebadf}")));
     assert!(run.stdout.contains("ht_state blink=5 display=0 com0=0"));
+    assert!(run
+        .stdout
+        .contains(&format!("tsl_warm_not_open rc=-1 errno={ebadf}\n")));
+    assert!(run.stdout.contains("tsl_status_not_open status=0\n"));
     // Only the two OPENs' four transfers each reached the sensor, nothing the display.
     assert_eq!(run.device(0x39)["transfers"], 8);
     assert_eq!(run.device(0x70)["transfers"], 0);

@@ -54,6 +54,10 @@ enum Op {
         slot: usize,
         value: i32,
     },
+    SensorWarm {
+        slot: usize,
+        warm: i32,
+    },
     SensorRead {
         slot: usize,
         autogain: i32,
@@ -121,6 +125,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => s.clone().prop_map(Op::SensorClose),
         2 => (s.clone(), small_int()).prop_map(|(slot, value)| Op::SensorTime { slot, value }),
         2 => (s.clone(), prop_oneof![Just(0), Just(0x10), small_int()]).prop_map(|(slot, value)| Op::SensorGain { slot, value }),
+        2 => (s.clone(), prop_oneof![Just(0), Just(1), any::<i32>()]).prop_map(|(slot, warm)| Op::SensorWarm { slot, warm }),
         4 => (s.clone(), small_int(), prop_oneof![6 => Just(0u8), 1 => 1..8u8]).prop_map(|(slot, autogain, null_output)| Op::SensorRead { slot, autogain, null_output }),
         2 => (d.clone(), bus(), address()).prop_map(|(slot, bus, address)| Op::DisplayInit { slot, bus, address }),
         1 => (d.clone(), prop::collection::vec(any::<u8>(), 32)).prop_map(|(slot, bytes)| Op::DisplayGarbage { slot, bytes }),
@@ -268,6 +273,23 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             |sensor| TSL2561_SETGAIN(sensor, GainValue(*value)),
             |sensor| sensor.gain.0,
         )?,
+        Op::SensorWarm { slot, warm } => {
+            let sensor = &mut world.sensors[*slot];
+            let before = sensor.lasterr;
+            let status_before = TSL2561_STATUS(sensor);
+            let rc = TSL2561_SETWARM(sensor, *warm);
+            check_result(rc, before, sensor.lasterr, "TSL2561_SETWARM")?;
+            let warm_now = TSL2561_STATUS(sensor) & TSL2561_STATUS_WARM != 0;
+            if rc == 0 {
+                prop_assert_eq!(warm_now, *warm != 0, "warm mode as asked");
+            } else {
+                prop_assert_eq!(
+                    TSL2561_STATUS(sensor),
+                    status_before,
+                    "mode kept on failure"
+                );
+            }
+        }
         Op::SensorRead {
             slot,
             autogain,
@@ -334,7 +356,7 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let reading = lightseg::tsl2561::Reading::from_counts(full, ir, settings);
             prop_assert_eq!(lux, reading.lux);
             prop_assert_eq!(
-                TSL2561_STATUS(sensor) == TSL2561_STATUS_SATURATED,
+                TSL2561_STATUS(sensor) & TSL2561_STATUS_SATURATED != 0,
                 reading.saturated
             );
         }
@@ -397,6 +419,7 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 HT16K33_COMMIT(ptr::null_mut()),
                 HT16K33_BLINK(ptr::null_mut(), BlinkValue(2)),
                 TSL2561_STATUS(ptr::null()),
+                TSL2561_SETWARM(ptr::null_mut(), 1),
             ] {
                 prop_assert_eq!(rc, -1);
                 prop_assert_eq!(errno(), libc::EINVAL);

@@ -54,6 +54,8 @@ struct Device {
     transfers: u64,
     read_transfers: u64,
     bytes: u64,
+    /// Time the bus was busy with transfers to this device, in ns.
+    bus_ns: u64,
     errors: u64,
     trace: Vec<Value>,
     trace_dropped: u64,
@@ -149,6 +151,7 @@ impl Emulator {
                 transfers: 0,
                 read_transfers: 0,
                 bytes: 0,
+                bus_ns: 0,
                 errors: 0,
                 trace: Vec::new(),
                 trace_dropped: 0,
@@ -290,7 +293,9 @@ impl Emulator {
                 Ok(completion)
             }
         };
-        self.devices[index].latest_ns = clock::now_ns();
+        let end = clock::now_ns();
+        self.devices[index].latest_ns = end;
+        self.devices[index].bus_ns += end - start;
         self.record(index, start, op, messages, result);
         if removes_bus && !self.removed_buses.contains(&bus) {
             self.removed_buses.push(bus);
@@ -411,6 +416,7 @@ impl Emulator {
                     "kind": device.spec.kind.name(),
                     "transfers": device.transfers,
                     "bytes": device.bytes,
+                    "bus_ns": device.bus_ns,
                     "errors": device.errors,
                     "trace": device.trace,
                     "trace_dropped": device.trace_dropped,

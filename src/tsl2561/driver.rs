@@ -1,8 +1,12 @@
 //! The TSL2561 state machine: power control, TIMING writes, conversions, auto-gain.
 //!
-//! Every sequence leaves the chip powered down, as the original driver did, and a
-//! failure in the middle still tries to power the chip down before reporting the
-//! first error.
+//! By default every sequence leaves the chip powered down, as the original driver did,
+//! and a failure in the middle still tries to power the chip down before reporting the
+//! first error. In [`PowerMode::Warm`] the chip stays powered between readings and keeps
+//! converting, so a reading taken once a new conversion has completed costs only the
+//! two channel reads.
+
+use std::time::Instant;
 
 use super::lux::Reading;
 use super::registers::{
@@ -11,7 +15,7 @@ use super::registers::{
 };
 use super::settings::{Gain, IntegrationTime, Package, Settings};
 use crate::bus::SmbusDevice;
-use crate::delay::Delay;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 
 /// The package a TSL2561 ID register value names (PARTNO, bits 7:4): 0101 TSL2561T/FN/CL,
@@ -25,14 +29,56 @@ pub fn package_from_id(id: u8) -> Option<Package> {
     }
 }
 
-/// A TSL2561 on some bus, with the settings the chip was last programmed with.
-#[derive(Debug)]
-pub struct Tsl2561<B, D> {
-    bus: B,
-    delay: D,
-    settings: Settings,
+/// Whether the chip is powered down between readings.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum PowerMode {
+    /// Power on, convert, read, power off for every reading (the original behaviour):
+    /// each reading waits one worst-case integration time.
+    #[default]
+    Cold,
+    /// The chip stays powered and keeps converting: a reading waits only until a
+    /// conversion has completed since the previous reading (often not at all), so
+    /// readings can follow one another once per integration time.
+    Warm,
+}
+
+/// What is known of one chip beyond its settings. It belongs to the chip, not to a
+/// handle: keep one per chip and pass it to every handle (see
+/// [`Tsl2561::with_state`]), so that two handles never disagree about the chip.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ChipState {
     /// The TIMING register as last written, when known.
-    chip_timing: Option<u8>,
+    pub timing: Option<u8>,
+    /// Set while the chip is known to be powered up and converting with `timing`: the
+    /// moment by which a conversion not yet read has surely completed.
+    pub fresh_at: Option<Instant>,
+}
+
+/// A TSL2561 on some bus, with the settings the chip was last programmed with.
+///
+/// ```no_run
+/// use lightseg::clock::SystemClock;
+/// use lightseg::tsl2561::{Gain, IntegrationTime, Settings, Tsl2561};
+/// use i2cdev::linux::LinuxI2CDevice;
+///
+/// # fn main() -> lightseg::Result<()> {
+/// let device = LinuxI2CDevice::new("/dev/i2c-1", 0x39).expect("bus 1");
+/// let mut sensor = Tsl2561::new(device, SystemClock, Settings::default());
+/// sensor.initialise(Settings::default())?; // checks the ID, programs 402 ms, 16x
+/// sensor.set_integration_time(IntegrationTime::Ms101)?;
+/// sensor.set_gain(Gain::X1)?;
+/// let reading = sensor.read(true)?; // with auto-gain
+/// println!("{} lux (saturated: {})", reading.lux, reading.saturated);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Tsl2561<B, C> {
+    bus: B,
+    clock: C,
+    settings: Settings,
+    power_mode: PowerMode,
+    state: ChipState,
 }
 
 /// The gain auto-gain switches to after a first reading of `broadband` counts, if any.
@@ -45,33 +91,48 @@ pub fn autogain_switch(broadband: u16, settings: Settings) -> Option<Gain> {
     }
 }
 
-impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
-    /// Wraps a bus whose chip is believed to be programmed with `settings`. Whether it
-    /// really is, is not known: see [`Tsl2561::with_chip_timing`].
-    pub fn new(bus: B, delay: D, settings: Settings) -> Self {
+impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
+    /// Wraps a bus whose chip is believed to be programmed with `settings`, in
+    /// [`PowerMode::Cold`]. Whether the chip really is so programmed is not known: see
+    /// [`Tsl2561::with_state`].
+    pub fn new(bus: B, clock: C, settings: Settings) -> Self {
         Self {
             bus,
-            delay,
+            clock,
             settings,
-            chip_timing: None,
+            power_mode: PowerMode::Cold,
+            state: ChipState::default(),
         }
     }
 
-    /// Tells the driver what the chip's TIMING register holds (`None`: unknown). A
-    /// reading whose settings differ from it programs the chip first.
-    pub fn with_chip_timing(mut self, chip_timing: Option<u8>) -> Self {
-        self.chip_timing = chip_timing;
+    /// Tells the driver what is known of the chip (from another handle on it). A reading
+    /// whose settings differ from the chip's TIMING programs the chip first.
+    pub fn with_state(mut self, state: ChipState) -> Self {
+        self.state = state;
         self
     }
 
-    /// The chip's TIMING register as last written, if known.
-    pub fn chip_timing(&self) -> Option<u8> {
-        self.chip_timing
+    /// Sets the power mode without bus traffic (the chip's state is the caller's to
+    /// know, see [`Tsl2561::with_state`]); [`Tsl2561::set_power_mode`] also powers the
+    /// chip up or down.
+    pub fn with_power_mode(mut self, power_mode: PowerMode) -> Self {
+        self.power_mode = power_mode;
+        self
+    }
+
+    /// What is known of the chip now: hand it to the next handle on the same chip.
+    pub fn state(&self) -> ChipState {
+        self.state
     }
 
     /// The settings in effect (changed by successful TIMING writes, including auto-gain).
     pub fn settings(&self) -> Settings {
         self.settings
+    }
+
+    /// The power mode in effect.
+    pub fn power_mode(&self) -> PowerMode {
+        self.power_mode
     }
 
     /// Gives the bus back.
@@ -83,11 +144,16 @@ impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
         self.bus.write_byte_data(COMMAND_BIT | register, value)
     }
 
+    /// Powers the chip up, which starts a conversion with the TIMING in effect.
     fn power_on(&mut self) -> Result<()> {
-        self.write_register(REG_CONTROL, CONTROL_POWERON)
+        self.write_register(REG_CONTROL, CONTROL_POWERON)?;
+        self.state.fresh_at =
+            Some(self.clock.now() + self.settings.integration_time.conversion_wait());
+        Ok(())
     }
 
     fn power_off(&mut self) -> Result<()> {
+        self.state.fresh_at = None;
         self.write_register(REG_CONTROL, CONTROL_POWEROFF)
     }
 
@@ -97,39 +163,53 @@ impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
             gain,
             ..self.settings
         };
-        self.chip_timing = None;
+        self.state.timing = None;
         self.write_register(REG_TIMING, wanted.timing_register())?;
         self.settings = wanted;
-        self.chip_timing = Some(wanted.timing_register());
+        self.state.timing = Some(wanted.timing_register());
         Ok(())
     }
 
-    /// Runs `steps` with the chip powered, then powers it down; the first error wins.
-    /// After any failure the chip's state is unknown (it may still be powered, and then a
-    /// power-on would not start a fresh conversion), so the next reading reprograms it.
-    fn powered<R>(&mut self, steps: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
-        let result = self.power_on().and_then(|()| {
+    /// Runs `steps` with the chip powered (powering it on unless it is known to be
+    /// converting already), then powers it down unless `stay_powered` (and `steps`
+    /// succeeded); the first error wins. After any failure the chip's state is unknown
+    /// (it may still be powered, and then a power-on would not start a fresh
+    /// conversion), so the next call reprograms it.
+    fn powered<R>(
+        &mut self,
+        stay_powered: bool,
+        steps: impl FnOnce(&mut Self) -> Result<R>,
+    ) -> Result<R> {
+        let on = match self.state.fresh_at {
+            Some(_) => Ok(()),
+            None => self.power_on(),
+        };
+        let result = on.and_then(|()| {
             let result = steps(self);
+            if stay_powered && result.is_ok() {
+                return result;
+            }
             let off = self.power_off();
             result.and_then(|value| off.map(|()| value))
         });
         if result.is_err() {
-            self.chip_timing = None;
+            self.state = ChipState::default();
         }
         result
     }
 
     /// Programs integration time and gain (power on, TIMING, power off). The settings
-    /// are recorded as soon as the TIMING write succeeded.
+    /// are recorded as soon as the TIMING write succeeded. The chip is left powered down
+    /// in either power mode: the next reading starts a fresh conversion.
     pub fn configure(&mut self, integration_time: IntegrationTime, gain: Gain) -> Result<()> {
-        self.powered(|chip| chip.write_timing(integration_time, gain))
+        self.powered(false, |chip| chip.write_timing(integration_time, gain))
     }
 
     /// Brings a newly opened chip to a known state: power on, check the ID register (and
     /// take the package from it), program `settings`, power off. Fails with
     /// `WrongDevice` when the ID is not a TSL2561's.
     pub fn initialise(&mut self, settings: Settings) -> Result<()> {
-        self.powered(|chip| {
+        self.powered(false, |chip| {
             let id = chip.bus.read_byte_data(COMMAND_BIT | REG_ID)?;
             chip.settings.package =
                 package_from_id(id).ok_or(Error::WrongDevice("TSL2561 (ID register)"))?;
@@ -147,47 +227,90 @@ impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
         self.configure(self.settings.integration_time, gain)
     }
 
-    fn read_channels(&mut self) -> Result<(u16, u16)> {
-        let broadband = self
-            .bus
-            .read_word_data(COMMAND_BIT | WORD_BIT | REG_CHAN0_LOW)?;
-        let infrared = self
-            .bus
-            .read_word_data(COMMAND_BIT | WORD_BIT | REG_CHAN1_LOW)?;
-        Ok((broadband, infrared))
-    }
-
-    /// Waits for the conversion begun at power-on, then reads both channels.
-    fn convert(&mut self) -> Result<(u16, u16)> {
-        self.delay
-            .delay(self.settings.integration_time.conversion_wait());
-        self.read_channels()
-    }
-
-    /// One cold reading: (when the chip's TIMING is not known to match the settings,
-    /// program it first), power on, wait for the conversion (sized for the slowest
-    /// oscillator), read both channels, power off. With `autogain`, a first reading below
-    /// the low threshold at 1x or above the high threshold at 16x switches the gain
-    /// (which stays switched) and converts once more; never more than two conversions.
-    pub fn read(&mut self, autogain: bool) -> Result<Reading> {
-        if self.chip_timing != Some(self.settings.timing_register()) {
-            // Another copy of the settings (or a failure) left the chip programmed
-            // differently, or nobody knows: program it before trusting the counts.
-            let settings = self.settings;
-            self.configure(settings.integration_time, settings.gain)?;
+    /// Switches the power mode. Warm powers the chip up at once (programming it first
+    /// when its TIMING is not known to match), so the first conversion is under way;
+    /// cold powers it down. Nothing is sent when the chip is already in that state.
+    pub fn set_power_mode(&mut self, power_mode: PowerMode) -> Result<()> {
+        match power_mode {
+            PowerMode::Warm => {
+                self.program_if_unknown()?;
+                self.powered(true, |_| Ok(()))?;
+            }
+            PowerMode::Cold => {
+                if self.state.fresh_at.is_some() {
+                    self.powered(false, |_| Ok(()))?;
+                }
+            }
         }
-        self.powered(|chip| {
-            let (mut broadband, mut infrared) = chip.convert()?;
+        self.power_mode = power_mode;
+        Ok(())
+    }
+
+    /// Powers the chip down if it is known to be powered (closing a handle).
+    pub fn power_down(&mut self) -> Result<()> {
+        self.set_power_mode(PowerMode::Cold)
+    }
+
+    /// Programs the chip unless its TIMING is known to match the settings (another
+    /// handle changed the gain, a failure left it unknown, or nobody knows).
+    fn program_if_unknown(&mut self) -> Result<()> {
+        if self.state.timing == Some(self.settings.timing_register()) {
+            return Ok(());
+        }
+        let settings = self.settings;
+        self.configure(settings.integration_time, settings.gain)
+    }
+
+    /// Waits until a conversion not yet read has surely completed, then reads channel 0
+    /// (broadband). The next reading's wait is counted from just before this read.
+    fn sample_broadband(&mut self) -> Result<u16> {
+        let conversion_wait = self.settings.integration_time.conversion_wait();
+        let now = match self.state.fresh_at {
+            Some(fresh_at) => {
+                self.clock.sleep_until(fresh_at);
+                self.clock.now().max(fresh_at)
+            }
+            // Not reached: every caller powers the chip on first. Wait a whole
+            // conversion rather than read a stale one.
+            None => {
+                self.clock.sleep(conversion_wait);
+                self.clock.now()
+            }
+        };
+        self.state.fresh_at = Some(now + conversion_wait);
+        self.bus
+            .read_word_data(COMMAND_BIT | WORD_BIT | REG_CHAN0_LOW)
+    }
+
+    /// Reads channel 1 (infrared) of the conversion just sampled.
+    fn read_infrared(&mut self) -> Result<u16> {
+        self.bus
+            .read_word_data(COMMAND_BIT | WORD_BIT | REG_CHAN1_LOW)
+    }
+
+    /// One reading: (when the chip's TIMING is not known to match the settings, program
+    /// it first), power on unless the chip is converting already, wait until a
+    /// conversion not yet read has completed (sized for the slowest oscillator), read
+    /// both channels, power off unless warm. With `autogain`, a first reading below the
+    /// low threshold at 1x or above the high threshold at 16x switches the gain (which
+    /// stays switched) and converts once more; never more than two conversions.
+    pub fn read(&mut self, autogain: bool) -> Result<Reading> {
+        self.program_if_unknown()?;
+        let stay_powered = self.power_mode == PowerMode::Warm;
+        self.powered(stay_powered, |chip| {
+            let mut broadband = chip.sample_broadband()?;
             if autogain {
                 if let Some(gain) = autogain_switch(broadband, chip.settings) {
+                    // The first conversion's infrared count is not needed.
                     chip.write_timing(chip.settings.integration_time, gain)?;
                     // A TIMING change only applies from the next integration cycle;
                     // a power cycle starts a fresh conversion with the new gain.
                     chip.power_off()?;
                     chip.power_on()?;
-                    (broadband, infrared) = chip.convert()?;
+                    broadband = chip.sample_broadband()?;
                 }
             }
+            let infrared = chip.read_infrared()?;
             Ok(Reading::from_counts(broadband, infrared, chip.settings))
         })
     }
@@ -196,7 +319,7 @@ impl<B: SmbusDevice, D: Delay> Tsl2561<B, D> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock_bus::{MockBus, RecordingDelay, Transfer::*};
+    use crate::mock_bus::{MockBus, MockClock, Transfer::*};
     use crate::tsl2561::Package;
     use std::time::Duration;
 
@@ -204,6 +327,13 @@ mod tests {
     // word reads 0xAC (CH0) and 0xAE (CH1).
     const POWER_ON: crate::mock_bus::Transfer = WriteByteData(0x80, 0x03);
     const POWER_OFF: crate::mock_bus::Transfer = WriteByteData(0x80, 0x00);
+
+    fn timing(timing: Option<u8>) -> ChipState {
+        ChipState {
+            timing,
+            fresh_at: None,
+        }
+    }
 
     fn settings(integration_time: IntegrationTime, gain: Gain) -> Settings {
         Settings {
@@ -216,9 +346,9 @@ mod tests {
     #[test]
     fn cold_read_is_four_atomic_transfers_with_one_worst_case_wait() {
         let mut bus = MockBus::with_words(&[1200, 300]);
-        let mut delay = RecordingDelay::default();
+        let mut clock = MockClock::default();
         let mut chip =
-            Tsl2561::new(&mut bus, &mut delay, Settings::default()).with_chip_timing(Some(0x12));
+            Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(timing(Some(0x12)));
         let reading = chip.read(false).expect("reads");
         assert_eq!(
             (reading.broadband, reading.infrared, reading.lux),
@@ -228,9 +358,9 @@ mod tests {
             bus.log,
             vec![POWER_ON, ReadWordData(0xAC), ReadWordData(0xAE), POWER_OFF]
         );
-        assert_eq!(delay.0.len(), 1);
-        assert!(delay.0[0] >= Duration::from_nanos(428_400_000));
-        assert!(delay.0[0] <= Duration::from_micros(428_400 + 100));
+        assert_eq!(clock.sleeps.len(), 1);
+        assert!(clock.sleeps[0] >= Duration::from_nanos(428_400_000));
+        assert!(clock.sleeps[0] <= Duration::from_micros(428_400 + 100));
     }
 
     #[test]
@@ -244,8 +374,8 @@ mod tests {
                 byte: id,
                 ..MockBus::default()
             };
-            let mut delay = RecordingDelay::default();
-            let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+            let mut clock = MockClock::default();
+            let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
             chip.initialise(Settings::default()).expect("a TSL256x");
             assert_eq!(chip.settings().package, package);
             assert_eq!(
@@ -263,8 +393,8 @@ mod tests {
                 byte: id,
                 ..MockBus::default()
             };
-            let mut delay = RecordingDelay::default();
-            let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+            let mut clock = MockClock::default();
+            let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
             let error = chip
                 .initialise(Settings::default())
                 .expect_err("not a TSL2561");
@@ -277,11 +407,11 @@ mod tests {
     fn a_chip_programmed_otherwise_is_reprogrammed_before_reading() {
         for known in [None, Some(0x02)] {
             let mut bus = MockBus::with_words(&[1200, 300]);
-            let mut delay = RecordingDelay::default();
+            let mut clock = MockClock::default();
             let mut chip =
-                Tsl2561::new(&mut bus, &mut delay, Settings::default()).with_chip_timing(known);
+                Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(timing(known));
             chip.read(false).expect("reads");
-            assert_eq!(chip.chip_timing(), Some(0x12));
+            assert_eq!(chip.state().timing, Some(0x12));
             let mut expected = vec![POWER_ON, WriteByteData(0x81, 0x12), POWER_OFF];
             expected.extend([POWER_ON, ReadWordData(0xAC), ReadWordData(0xAE), POWER_OFF]);
             assert_eq!(bus.log, expected, "chip timing {known:?}");
@@ -291,8 +421,8 @@ mod tests {
     #[test]
     fn configure_powers_on_writes_timing_and_powers_off() {
         let mut bus = MockBus::default();
-        let mut delay = RecordingDelay::default();
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
         chip.set_integration_time(IntegrationTime::Ms13)
             .expect("set time");
         chip.set_gain(Gain::X1).expect("set gain");
@@ -316,8 +446,8 @@ mod tests {
             fail_on: Some((2, libc::EREMOTEIO)),
             ..MockBus::default()
         };
-        let mut delay = RecordingDelay::default();
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default());
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
         let error = chip.set_gain(Gain::X1).expect_err("fails");
         assert_eq!(error.errno(), libc::EREMOTEIO);
         assert_eq!(chip.settings(), Settings::default());
@@ -331,9 +461,9 @@ mod tests {
                 fail_on: Some((failing, libc::EIO)),
                 ..MockBus::with_words(&[1200, 300])
             };
-            let mut delay = RecordingDelay::default();
-            let mut chip = Tsl2561::new(&mut bus, &mut delay, Settings::default())
-                .with_chip_timing(Some(0x12));
+            let mut clock = MockClock::default();
+            let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+                .with_state(timing(Some(0x12)));
             let error = chip
                 .read(false)
                 .expect_err("a failed transfer fails the reading");
@@ -353,10 +483,10 @@ mod tests {
     #[test]
     fn autogain_switches_once_and_keeps_the_new_gain() {
         // Dark at 1x (below 500 at 402 ms): switch to 16x, convert again.
-        let mut bus = MockBus::with_words(&[20, 5, 320, 80]);
-        let mut delay = RecordingDelay::default();
+        let mut bus = MockBus::with_words(&[20, 320, 80]);
+        let mut clock = MockClock::default();
         let start = settings(IntegrationTime::Ms402, Gain::X1);
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, start).with_chip_timing(Some(0x02));
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, start).with_state(timing(Some(0x02)));
         let reading = chip.read(true).expect("reads");
         assert_eq!((reading.broadband, reading.infrared), (320, 80));
         assert_eq!(chip.settings().gain, Gain::X16);
@@ -365,7 +495,6 @@ mod tests {
             vec![
                 POWER_ON,
                 ReadWordData(0xAC),
-                ReadWordData(0xAE),
                 WriteByteData(0x81, 0x12),
                 POWER_OFF,
                 POWER_ON,
@@ -374,13 +503,13 @@ mod tests {
                 POWER_OFF
             ]
         );
-        assert_eq!(delay.0.len(), 2, "exactly two conversions");
+        assert_eq!(clock.sleeps.len(), 2, "exactly two conversions");
 
         // Bright at 16x (above 4850 at 13 ms): switch to 1x.
-        let mut bus = MockBus::with_words(&[4851, 10, 303, 1]);
-        let mut delay = RecordingDelay::default();
+        let mut bus = MockBus::with_words(&[4851, 303, 1]);
+        let mut clock = MockClock::default();
         let start = settings(IntegrationTime::Ms13, Gain::X16);
-        let mut chip = Tsl2561::new(&mut bus, &mut delay, start).with_chip_timing(Some(0x10));
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, start).with_state(timing(Some(0x10)));
         chip.read(true).expect("reads");
         assert_eq!(chip.settings().gain, Gain::X1);
         assert!(bus.log.contains(&WriteByteData(0x81, 0x00)));
@@ -389,11 +518,11 @@ mod tests {
     #[test]
     fn autogain_in_range_converts_once() {
         let mut bus = MockBus::with_words(&[1200, 300]);
-        let mut delay = RecordingDelay::default();
+        let mut clock = MockClock::default();
         let mut chip =
-            Tsl2561::new(&mut bus, &mut delay, Settings::default()).with_chip_timing(Some(0x12));
+            Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(timing(Some(0x12)));
         chip.read(true).expect("reads");
-        assert_eq!(delay.0.len(), 1);
+        assert_eq!(clock.sleeps.len(), 1);
         assert_eq!(bus.log.len(), 4);
         // At the thresholds themselves nothing switches.
         assert_eq!(
@@ -406,5 +535,107 @@ mod tests {
             Some(Gain::X16)
         );
         assert_eq!(autogain_switch(63001, Settings::default()), Some(Gain::X1));
+    }
+
+    const READ_CH0: crate::mock_bus::Transfer = ReadWordData(0xAC);
+    const READ_CH1: crate::mock_bus::Transfer = ReadWordData(0xAE);
+
+    #[test]
+    fn warm_mode_reads_without_waiting_once_a_conversion_has_completed() {
+        let mut bus = MockBus::with_words(&[1200, 300, 1201, 301, 1202, 302]);
+        let mut clock = MockClock::default();
+        let wait = IntegrationTime::Ms402.conversion_wait();
+        let mut chip =
+            Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(timing(Some(0x12)));
+        chip.set_power_mode(PowerMode::Warm).expect("powers up");
+        assert!(chip.state().fresh_at.is_some());
+        chip.set_power_mode(PowerMode::Warm)
+            .expect("nothing to do when already warm");
+
+        // First reading: waits for the conversion begun at power-up.
+        assert_eq!(chip.read(false).expect("reads").broadband, 1200);
+        // Much later: a conversion has long completed, so no wait at all.
+        chip.clock.advance(wait * 3);
+        assert_eq!(chip.read(false).expect("reads").broadband, 1201);
+        // At once again: waits one whole worst-case conversion.
+        assert_eq!(chip.read(false).expect("reads").broadband, 1202);
+        chip.set_power_mode(PowerMode::Cold).expect("powers down");
+        assert_eq!(chip.state().fresh_at, None);
+        assert_eq!(clock.sleeps, vec![wait, wait]);
+        assert_eq!(
+            bus.log,
+            vec![POWER_ON, READ_CH0, READ_CH1, READ_CH0, READ_CH1, READ_CH0, READ_CH1, POWER_OFF]
+        );
+    }
+
+    #[test]
+    fn warm_mode_reprograms_a_chip_of_unknown_timing_before_powering_up() {
+        let mut bus = MockBus::default();
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        chip.set_power_mode(PowerMode::Warm).expect("powers up");
+        assert_eq!(chip.power_mode(), PowerMode::Warm);
+        assert_eq!(
+            bus.log,
+            vec![POWER_ON, WriteByteData(0x81, 0x12), POWER_OFF, POWER_ON]
+        );
+    }
+
+    #[test]
+    fn a_failure_in_warm_mode_powers_down_and_forgets_the_chip() {
+        // Transfers: 1 power-on, 2 CH0 read (fails), 3 power-off.
+        let mut bus = MockBus {
+            fail_on: Some((2, libc::EIO)),
+            ..MockBus::with_words(&[1200, 300])
+        };
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+            .with_state(timing(Some(0x12)))
+            .with_power_mode(PowerMode::Warm);
+        let error = chip.read(false).expect_err("the read fails");
+        assert_eq!(error.errno(), libc::EIO);
+        assert_eq!(chip.state(), ChipState::default());
+        assert_eq!(bus.log, vec![POWER_ON, READ_CH0, POWER_OFF]);
+    }
+
+    #[test]
+    fn a_cold_read_uses_the_conversion_a_warm_handle_left_running() {
+        let mut bus = MockBus::with_words(&[1200, 300]);
+        let mut clock = MockClock::default();
+        let state = ChipState {
+            timing: Some(0x12),
+            fresh_at: Some(clock.now()),
+        };
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(state);
+        chip.read(false).expect("reads");
+        assert_eq!(chip.state().fresh_at, None, "cold: powered down after");
+        assert!(clock.sleeps.is_empty(), "the conversion had completed");
+        assert_eq!(bus.log, vec![READ_CH0, READ_CH1, POWER_OFF]);
+    }
+
+    #[test]
+    fn changing_settings_in_warm_mode_restarts_the_conversion() {
+        let mut bus = MockBus::with_words(&[100, 30]);
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+            .with_state(timing(Some(0x12)))
+            .with_power_mode(PowerMode::Warm);
+        chip.set_power_mode(PowerMode::Warm).expect("powers up");
+        chip.clock.advance(Duration::from_secs(1));
+        chip.set_gain(Gain::X1).expect("set gain");
+        chip.read(false).expect("reads");
+        // The reading waits for a whole conversion at the new gain.
+        assert_eq!(clock.sleeps, vec![IntegrationTime::Ms402.conversion_wait()]);
+        assert_eq!(
+            bus.log,
+            vec![
+                POWER_ON,
+                WriteByteData(0x81, 0x02),
+                POWER_OFF,
+                POWER_ON,
+                READ_CH0,
+                READ_CH1
+            ]
+        );
     }
 }

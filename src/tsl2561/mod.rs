@@ -8,6 +8,6 @@ pub mod lux;
 pub mod registers;
 pub mod settings;
 
-pub use driver::Tsl2561;
+pub use driver::{ChipState, PowerMode, Tsl2561};
 pub use lux::Reading;
 pub use settings::{Gain, IntegrationTime, Package, Settings};

@@ -27,6 +27,14 @@ int main(void)
 	REPORT("tsl_time_null", TSL2561_SETINTEGRATIONTIME(NULL, TSL2561_INTEGRATIONTIME_13MS), errno);
 	REPORT("tsl_gain_null", TSL2561_SETGAIN(NULL, TSL2561_GAIN_1X), errno);
 	REPORT("tsl_sense_null", TSL2561_SENSELIGHT(NULL, &full, &ir, &lux, 0), errno);
+	REPORT("tsl_warm_null", TSL2561_SETWARM(NULL, 1), errno);
+	REPORT("tsl_status_null", TSL2561_STATUS(NULL), errno);
+	{
+		TSL2561 closed = TSL2561_INIT(1, TSL2561_ADDR_FLOAT);
+
+		REPORT("tsl_warm_not_open", TSL2561_SETWARM(&closed, 1), closed.lasterr);
+		printf("tsl_status_not_open status=%d\n", TSL2561_STATUS(&closed));
+	}
 	TSL2561_CLOSE(NULL);
 	REPORT("ht_open_null", HT16K33_OPEN(NULL), errno);
 	REPORT("ht_commit_null", HT16K33_COMMIT(NULL), errno);
@@ -38,6 +46,9 @@ int main(void)
 	REPORT("tsl_time_7", TSL2561_SETINTEGRATIONTIME(&sensor, (tsl2561IntegrationTime_t)7), sensor.lasterr);
 	REPORT("tsl_gain_1", TSL2561_SETGAIN(&sensor, (tsl2561Gain_t)1), sensor.lasterr);
 	REPORT("tsl_sense_null_out", TSL2561_SENSELIGHT(&sensor, NULL, &ir, &lux, 0), sensor.lasterr);
+	sensor.gain = (tsl2561Gain_t)3;
+	REPORT("tsl_warm_bad_gain", TSL2561_SETWARM(&sensor, 1), sensor.lasterr);
+	sensor.gain = TSL2561_GAIN_16X;
 	printf("tsl_settings time=%d gain=%d\n", (int)sensor.integration_time, (int)sensor.gain);
 
 	REPORT("ht_open", HT16K33_OPEN(&display), display.lasterr);

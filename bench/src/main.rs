@@ -1,0 +1,431 @@
+//! `make bench`: runs `bench/ops.c` under the emulator for every operation and setting,
+//! subtracts a run that does everything but the measured operation, and prints one table
+//! with each target of issue 5 and whether it is met. Exits 1 when one is not.
+//!
+//! Usage: lightseg-bench --ops PROGRAM --sim LIBRARY --scene FILE --library SO
+//!        --static-program PROGRAM [--update FILE]
+//!
+//! With `--update`, the table replaces the lines between the `<!-- bench -->` markers of
+//! FILE (docs/PERFORMANCE.md).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use serde_json::Value;
+
+/// Readings (or commits) per run: virtual time is free, and 20 makes a steady state.
+const COUNT: u32 = 20;
+const SENSOR: u64 = 0x39;
+const BRIGHT_SENSOR: u64 = 0x29;
+const DISPLAY: u64 = 0x70;
+const FOOTPRINT_LIMIT: u64 = 320 * 1024;
+const CPU_LIMIT_NS: f64 = 1_000_000.0;
+/// The old driver: 6 transactions per reading (power on, 2 x (register write, read),
+/// power off), sleeping 20 / 150 / 450 ms.
+const OLD_TRANSACTIONS: f64 = 6.0;
+const MARKER: &str = "<!-- bench -->";
+
+#[derive(Clone, Copy)]
+struct Setting {
+    ms: u32,
+    /// 918 x N cycles at 690 kHz, in ns.
+    worst_case_ns: f64,
+    old_sleep_ns: f64,
+}
+
+const SETTINGS: [Setting; 3] = [
+    Setting {
+        ms: 13,
+        worst_case_ns: 918.0 * 11.0 / 690e3 * 1e9,
+        old_sleep_ns: 20e6,
+    },
+    Setting {
+        ms: 101,
+        worst_case_ns: 918.0 * 81.0 / 690e3 * 1e9,
+        old_sleep_ns: 150e6,
+    },
+    Setting {
+        ms: 402,
+        worst_case_ns: 918.0 * 322.0 / 690e3 * 1e9,
+        old_sleep_ns: 450e6,
+    },
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Operation {
+    Cold,
+    AutogainOne,
+    AutogainTwo,
+    WarmBusy,
+    WarmIdle,
+    Commit,
+}
+
+impl Operation {
+    const ALL: [Operation; 6] = [
+        Operation::Cold,
+        Operation::AutogainOne,
+        Operation::AutogainTwo,
+        Operation::WarmBusy,
+        Operation::WarmIdle,
+        Operation::Commit,
+    ];
+
+    fn arg(self) -> &'static str {
+        match self {
+            Operation::Cold => "cold",
+            Operation::AutogainOne => "autogain-one",
+            Operation::AutogainTwo => "autogain-two",
+            Operation::WarmBusy => "warm-busy",
+            Operation::WarmIdle => "warm-idle",
+            Operation::Commit => "commit",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Operation::Cold => "cold read (SENSELIGHT, autogain 0)",
+            Operation::AutogainOne => "auto-gain, in range",
+            Operation::AutogainTwo => "auto-gain, switching (worst case)",
+            Operation::WarmBusy => "warm, back to back",
+            Operation::WarmIdle => "warm, 1 Tint apart",
+            Operation::Commit => "HT16K33 COMMIT",
+        }
+    }
+
+    fn address(self) -> u64 {
+        match self {
+            Operation::AutogainTwo => BRIGHT_SENSOR,
+            Operation::Commit => DISPLAY,
+            _ => SENSOR,
+        }
+    }
+}
+
+/// What one operation cost, per operation.
+struct Measurement {
+    virtual_ns: f64,
+    cpu_ns: f64,
+    bus_ns: f64,
+    transactions: f64,
+    bytes: f64,
+    conversions: f64,
+    stale_reads: u64,
+}
+
+struct Run {
+    virtual_ns: f64,
+    cpu_ns: f64,
+    device: Value,
+}
+
+struct Options {
+    ops: PathBuf,
+    sim: PathBuf,
+    scene: PathBuf,
+    library: PathBuf,
+    static_program: PathBuf,
+    update: Option<PathBuf>,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut values: HashMap<String, PathBuf> = HashMap::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let name = flag
+            .strip_prefix("--")
+            .ok_or_else(|| format!("unexpected argument {flag}"))?;
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        values.insert(name.to_string(), PathBuf::from(value));
+    }
+    let mut take = |name: &str| {
+        values
+            .remove(name)
+            .ok_or_else(|| format!("--{name} is required"))
+    };
+    Ok(Options {
+        ops: take("ops")?,
+        sim: take("sim")?,
+        scene: take("scene")?,
+        library: take("library")?,
+        static_program: take("static-program")?,
+        update: values.remove("update"),
+    })
+}
+
+fn number(output: &str, key: &str) -> Result<f64, String> {
+    output
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix(key)?.strip_prefix('='))
+        .and_then(|value| value.parse().ok())
+        .ok_or_else(|| format!("no {key} in {output:?}"))
+}
+
+fn run(
+    options: &Options,
+    operation: Operation,
+    setting: Setting,
+    setup_only: bool,
+) -> Result<Run, String> {
+    let report = std::env::temp_dir().join(format!(
+        "lightseg-bench-{}-{}-{}-{}.json",
+        std::process::id(),
+        operation.arg(),
+        setting.ms,
+        setup_only
+    ));
+    let mut command = Command::new(&options.ops);
+    command
+        .args([operation.arg(), &setting.ms.to_string(), &COUNT.to_string()])
+        .env("LD_PRELOAD", &options.sim)
+        .env("LIGHTSEG_SIM_SCENE", &options.scene)
+        .env("LIGHTSEG_SIM_REPORT", &report)
+        .env_remove("LIGHTSEG_SIM_REALTIME")
+        .env_remove("LIGHTSEG_SIM_SHOW");
+    if setup_only {
+        command.arg("setup-only");
+    }
+    let output = command
+        .output()
+        .map_err(|e| format!("{}: {e}", options.ops.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        return Err(format!(
+            "{} {} {}: {}{}",
+            options.ops.display(),
+            operation.arg(),
+            setting.ms,
+            stdout,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let text = std::fs::read_to_string(&report).map_err(|e| format!("report: {e}"))?;
+    let _ = std::fs::remove_file(&report);
+    let report: Value = serde_json::from_str(&text).map_err(|e| format!("report: {e}"))?;
+    let device = report["devices"]
+        .as_array()
+        .and_then(|devices| {
+            devices
+                .iter()
+                .find(|d| d["address"].as_u64() == Some(operation.address()))
+        })
+        .cloned()
+        .ok_or("device missing from the report")?;
+    Ok(Run {
+        virtual_ns: number(&stdout, "virtual_ns")?,
+        cpu_ns: number(&stdout, "cpu_ns")?,
+        device,
+    })
+}
+
+/// Power-on writes (CONTROL = 0x03): each starts one conversion.
+fn power_ons(device: &Value) -> f64 {
+    device["trace"].as_array().map_or(0.0, |trace| {
+        trace
+            .iter()
+            .filter(|t| t["write"] == serde_json::json!([0x80, 0x03]) && t["result"] == "ok")
+            .count() as f64
+    })
+}
+
+fn measure(
+    options: &Options,
+    operation: Operation,
+    setting: Setting,
+) -> Result<Measurement, String> {
+    let full = run(options, operation, setting, false)?;
+    let setup = run(options, operation, setting, true)?;
+    let count = f64::from(COUNT);
+    let per_op = |key: &str| {
+        (full.device[key].as_f64().unwrap_or(0.0) - setup.device[key].as_f64().unwrap_or(0.0))
+            / count
+    };
+    Ok(Measurement {
+        virtual_ns: full.virtual_ns / count,
+        cpu_ns: full.cpu_ns / count,
+        bus_ns: per_op("bus_ns"),
+        transactions: per_op("transfers"),
+        bytes: per_op("bytes"),
+        conversions: (power_ons(&full.device) - power_ons(&setup.device)) / count,
+        stale_reads: full.device["stale_reads"].as_u64().unwrap_or(0),
+    })
+}
+
+/// The target of a row, as text, and whether the measurement meets it.
+fn target(operation: Operation, setting: Setting, m: &Measurement) -> (String, bool) {
+    let worst = setting.worst_case_ns;
+    let wait = m.virtual_ns - m.bus_ns;
+    let clean = m.stale_reads == 0 && m.cpu_ns < CPU_LIMIT_NS;
+    match operation {
+        Operation::Cold => (
+            "latency <= 1.01 Tmax + bus; <= 4 transactions".into(),
+            wait <= 1.01 * worst && m.transactions <= 4.0 && m.conversions == 1.0 && clean,
+        ),
+        Operation::AutogainOne => (
+            "one conversion; latency <= 1.01 Tmax + bus".into(),
+            wait <= 1.01 * worst && m.conversions == 1.0 && clean,
+        ),
+        Operation::AutogainTwo => (
+            "two conversions; latency <= 2.02 Tmax + bus".into(),
+            wait <= 2.02 * worst && m.conversions == 2.0 && clean,
+        ),
+        Operation::WarmBusy => (
+            "one reading per Tmax (<= 1.01 Tmax + bus)".into(),
+            wait <= 1.01 * worst && m.transactions == 2.0 && clean,
+        ),
+        Operation::WarmIdle => (
+            "bus time only (no wait); 2 transactions".into(),
+            wait.abs() < 1_000.0 && m.transactions == 2.0 && clean,
+        ),
+        Operation::Commit => ("1 transaction".into(), m.transactions == 1.0 && clean),
+    }
+}
+
+fn ms(ns: f64) -> String {
+    format!("{:.3}", ns / 1e6)
+}
+
+fn stripped_size(path: &Path) -> Result<u64, String> {
+    let copy = std::env::temp_dir().join(format!("lightseg-bench-strip-{}", std::process::id()));
+    let status = Command::new("strip")
+        .arg("-o")
+        .arg(&copy)
+        .arg(path)
+        .status()
+        .map_err(|e| format!("strip: {e}"))?;
+    if !status.success() {
+        return Err(format!("strip {} failed", path.display()));
+    }
+    let size = std::fs::metadata(&copy)
+        .map_err(|e| format!("{}: {e}", copy.display()))?
+        .len();
+    let _ = std::fs::remove_file(&copy);
+    Ok(size)
+}
+
+fn table(options: &Options) -> Result<(String, bool), String> {
+    let mut out = String::new();
+    let mut all_met = true;
+    let _ = writeln!(
+        out,
+        "| operation | Tint | latency ms | bus ms | worst-case Tint ms | latency / Tint | old driver ms | latency / old | transactions (old) | bytes | conversions started | stale reads | CPU µs | target | met |"
+    );
+    let _ = writeln!(
+        out,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for operation in Operation::ALL {
+        let settings: &[Setting] = if operation == Operation::Commit {
+            &SETTINGS[..1]
+        } else {
+            &SETTINGS
+        };
+        for &setting in settings {
+            let m = measure(options, operation, setting)?;
+            let (goal, met) = target(operation, setting, &m);
+            all_met &= met;
+            let tint = if operation == Operation::Commit {
+                "-".to_string()
+            } else {
+                format!("{} ms", setting.ms)
+            };
+            let sensor_columns = if operation == Operation::Commit {
+                "- | - | - | - | - |".to_string()
+            } else {
+                // The old driver sleeps once per conversion.
+                let conversions = if operation == Operation::AutogainTwo {
+                    2.0
+                } else {
+                    1.0
+                };
+                let old = setting.old_sleep_ns * conversions;
+                format!(
+                    "{} | {:.4} | {} | {:.3} | {:.0} ({:.0}) |",
+                    ms(setting.worst_case_ns),
+                    m.virtual_ns / setting.worst_case_ns,
+                    ms(old),
+                    m.virtual_ns / old,
+                    m.transactions,
+                    OLD_TRANSACTIONS * conversions,
+                )
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} {:.0} | {:.0} | {} | {:.0} | {} | {} |",
+                operation.label(),
+                tint,
+                ms(m.virtual_ns),
+                ms(m.bus_ns),
+                sensor_columns,
+                m.bytes,
+                m.conversions,
+                m.stale_reads,
+                m.cpu_ns / 1e3,
+                goal,
+                if met { "yes" } else { "**NO**" }
+            );
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "| footprint (x86-64, stripped) | bytes | KiB | target | met |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for (label, path) in [
+        ("liblightseg.so", &options.library),
+        (
+            "C program using both drivers, linked with liblightseg.a",
+            &options.static_program,
+        ),
+    ] {
+        let size = stripped_size(path)?;
+        let met = size <= FOOTPRINT_LIMIT;
+        all_met &= met;
+        let _ = writeln!(
+            out,
+            "| {label} | {size} | {:.1} | <= 320 KiB | {} |",
+            size as f64 / 1024.0,
+            if met { "yes" } else { "**NO**" }
+        );
+    }
+    Ok((out, all_met))
+}
+
+fn update(file: &Path, table: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut parts = text.splitn(3, MARKER);
+    let (Some(before), Some(_), Some(after)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!("{} lacks two {MARKER} markers", file.display()));
+    };
+    let text = format!("{before}{MARKER}\n{table}{MARKER}{after}");
+    std::fs::write(file, text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn main() -> ExitCode {
+    let result = parse_options().and_then(|options| {
+        let (table, all_met) = table(&options)?;
+        print!("{table}");
+        if let Some(file) = &options.update {
+            update(file, &table)?;
+            println!("\nwrote the table into {}", file.display());
+        }
+        Ok(all_met)
+    });
+    match result {
+        Ok(true) => {
+            println!("\nevery target met");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            println!("\nsome targets NOT met");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("lightseg-bench: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
