@@ -21,6 +21,9 @@ use i2cdev::linux::LinuxI2CDevice;
 use crate::error::{Error, Result};
 use crate::tsl2561::ChipState;
 
+/// An open `/dev/i2c-N` with a slave address selected (from the `i2cdev` crate).
+pub type I2cDevice = LinuxI2CDevice;
+
 /// Highest 7-bit slave address.
 pub const MAX_ADDRESS: u8 = 0x7F;
 
@@ -164,9 +167,14 @@ fn unregister(fd: RawFd, device: &SharedDevice) {
     lock(&OPEN_DEVICES).retain(|(open_fd, entry)| !(*open_fd == fd && Arc::ptr_eq(entry, device)));
 }
 
-/// Opens `/dev/i2c-<adapter_nr>` read-write and selects `address` with `I2C_SLAVE`.
-/// Returns the new descriptor, which stays open until [`close`].
-pub fn open(adapter_nr: i32, address: u8) -> Result<RawFd> {
+/// Opens `/dev/i2c-<adapter_nr>` read-write and selects the 7-bit `address` with
+/// `I2C_SLAVE`: the device to hand to a driver core. Closed when dropped.
+///
+/// ```no_run
+/// let display = lightseg::bus::open_device(1, 0x70)?; // /dev/i2c-1, address 0x70
+/// # Ok::<(), lightseg::Error>(())
+/// ```
+pub fn open_device(adapter_nr: i32, address: u8) -> Result<I2cDevice> {
     if adapter_nr < 0 {
         return Err(Error::InvalidArgument("adapter number"));
     }
@@ -174,8 +182,14 @@ pub fn open(adapter_nr: i32, address: u8) -> Result<RawFd> {
         return Err(Error::InvalidArgument("I2C address"));
     }
     let path = format!("/dev/i2c-{adapter_nr}");
-    let device = LinuxI2CDevice::new(&path, u16::from(address))
-        .map_err(|e| Error::bus("opening the I2C adapter", io_error(e)))?;
+    LinuxI2CDevice::new(&path, u16::from(address))
+        .map_err(|e| Error::bus("opening the I2C adapter", io_error(e)))
+}
+
+/// Opens a device as [`open_device`] does and registers its descriptor for the C API.
+/// Returns the new descriptor, which stays open until [`close`].
+pub fn open(adapter_nr: i32, address: u8) -> Result<RawFd> {
+    let device = open_device(adapter_nr, address)?;
     let fd = device.as_raw_fd();
     let entry = OpenDevice {
         device: Some(device),

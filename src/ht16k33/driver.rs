@@ -195,6 +195,12 @@ impl<B: SmbusDevice> Ht16k33<B> {
         Ok(())
     }
 
+    /// Sets the segment patterns of positions 0, 1, colon, 3 and 4 (for example from
+    /// [`super::text::layout`]); no bus traffic until [`Ht16k33::commit`].
+    pub fn set_positions(&mut self, patterns: [u8; POSITIONS]) {
+        self.state.positions = patterns;
+    }
+
     /// Sends the whole display RAM image in one I2C block write at address 0.
     pub fn commit(&mut self) -> Result<()> {
         let ram = self.state.ram_image();

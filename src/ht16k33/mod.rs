@@ -6,5 +6,6 @@
 pub mod commands;
 pub mod driver;
 pub mod glyphs;
+pub mod text;
 
 pub use driver::{Blink, DisplayState, Ht16k33};

@@ -1,0 +1,198 @@
+//! `lightseg`: the TSL2561 light sensor and the HT16K33 7-segment backpack from a shell,
+//! through the same driver cores as the C library. Script-friendly: results on stdout,
+//! one line each; errors on stderr; exit status 0 success, 1 device or bus failure,
+//! 2 bad usage.
+
+mod args;
+mod display;
+mod lux;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use lightseg::clock::Clock;
+
+use crate::args::{Args, UsageError};
+
+const HELP: &str = "\
+Usage: lightseg COMMAND [OPTIONS]
+
+Commands:
+  lux        read a TSL2561 light sensor (lux, raw counts)
+  display    show text or the time on an HT16K33 4-digit 7-segment backpack, set its
+             brightness, blinking, on/off
+
+  lightseg COMMAND --help   options of a command
+  lightseg --version        the version
+
+Examples:
+  lightseg lux                          one reading from 0x39 on /dev/i2c-1
+  lightseg lux --json --watch 10        a JSON line every 10 seconds
+  lightseg display 12:34
+  lightseg display --clock --watch 30 --brightness 4
+
+Exit status: 0 success, 1 the device or the bus failed (message on stderr), 2 bad usage.
+";
+
+/// Why a command failed, and so the exit status.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments: exit 2.
+    Usage(UsageError),
+    /// The device or the bus failed: exit 1.
+    Device(String),
+    /// Standard output went away (a closed pipe): exit 1, nothing more to say.
+    Output,
+}
+
+impl From<UsageError> for Failure {
+    fn from(error: UsageError) -> Self {
+        Failure::Usage(error)
+    }
+}
+
+/// Maps a driver error to a device failure naming the device.
+pub fn device_error(what: &str) -> impl Fn(lightseg::Error) -> Failure + '_ {
+    move |error| Failure::Device(format!("{what}: {error}"))
+}
+
+/// Set by SIGINT and SIGTERM: a watch loop stops at its next wait and powers down.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn request_stop(_signal: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn install_stop_handlers() {
+    let handler = request_stop as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGINT, handler);
+        libc::signal(libc::SIGTERM, handler);
+    }
+}
+
+/// Fixed-rate ticks for `--watch`: tick k is `start + k * interval`, so the time a
+/// reading takes does not add up; a tick already past is taken at once.
+pub struct Ticker {
+    next: Option<Instant>,
+    interval: Option<Duration>,
+}
+
+/// How long one sleep slice is, so that a stop request is noticed soon.
+const SLICE: Duration = Duration::from_millis(100);
+
+impl Ticker {
+    /// Ticks every `interval` from `start`; with no interval there is no next tick.
+    pub fn new(start: Instant, interval: Option<Duration>) -> Self {
+        Self {
+            next: interval.map(|interval| start + interval),
+            interval,
+        }
+    }
+
+    /// Waits for the next tick; false when there is none or a stop was requested.
+    pub fn wait_next(&mut self, clock: &mut impl Clock) -> bool {
+        let (Some(next), Some(interval)) = (self.next, self.interval) else {
+            return false;
+        };
+        loop {
+            if STOP.load(Ordering::SeqCst) {
+                return false;
+            }
+            let now = clock.now();
+            if now >= next {
+                self.next = Some(next.max(now - interval) + interval);
+                return true;
+            }
+            clock.sleep((next - now).min(SLICE));
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let mut words: Vec<String> = std::env::args().skip(1).collect();
+    if words.is_empty() {
+        eprint!("{HELP}");
+        return ExitCode::from(2);
+    }
+    let command = words.remove(0);
+    let wants_help = words.iter().any(|w| w == "--help" || w == "-h");
+    let result = match command.as_str() {
+        "-h" | "--help" | "help" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        "-V" | "--version" => {
+            println!("lightseg {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        "lux" if wants_help => {
+            print!("{}", lux::HELP);
+            Ok(())
+        }
+        "display" if wants_help => {
+            print!("{}", display::HELP);
+            Ok(())
+        }
+        "lux" => {
+            install_stop_handlers();
+            lux::run(Args::new(words))
+        }
+        "display" => {
+            install_stop_handlers();
+            display::run(Args::new(words))
+        }
+        other => Err(Failure::Usage(UsageError(format!(
+            "unknown command {other:?}"
+        )))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(UsageError(message))) => {
+            eprintln!("lightseg: {message}\nTry 'lightseg --help'.");
+            ExitCode::from(2)
+        }
+        Err(Failure::Device(message)) => {
+            eprintln!("lightseg: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Output) => ExitCode::from(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A clock that only moves when slept on.
+    struct VirtualClock(Instant);
+
+    impl Clock for VirtualClock {
+        fn now(&self) -> Instant {
+            self.0
+        }
+        fn sleep(&mut self, duration: Duration) {
+            self.0 += duration;
+        }
+    }
+
+    #[test]
+    fn ticks_keep_a_fixed_rate() {
+        let start = Instant::now();
+        let mut clock = VirtualClock(start);
+        let mut ticker = Ticker::new(start, Some(Duration::from_secs(2)));
+        assert!(ticker.wait_next(&mut clock));
+        assert_eq!(clock.0 - start, Duration::from_secs(2));
+        // A reading that took 0.5 s does not push the next tick.
+        clock.0 += Duration::from_millis(500);
+        assert!(ticker.wait_next(&mut clock));
+        assert_eq!(clock.0 - start, Duration::from_secs(4));
+        // One that took longer than the interval: the next tick comes at once.
+        clock.0 += Duration::from_secs(3);
+        assert!(ticker.wait_next(&mut clock));
+        assert_eq!(clock.0 - start, Duration::from_secs(7));
+        assert!(!Ticker::new(start, None).wait_next(&mut clock));
+    }
+}

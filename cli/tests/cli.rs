@@ -1,0 +1,309 @@
+//! The `lightseg` command under the emulator (`LD_PRELOAD=liblightseg_sim.so`, built by
+//! `make`): output, exit status and what reached the bus.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+    report: Value,
+}
+
+impl Run {
+    fn device(&self, address: u64) -> &Value {
+        self.report["devices"]
+            .as_array()
+            .and_then(|devices| devices.iter().find(|d| d["address"] == address))
+            .unwrap_or_else(|| panic!("no device {address:#x} in the report"))
+    }
+
+    /// The bytes written by each transfer to `address`, in order.
+    fn written(&self, address: u64) -> Vec<Vec<u64>> {
+        self.device(address)["trace"]
+            .as_array()
+            .expect("trace")
+            .iter()
+            .map(|t| {
+                t["write"]
+                    .as_array()
+                    .expect("write")
+                    .iter()
+                    .filter_map(Value::as_u64)
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn ram(&self) -> Vec<u64> {
+        self.device(0x70)["ram"]
+            .as_array()
+            .expect("ram")
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect()
+    }
+}
+
+fn emulator() -> PathBuf {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/liblightseg_sim.so");
+    assert!(
+        path.exists(),
+        "{} is missing: run `make test`",
+        path.display()
+    );
+    path
+}
+
+fn lightseg(args: &[&str]) -> Run {
+    lightseg_in(args, &[])
+}
+
+fn lightseg_in(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let report = std::env::temp_dir().join(format!(
+        "lightseg-cli-{}-{}.json",
+        std::process::id(),
+        args.join("_").replace(['/', ' '], "-")
+    ));
+    let output = Command::new(env!("CARGO_BIN_EXE_lightseg"))
+        .args(args)
+        .env("LD_PRELOAD", emulator())
+        .env("LIGHTSEG_SIM_REPORT", &report)
+        .env_remove("LIGHTSEG_SIM_SCENE")
+        .env_remove("LIGHTSEG_SIM_SHOW")
+        .env_remove("LIGHTSEG_SIM_REALTIME")
+        .envs(env.iter().copied())
+        .output()
+        .expect("runs");
+    let text = std::fs::read_to_string(&report).unwrap_or_else(|_| "{}".into());
+    let _ = std::fs::remove_file(&report);
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        report: serde_json::from_str(&text).expect("report is JSON"),
+    }
+}
+
+const POWER_ON: [u64; 2] = [0x80, 0x03];
+const POWER_OFF: [u64; 2] = [0x80, 0x00];
+
+#[test]
+fn help_for_everything() {
+    for args in [
+        &["--help"][..],
+        &["lux", "--help"],
+        &["display", "-h"],
+        &["help"],
+    ] {
+        let run = lightseg(args);
+        assert_eq!(run.status, 0, "{args:?}");
+        assert!(run.stdout.starts_with("Usage: lightseg"), "{}", run.stdout);
+        assert!(run.stdout.contains("Exit status"));
+    }
+    let run = lightseg(&["--version"]);
+    assert_eq!(
+        run.stdout,
+        format!("lightseg {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let run = lightseg(&[]);
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("Usage: lightseg"));
+}
+
+#[test]
+fn lux_prints_one_reading_and_leaves_the_sensor_powered_down() {
+    let run = lightseg(&["lux"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // The default scene's 0x39 sees 1200 / 300 counts at 402 ms, 16x: 26 lux.
+    assert_eq!(
+        run.stdout,
+        "lux=26 broadband=1200 infrared=300 gain=16 time_ms=402 saturated=0\n"
+    );
+    let sensor = run.device(0x39);
+    assert_eq!(sensor["stale_reads"], 0);
+    assert_eq!(sensor["powered"], false);
+    let expected = vec![
+        POWER_ON.to_vec(),
+        vec![0x8A], // ID
+        vec![0x81, 0x12],
+        POWER_OFF.to_vec(),
+        POWER_ON.to_vec(),
+        vec![0xAC],
+        vec![0xAE],
+        POWER_OFF.to_vec(),
+    ];
+    assert_eq!(run.written(0x39), expected);
+}
+
+#[test]
+fn lux_json_watch_reads_at_a_fixed_rate_with_the_sensor_warm() {
+    let run = lightseg(&[
+        "lux", "--json", "--watch", "2", "--count", "3", "-a", "low", "-t", "101",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    // 0x29 sees 400 / 120 at 402 ms 16x: 100 / 30 at 101 ms (81/322 of it).
+    for line in &lines {
+        assert_eq!(line["broadband"], 100);
+        assert_eq!(line["infrared"], 30);
+        assert_eq!(line["time_ms"], 101);
+        assert_eq!(line["gain"], 16);
+        assert_eq!(line["saturated"], false);
+    }
+    let written = run.written(0x29);
+    // Powered on once by OPEN-like set-up, once for warm mode; never in between.
+    assert_eq!(written.iter().filter(|w| **w == POWER_ON).count(), 2);
+    assert_eq!(written.last(), Some(&POWER_OFF.to_vec()));
+    assert_eq!(run.device(0x29)["stale_reads"], 0);
+    // Readings 2 s apart: about 4 s of virtual time in all.
+    let elapsed = run.report["virtual_ns"].as_u64().expect("virtual_ns");
+    assert!(
+        (4_000_000_000..4_200_000_000).contains(&elapsed),
+        "{elapsed}"
+    );
+}
+
+#[test]
+fn lux_auto_gain_switches_to_1x_in_bright_light() {
+    let run = lightseg(&["lux", "-a", "high", "-g", "auto"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // 0x49 sees 30000 / 9000 at 16x: in range, so it stays at 16x.
+    assert!(run.stdout.contains("gain=16"), "{}", run.stdout);
+    let scene = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\nbroadband = 200000\ninfrared = 50000\n";
+    let path =
+        std::env::temp_dir().join(format!("lightseg-cli-bright-{}.toml", std::process::id()));
+    std::fs::write(&path, scene).expect("scene");
+    let run = lightseg_in(
+        &["lux"],
+        &[("LIGHTSEG_SIM_SCENE", path.to_str().expect("path"))],
+    );
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // Saturated at 16x; at 1x 200000 / 16 = 12500 and 50000 / 16 = 3125.
+    assert!(
+        run.stdout.starts_with("lux=")
+            && run.stdout.contains("broadband=12500 infrared=3125 gain=1 "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn errors_have_messages_and_exit_statuses() {
+    let run = lightseg(&["lux", "--bus", "7"]);
+    assert_eq!(run.status, 1);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("TSL2561 at 0x39 on /dev/i2c-7: opening the I2C adapter failed: No such file or directory"),
+        "{}",
+        run.stderr
+    );
+    // Nobody at 0x49 in this scene: the ID read is not answered.
+    let scene = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n";
+    let path = std::env::temp_dir().join(format!("lightseg-cli-one-{}.toml", std::process::id()));
+    std::fs::write(&path, scene).expect("scene");
+    let run = lightseg_in(
+        &["lux", "-a", "0x49"],
+        &[("LIGHTSEG_SIM_SCENE", path.to_str().expect("path"))],
+    );
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("Remote I/O error"), "{}", run.stderr);
+    for args in [
+        &["lux", "--gain", "2"][..],
+        &["lux", "--bogus"],
+        &["lux", "--watch", "0"],
+        &["display"],
+        &["display", "WWW"],
+        &["display", "12345"],
+        &["display", "--brightness", "16", "1"],
+        &["display", "--on", "--off"],
+        &["frobnicate"],
+    ] {
+        let run = lightseg(args);
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("Try 'lightseg --help'"), "{args:?}");
+        assert_eq!(
+            run.report["devices"][0]["transfers"], 0,
+            "{args:?} reached the bus"
+        );
+    }
+}
+
+#[test]
+fn display_shows_text_with_colon_and_points() {
+    let run = lightseg(&["display", "1.2:3A", "--brightness", "4", "--blink", "slow"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    // Oscillator on, display on with 0.5 Hz blink (0x80 | 0x06 | 1), dimming 4, RAM.
+    let written = run.written(0x70);
+    assert_eq!(written[..3], [vec![0x21], vec![0x87], vec![0xE4]]);
+    assert_eq!(written.len(), 4, "one transfer for the text");
+    // 1 = 0x06 (+ point 0x80), 2 = 0x5B, colon 0xFF, 3 = 0x4F, A = 0x77.
+    let mut ram = vec![0u64; 16];
+    ram[0] = 0x86;
+    ram[2] = 0x5B;
+    ram[4] = 0xFF;
+    ram[6] = 0x4F;
+    ram[8] = 0x77;
+    assert_eq!(run.ram(), ram);
+    let display = run.device(0x70);
+    assert_eq!(display["display_on"], true);
+    assert_eq!(display["brightness"], 4);
+}
+
+#[test]
+fn display_off_puts_it_to_sleep_and_on_wakes_it() {
+    let run = lightseg(&["display", "--off"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.written(0x70), vec![vec![0x20]]);
+    let run = lightseg(&["display", "--on"]);
+    assert_eq!(run.written(0x70), vec![vec![0x21], vec![0x81]]);
+}
+
+#[test]
+fn display_clock_shows_the_local_time() {
+    let before = utc_hhmm();
+    let run = lightseg_in(&["display", "--clock"], &[("TZ", "UTC")]);
+    let after = utc_hhmm();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let ram = run.ram();
+    let shown: Vec<u64> = vec![ram[0], ram[2], ram[4], ram[6], ram[8]];
+    let pattern = |digit: u32| {
+        [
+            0x3Fu64, 0x06, 0x5B, 0x4F, 0x66, 0x6D, 0x7D, 0x07, 0x7F, 0x6F,
+        ][digit as usize]
+    };
+    let expected = |(hour, minute): (u32, u32)| {
+        vec![
+            pattern(hour / 10),
+            pattern(hour % 10),
+            0xFF,
+            pattern(minute / 10),
+            pattern(minute % 10),
+        ]
+    };
+    assert!(
+        shown == expected(before) || shown == expected(after),
+        "{shown:x?} is neither {before:?} nor {after:?}"
+    );
+}
+
+fn utc_hhmm() -> (u32, u32) {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    (((seconds / 3600) % 24) as u32, ((seconds / 60) % 60) as u32)
+}
