@@ -1,11 +1,16 @@
 # lightseg: build, test and demo with make and gcc.
 #
-#   make            library (.so with soname, .a), emulator, C examples
+#   make            library (.so with soname, .a), lightseg command, emulator, C examples
 #   make test       every test: lint, Rust tests, header drift, C builds with all flag
-#                   sets, the C examples end to end under the emulator
+#                   sets, the C examples end to end under the emulator, the install
 #   make demo       the C examples under the emulator, display drawn in the terminal
+#   make bench      the performance table (docs/PERFORMANCE.md)
+#   make install    PREFIX (/usr/local), LIBDIR, INCLUDEDIR, BINDIR, DESTDIR; uninstall
 #   make headers    regenerate include/*.h from the Rust source (commit the result)
 #   make clean
+#
+# Cross-compiling (docs/CROSS.md): make TARGET=aarch64-unknown-linux-gnu \
+#   CROSS_CC=aarch64-linux-gnu-gcc libs   (then install with the same variables)
 
 CARGO    ?= cargo
 ifeq ($(origin CC),default)
@@ -15,16 +20,41 @@ ifeq ($(origin CXX),default)
 CXX := g++
 endif
 BUILD    := build
-RELEASE  := target/release
+# Rust target triple to build the library and the command for; empty: this machine.
+TARGET   ?=
+HOST_RELEASE := target/release
+ifeq ($(TARGET),)
+RELEASE  := $(HOST_RELEASE)
+CARGO_TARGET :=
+CARGO_ENV :=
+else
+RELEASE  := target/$(TARGET)/release
+CARGO_TARGET := --target $(TARGET)
+# The C compiler that links for TARGET (cargo's linker for it).
+CROSS_CC ?= $(CC)
+CARGO_ENV := CARGO_TARGET_$(shell echo '$(TARGET)' | tr 'a-z-' 'A-Z_')_LINKER=$(CROSS_CC)
+endif
 LIB_SO   := $(RELEASE)/liblightseg.so
 LIB_A    := $(RELEASE)/liblightseg.a
 VERSION  := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 ABI_MAJOR := 0
 SONAME   := liblightseg.so.$(ABI_MAJOR)
-SIM_SO   := $(RELEASE)/liblightseg_sim.so
+SIM_SO   := $(HOST_RELEASE)/liblightseg_sim.so
 
-# Native libraries the Rust standard library needs when linking the static archive.
-STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+# Native libraries the Rust standard library needs when linking the static archive
+# (also lightseg.pc's Libs.private). The unwinder comes from libgcc, which gcc links by
+# itself: libgcc_s for a dynamic program, libgcc_eh for `-static`.
+STATIC_LIBS := -lutil -lrt -lpthread -lm -ldl -lc
+
+# Installation (GNU conventions).
+PREFIX      ?= /usr/local
+EXEC_PREFIX ?= $(PREFIX)
+LIBDIR      ?= $(EXEC_PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+BINDIR      ?= $(EXEC_PREFIX)/bin
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL     ?= install
+HEADERS     := include/TSL2561.h include/7seg_bp_ada.h
 
 EXAMPLES := single_sensor three_sensors hello_display counter missing_bus
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)
@@ -36,8 +66,8 @@ BENCH_BINS := $(BUILD)/bench/ops $(BUILD)/bench/ops-static
 C_STD_FLAGS := -std=gnu99 -std=gnu11
 WARN_FLAGS  := -Wall -Wextra -Werror
 
-RUST_SOURCES := $(shell find src sim/src fuzz/src bench/src -name '*.rs') build.rs Cargo.toml \
-	sim/Cargo.toml fuzz/Cargo.toml bench/Cargo.toml
+RUST_SOURCES := $(shell find src sim/src fuzz/src bench/src cli/src -name '*.rs') build.rs \
+	Cargo.toml Cargo.lock sim/Cargo.toml fuzz/Cargo.toml bench/Cargo.toml cli/Cargo.toml
 
 FUZZ_SIM := LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/fuzz/scene.toml
 FUZZ_SECONDS ?= 600
@@ -45,43 +75,97 @@ FUZZ_SECONDS ?= 600
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
 	--errors-for-leak-kinds=definite
 
-.PHONY: all libs examples test demo headers lint check-c clean fuzz fuzz-short valgrind \
-	reliability bench
+.PHONY: all libs tools examples test demo headers lint check-c clean fuzz fuzz-short \
+	valgrind reliability bench install uninstall install-check cross-check
 
-all: libs examples
+all: libs tools examples
 
-libs: $(RELEASE)/.built
+# The C library (each crate type in its own rustc run, see Cargo.toml) and the lightseg
+# command, for TARGET.
+libs: $(RELEASE)/.libs
 
-$(RELEASE)/.built: $(RUST_SOURCES)
-	$(CARGO) build --release --workspace
-	$(CARGO) rustc --release -p lightseg --lib --crate-type cdylib -- \
-		-C link-arg=-Wl,-soname,$(SONAME)
-	$(CARGO) rustc --release -p lightseg --lib --crate-type staticlib
+$(RELEASE)/.libs: $(RUST_SOURCES)
+	$(CARGO_ENV) $(CARGO) rustc --release $(CARGO_TARGET) -p lightseg --lib \
+		--crate-type cdylib -- -C link-arg=-Wl,-soname,$(SONAME)
+	$(CARGO_ENV) $(CARGO) rustc --release $(CARGO_TARGET) -p lightseg --lib \
+		--crate-type staticlib
+	$(CARGO_ENV) $(CARGO) build --release $(CARGO_TARGET) -p lightseg-cli
 	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
 	touch $@
 
+# The emulator, the fuzzer and the benchmark table maker: for this machine only.
+tools: $(HOST_RELEASE)/.tools
+
+$(HOST_RELEASE)/.tools: $(RUST_SOURCES)
+	$(CARGO) build --release -p lightseg-sim -p lightseg-fuzz -p lightseg-bench
+	touch $@
+
+install: libs
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/liblightseg.so.$(VERSION)
+	ln -sf liblightseg.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liblightseg.so
+	$(INSTALL) -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/liblightseg.a
+	$(INSTALL) -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@EXEC_PREFIX@|$(EXEC_PREFIX)|g' \
+		-e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' -e 's|@STATIC_LIBS@|$(STATIC_LIBS)|g' \
+		lightseg.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc
+	$(INSTALL) -m 0755 $(RELEASE)/lightseg $(DESTDIR)$(BINDIR)/lightseg
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
+		ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/liblightseg.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/liblightseg.so $(DESTDIR)$(LIBDIR)/liblightseg.a \
+		$(DESTDIR)$(INCLUDEDIR)/TSL2561.h $(DESTDIR)$(INCLUDEDIR)/7seg_bp_ada.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc $(DESTDIR)$(BINDIR)/lightseg
+
+# For TARGET: the library, the emulator and the single_sensor example (CROSS_CC), run
+# under qemu-user (QEMU, e.g. qemu-aarch64) with the target's libraries in SYSROOT
+# (e.g. /usr/aarch64-linux-gnu). docs/CROSS.md has the packages and the commands.
+QEMU    ?= qemu-$(if $(filter aarch64%,$(TARGET)),aarch64,arm)
+SYSROOT ?= /usr/$(shell $(CROSS_CC) -dumpmachine 2>/dev/null)
+cross-check: libs
+	@[ -n "$(TARGET)" ] || { echo "cross-check needs TARGET=<triple> CROSS_CC=<gcc>"; exit 2; }
+	$(CARGO_ENV) $(CARGO) build --release $(CARGO_TARGET) -p lightseg-sim
+	$(CROSS_CC) -Wall -Wextra -Werror -O2 -Iinclude c-examples/single_sensor.c \
+		-o $(RELEASE)/single_sensor -L$(RELEASE) -llightseg
+	$(QEMU) -L $(SYSROOT) -E LD_LIBRARY_PATH=$(RELEASE) \
+		-E LD_PRELOAD=$(CURDIR)/$(RELEASE)/liblightseg_sim.so $(RELEASE)/single_sensor
+	$(QEMU) -L $(SYSROOT) -E LD_PRELOAD=$(CURDIR)/$(RELEASE)/liblightseg_sim.so \
+		$(RELEASE)/lightseg lux
+
+# Installs into a temporary DESTDIR, builds C examples there with pkg-config (shared and
+# --static), runs them, uninstalls (tests/install_check.sh).
+install-check: libs tools
+	MAKE="$(MAKE)" CC="$(CC)" VERSION=$(VERSION) SIM_SO=$(CURDIR)/$(SIM_SO) \
+		bash tests/install_check.sh
+
 examples: $(EXAMPLE_BINS) $(TEST_BINS) $(BENCH_BINS)
 
-$(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -pthread -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
 		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
-$(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
 		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
-$(BUILD)/examples/%-static: c-examples/%.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/examples/%-static: c-examples/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
 
-$(BUILD)/bench/ops: bench/ops.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/bench/ops: bench/ops.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
 		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
-$(BUILD)/bench/ops-static: bench/ops.c $(RELEASE)/.built include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/bench/ops-static: bench/ops.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
 
@@ -114,12 +198,12 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 # A bounded fuzz run (a few thousand call sequences) as part of `make test`.
-fuzz-short: libs
-	$(FUZZ_SIM) $(RELEASE)/lightseg-fuzz --cases 3000
+fuzz-short: tools
+	$(FUZZ_SIM) $(HOST_RELEASE)/lightseg-fuzz --cases 3000
 
 # The long run: FUZZ_SECONDS of CPU time (default 600), fresh seeds each round.
-fuzz: libs
-	$(FUZZ_SIM) $(RELEASE)/lightseg-fuzz --cpu-seconds $(FUZZ_SECONDS) --seed $$(date +%s)
+fuzz: tools
+	$(FUZZ_SIM) $(HOST_RELEASE)/lightseg-fuzz --cpu-seconds $(FUZZ_SECONDS) --seed $$(date +%s)
 
 # Every example (shared and static) and test program under memcheck on the emulated bus:
 # any memory error or definite leak fails.
@@ -129,7 +213,7 @@ valgrind: all
 	  echo "  memcheck: 0 errors: $$program"; \
 	done
 
-test: all lint check-c fuzz-short valgrind
+test: all lint check-c fuzz-short valgrind install-check
 	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test --release --workspace
 
 demo: all
@@ -142,8 +226,8 @@ demo: all
 # The performance table of docs/PERFORMANCE.md (every target of issue 5, met or not):
 # the benchmark programs under the emulator, in virtual time; real CPU time; sizes.
 # BENCH_UPDATE=1 also writes the table into docs/PERFORMANCE.md.
-bench: libs $(BENCH_BINS)
-	$(RELEASE)/lightseg-bench --ops $(BUILD)/bench/ops --sim $(CURDIR)/$(SIM_SO) \
+bench: libs tools $(BENCH_BINS)
+	$(HOST_RELEASE)/lightseg-bench --ops $(BUILD)/bench/ops --sim $(CURDIR)/$(SIM_SO) \
 		--scene bench/scene.toml --library $(LIB_SO) --static-program $(BUILD)/bench/ops-static \
 		$(if $(BENCH_UPDATE),--update docs/PERFORMANCE.md)
 
@@ -153,8 +237,7 @@ reliability: all
 		$(CARGO) test --release --test fault_matrix
 
 headers:
-	LIGHTSEG_WRITE_HEADERS=1 $(CARGO) build --release
-	touch $(RELEASE)/.built
+	LIGHTSEG_WRITE_HEADERS=1 $(CARGO) build --release -p lightseg
 
 clean:
 	$(CARGO) clean
