@@ -228,7 +228,7 @@ pub fn close(fd: RawFd, address: u8) -> Result<()> {
 }
 
 /// Runs `operation` on the open device behind `fd`, holding the descriptor's and the
-/// chip's locks, with what is known of the chip (see [`Chip`]).
+/// chip's locks, with what is known of the chip.
 /// Fails with `NotOpen` when `fd` is not open here for `address`.
 pub fn with_device<R>(
     fd: RawFd,

@@ -125,6 +125,21 @@ impl DisplayState {
 }
 
 /// An HT16K33 backpack on some bus, with its remembered state.
+///
+/// ```no_run
+/// use lightseg::ht16k33::{text::layout, Blink, DisplayState, Ht16k33};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let device = lightseg::bus::open_device(1, 0x70)?;
+/// let mut display = Ht16k33::new(device, DisplayState::default());
+/// display.wake()?; // oscillator on
+/// display.set_blink(Blink::Hz1)?; // display on, blinking once a second
+/// display.set_brightness(8)?;
+/// display.set_positions(layout("12:34")?);
+/// display.commit()?; // one I2C transfer
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Ht16k33<B> {
     bus: B,

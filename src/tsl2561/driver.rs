@@ -58,17 +58,21 @@ pub struct ChipState {
 ///
 /// ```no_run
 /// use lightseg::clock::SystemClock;
-/// use lightseg::tsl2561::{Gain, IntegrationTime, Settings, Tsl2561};
-/// use i2cdev::linux::LinuxI2CDevice;
+/// use lightseg::tsl2561::{Gain, IntegrationTime, PowerMode, Settings, Tsl2561};
 ///
 /// # fn main() -> lightseg::Result<()> {
-/// let device = LinuxI2CDevice::new("/dev/i2c-1", 0x39).expect("bus 1");
+/// let device = lightseg::bus::open_device(1, 0x39)?; // /dev/i2c-1, address 0x39
 /// let mut sensor = Tsl2561::new(device, SystemClock, Settings::default());
 /// sensor.initialise(Settings::default())?; // checks the ID, programs 402 ms, 16x
 /// sensor.set_integration_time(IntegrationTime::Ms101)?;
 /// sensor.set_gain(Gain::X1)?;
 /// let reading = sensor.read(true)?; // with auto-gain
 /// println!("{} lux (saturated: {})", reading.lux, reading.saturated);
+/// // Warm: the chip keeps converting; later readings wait for no conversion.
+/// sensor.set_power_mode(PowerMode::Warm)?;
+/// let reading = sensor.read(false)?;
+/// # let _ = reading;
+/// sensor.power_down()?;
 /// # Ok(())
 /// # }
 /// ```
