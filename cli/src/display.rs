@@ -122,6 +122,9 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     if watch.is_some() && !matches!(content, Content::Clock) {
         return Err(UsageError("--watch goes with --clock".into()));
     }
+    if count.is_some() && watch.is_none() {
+        return Err(UsageError("--count goes with --clock --watch".into()));
+    }
     if matches!(content, Content::Keep) && !on && !off && brightness.is_none() && blink.is_none() {
         return Err(UsageError(
             "nothing to do: give TEXT, --clock, --brightness, --blink, --on or --off".into(),

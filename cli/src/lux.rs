@@ -26,9 +26,11 @@ Options:
                        when the light is out of range (at most two conversions)
   -t, --time MS        integration time: 13, 101 or 402 (default 402)
       --json           JSON output
-  -w, --watch SECONDS  a reading every SECONDS (fractions allowed) until interrupted;
-                       the sensor stays powered meanwhile (warm mode)
-  -n, --count N        stop after N readings (default: 1, or no limit with --watch)
+  -w, --watch SECONDS  a reading every SECONDS (fractions allowed) until interrupted
+  -n, --count N        stop after N readings (default: 1, or no limit with --watch);
+                       without --watch they follow one another, one per integration
+                       time. The sensor stays powered between readings (warm mode) and
+                       is powered down at the end, also on Ctrl-C.
   -h, --help           this text
 
 Exit status: 0 success, 1 the sensor or the bus failed (message on stderr), 2 bad usage.
@@ -134,7 +136,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let limit = options
         .count
         .unwrap_or(if options.watch.is_some() { u64::MAX } else { 1 });
-    if options.watch.is_some() && limit > 1 {
+    if limit > 1 {
         sensor
             .set_power_mode(PowerMode::Warm)
             .map_err(device_error(&what))?;

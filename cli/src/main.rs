@@ -84,7 +84,7 @@ pub struct Ticker {
 const SLICE: Duration = Duration::from_millis(100);
 
 impl Ticker {
-    /// Ticks every `interval` from `start`; with no interval there is no next tick.
+    /// Ticks every `interval` from `start`; with no interval, back to back.
     pub fn new(start: Instant, interval: Option<Duration>) -> Self {
         Self {
             next: interval.map(|interval| start + interval),
@@ -92,10 +92,11 @@ impl Ticker {
         }
     }
 
-    /// Waits for the next tick; false when there is none or a stop was requested.
+    /// Waits for the next tick (with no interval, the next tick is now); false when a
+    /// stop was requested.
     pub fn wait_next(&mut self, clock: &mut impl Clock) -> bool {
         let (Some(next), Some(interval)) = (self.next, self.interval) else {
-            return false;
+            return !STOP.load(Ordering::SeqCst);
         };
         loop {
             if STOP.load(Ordering::SeqCst) {
@@ -193,6 +194,8 @@ mod tests {
         clock.0 += Duration::from_secs(3);
         assert!(ticker.wait_next(&mut clock));
         assert_eq!(clock.0 - start, Duration::from_secs(7));
-        assert!(!Ticker::new(start, None).wait_next(&mut clock));
+        let before = clock.0;
+        assert!(Ticker::new(start, None).wait_next(&mut clock));
+        assert_eq!(clock.0, before, "no interval: no wait");
     }
 }

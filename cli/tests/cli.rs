@@ -174,6 +174,19 @@ fn lux_json_watch_reads_at_a_fixed_rate_with_the_sensor_warm() {
 }
 
 #[test]
+fn lux_count_without_watch_reads_back_to_back_one_per_integration_time() {
+    let run = lightseg(&["lux", "--count", "3", "-t", "13"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+    assert_eq!(run.device(0x39)["stale_reads"], 0);
+    // Warm: powered on by the set-up and once for the readings, off only at the end.
+    let written = run.written(0x39);
+    assert_eq!(written.iter().filter(|w| **w == POWER_ON).count(), 2);
+    assert_eq!(written.iter().filter(|w| **w == POWER_OFF).count(), 2);
+    assert_eq!(written.last(), Some(&POWER_OFF.to_vec()));
+}
+
+#[test]
 fn lux_auto_gain_switches_to_1x_in_bright_light() {
     let run = lightseg(&["lux", "-a", "high", "-g", "auto"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
@@ -229,6 +242,7 @@ fn errors_have_messages_and_exit_statuses() {
         &["display", "12345"],
         &["display", "--brightness", "16", "1"],
         &["display", "--on", "--off"],
+        &["display", "8", "--count", "2"],
         &["frobnicate"],
     ] {
         let run = lightseg(args);
