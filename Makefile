@@ -120,7 +120,7 @@ install: libs
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/liblightseg.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/liblightseg.so $(DESTDIR)$(LIBDIR)/liblightseg.a \
-		$(DESTDIR)$(INCLUDEDIR)/TSL2561.h $(DESTDIR)$(INCLUDEDIR)/7seg_bp_ada.h \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(HEADERS))) \
 		$(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc $(DESTDIR)$(BINDIR)/lightseg
 
 # For TARGET: the library, the emulator and the single_sensor example (CROSS_CC), run

@@ -11,16 +11,22 @@ use lightseg::ht16k33::{Blink, DisplayState, Ht16k33};
 use crate::args::{self, Args, UsageError};
 use crate::{device_error, Failure, Ticker};
 
-pub const HELP: &str = "\
+/// Characters the help promises: shown, and refused (no shape in the glyph table).
+const SHOWN: &str = "A b C d E F H I J L n o P r S U y - _";
+const NOT_SHOWN: &str = "K M T V W";
+
+/// The help text of `lightseg display`.
+pub fn help() -> String {
+    format!(
+        "\
 Usage: lightseg display [OPTIONS] [TEXT]
        lightseg display --clock [--watch SECONDS] [OPTIONS]
 
 Shows TEXT on an HT16K33 4-digit 7-segment backpack, left-aligned (pad with spaces to
 right-align): up to 4 characters, digits and the letters and signs the glyph table has
-(A b C d E F H I J L n o P r S t U y, -, _, and more; not K, M, V, W, X); ':' lights
-the colon, '.' the decimal point of the character before it. An empty TEXT (\"\") blanks
-the display. The display is switched on, steady unless --blink says otherwise.
-Nothing is printed on success.
+({SHOWN} and more; not {NOT_SHOWN}); ':' lights the colon, '.' the decimal point of the
+character before it. An empty TEXT (\"\") blanks the display. The display is switched
+on, steady unless --blink says otherwise. Nothing is printed on success.
 
 Options:
   -b, --bus N           I2C bus: /dev/i2c-N (default 1)
@@ -36,7 +42,9 @@ Options:
 Write `--` before a TEXT that starts with '-': lightseg display -- -12
 
 Exit status: 0 success, 1 the display or the bus failed (message on stderr), 2 bad usage.
-";
+"
+    )
+}
 
 const ADDRESSES: [(u8, &str); 8] = [
     (0x70, ""),
@@ -210,4 +218,22 @@ fn show(
 ) -> Result<(), Failure> {
     display.set_positions(positions);
     display.commit().map_err(device_error(what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_lists_what_really_shows() {
+        for character in SHOWN.split(' ') {
+            assert!(layout(character).is_ok(), "{character} is said to show");
+        }
+        for character in NOT_SHOWN.split(' ') {
+            assert!(
+                layout(character).is_err(),
+                "{character} is said not to show"
+            );
+        }
+    }
 }

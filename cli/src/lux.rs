@@ -53,23 +53,19 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     let address = args::address(args.value("--address", Some("-a"))?, 0x39, &ADDRESSES)?;
     let gain = match args.value("--gain", Some("-g"))?.as_deref() {
         None | Some("auto") => None,
-        Some("1") | Some("1x") => Some(Gain::X1),
-        Some("16") | Some("16x") => Some(Gain::X16),
-        Some(other) => {
-            return Err(UsageError(format!(
-                "--gain: {other:?} is not auto, 1 or 16"
-            )))
-        }
+        Some(text) => Some(
+            [Gain::X1, Gain::X16]
+                .into_iter()
+                .find(|gain| text.trim_end_matches('x') == gain.factor().to_string())
+                .ok_or_else(|| UsageError(format!("--gain: {text:?} is not auto, 1 or 16")))?,
+        ),
     };
-    let time = match args.value("--time", Some("-t"))?.as_deref() {
-        None | Some("402") => IntegrationTime::Ms402,
-        Some("101") => IntegrationTime::Ms101,
-        Some("13") => IntegrationTime::Ms13,
-        Some(other) => {
-            return Err(UsageError(format!(
-                "--time: {other:?} is not 13, 101 or 402"
-            )))
-        }
+    let time = match args.value("--time", Some("-t"))? {
+        None => IntegrationTime::Ms402,
+        Some(text) => IntegrationTime::ALL
+            .into_iter()
+            .find(|time| text == time.nominal_ms().to_string())
+            .ok_or_else(|| UsageError(format!("--time: {text:?} is not 13, 101 or 402")))?,
     };
     let json = args.switch("--json", None);
     let watch = args::interval(args.value("--watch", Some("-w"))?)?;
@@ -88,20 +84,9 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     })
 }
 
-fn milliseconds(time: IntegrationTime) -> u32 {
-    match time {
-        IntegrationTime::Ms13 => 13,
-        IntegrationTime::Ms101 => 101,
-        IntegrationTime::Ms402 => 402,
-    }
-}
-
 fn format(reading: &Reading, settings: Settings, json: bool) -> String {
-    let gain = match settings.gain {
-        Gain::X1 => 1,
-        Gain::X16 => 16,
-    };
-    let time_ms = milliseconds(settings.integration_time);
+    let gain = settings.gain.factor();
+    let time_ms = settings.integration_time.nominal_ms();
     if json {
         format!(
             "{{\"lux\":{},\"broadband\":{},\"infrared\":{},\"gain\":{gain},\"time_ms\":{time_ms},\"saturated\":{}}}",

@@ -134,7 +134,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         "display" if wants_help => {
-            print!("{}", display::HELP);
+            print!("{}", display::help());
             Ok(())
         }
         "lux" => {

@@ -26,6 +26,15 @@ pub enum IntegrationTime {
 }
 
 impl IntegrationTime {
+    /// The nominal integration time in milliseconds, as the C enum names it: 13, 101, 402.
+    pub const fn nominal_ms(self) -> u32 {
+        match self {
+            Self::Ms13 => 13,
+            Self::Ms101 => 101,
+            Self::Ms402 => 402,
+        }
+    }
+
     /// All settings, shortest first.
     pub const ALL: [IntegrationTime; 3] = [Self::Ms13, Self::Ms101, Self::Ms402];
 
@@ -117,6 +126,14 @@ pub enum Gain {
 }
 
 impl Gain {
+    /// The amplification: 1 or 16.
+    pub const fn factor(self) -> u32 {
+        match self {
+            Self::X1 => 1,
+            Self::X16 => 16,
+        }
+    }
+
     /// The TIMING register bit (GAIN field, already shifted).
     pub const fn bits(self) -> u8 {
         match self {
