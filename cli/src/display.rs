@@ -3,13 +3,12 @@
 
 use std::time::Duration;
 
-use lightseg::bus::open_device;
 use lightseg::clock::{Clock, SystemClock};
 use lightseg::ht16k33::text::layout;
 use lightseg::ht16k33::{Blink, DisplayState, Ht16k33};
 
 use crate::args::{self, Args, UsageError};
-use crate::{device_error, Failure, Ticker};
+use crate::{device_error, open_chip, repetitions, Failure, Ticker};
 
 /// Characters the help promises: shown, and refused (no shape in the glyph table).
 const SHOWN: &str = "A b C d E F H I J L n o P r S U y - _";
@@ -164,11 +163,7 @@ fn clock_text() -> String {
 /// Runs `lightseg display`.
 pub fn run(args: Args) -> Result<(), Failure> {
     let options = parse(args)?;
-    let what = format!(
-        "HT16K33 at {:#04x} on /dev/i2c-{}",
-        options.address, options.bus
-    );
-    let device = open_device(options.bus, options.address).map_err(device_error(&what))?;
+    let (device, what) = open_chip("HT16K33", options.bus, options.address)?;
     if options.off {
         // Believed on, so that `sleep` sends the standby command (0x20).
         let on = DisplayState {
@@ -194,9 +189,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Content::Keep => Ok(()),
         Content::Text(positions) => show(&mut display, positions, &what),
         Content::Clock => {
-            let limit = options
-                .count
-                .unwrap_or(if options.watch.is_some() { u64::MAX } else { 1 });
+            let limit = repetitions(options.count, options.watch);
             let mut ticker = Ticker::new(SystemClock.now(), options.watch);
             for shown in 1..=limit {
                 let positions =

@@ -3,12 +3,11 @@
 use std::io::Write;
 use std::time::Duration;
 
-use lightseg::bus::open_device;
 use lightseg::clock::{Clock, SystemClock};
 use lightseg::tsl2561::{Gain, IntegrationTime, PowerMode, Reading, Settings, Tsl2561};
 
 use crate::args::{self, Args, UsageError};
-use crate::{device_error, Failure, Ticker};
+use crate::{device_error, open_chip, repetitions, Failure, Ticker};
 
 pub const HELP: &str = "\
 Usage: lightseg lux [OPTIONS]
@@ -106,11 +105,7 @@ fn format(reading: &Reading, settings: Settings, json: bool) -> String {
 /// Runs `lightseg lux`.
 pub fn run(args: Args) -> Result<(), Failure> {
     let options = parse(args)?;
-    let what = format!(
-        "TSL2561 at {:#04x} on /dev/i2c-{}",
-        options.address, options.bus
-    );
-    let device = open_device(options.bus, options.address).map_err(device_error(&what))?;
+    let (device, what) = open_chip("TSL2561", options.bus, options.address)?;
     let settings = Settings {
         integration_time: options.time,
         gain: options.gain.unwrap_or(Gain::X16),
@@ -118,9 +113,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let mut sensor = Tsl2561::new(device, SystemClock, settings);
     sensor.initialise(settings).map_err(device_error(&what))?;
-    let limit = options
-        .count
-        .unwrap_or(if options.watch.is_some() { u64::MAX } else { 1 });
+    let limit = repetitions(options.count, options.watch);
     if limit > 1 {
         sensor
             .set_power_mode(PowerMode::Warm)

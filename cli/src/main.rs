@@ -52,6 +52,24 @@ impl From<UsageError> for Failure {
     }
 }
 
+/// Opens `/dev/i2c-<bus>` for the `chip` at `address`; also returns how error messages
+/// name the device ("TSL2561 at 0x39 on /dev/i2c-1").
+pub fn open_chip(
+    chip: &str,
+    bus: i32,
+    address: u8,
+) -> Result<(lightseg::bus::I2cDevice, String), Failure> {
+    let what = format!("{chip} at {address:#04x} on /dev/i2c-{bus}");
+    let device = lightseg::bus::open_device(bus, address).map_err(device_error(&what))?;
+    Ok((device, what))
+}
+
+/// How many times a repeating command runs: `--count`, else forever with `--watch`,
+/// else once.
+pub fn repetitions(count: Option<u64>, watch: Option<Duration>) -> u64 {
+    count.unwrap_or(if watch.is_some() { u64::MAX } else { 1 })
+}
+
 /// Maps a driver error to a device failure naming the device.
 pub fn device_error(what: &str) -> impl Fn(lightseg::Error) -> Failure + '_ {
     move |error| Failure::Device(format!("{what}: {error}"))
