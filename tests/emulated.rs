@@ -185,11 +185,12 @@ fn measured_ns(run: &Run) -> u64 {
 
 /// Start times of the channel-0 reads of a sensor.
 fn channel0_reads(run: &Run, address: u64) -> Vec<u64> {
-    run.trace(address)
+    run.device(address)["trace"]
+        .as_array()
+        .expect("trace")
         .iter()
-        .zip(run.device(address)["trace"].as_array().expect("trace"))
-        .filter(|(t, _)| t.1 == [0xAC])
-        .map(|(_, raw)| raw["t_ns"].as_u64().expect("t_ns"))
+        .filter(|transfer| transfer["write"] == serde_json::json!([0xAC]))
+        .map(|transfer| transfer["t_ns"].as_u64().expect("t_ns"))
         .collect()
 }
 

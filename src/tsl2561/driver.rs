@@ -269,18 +269,14 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// (broadband). The next reading's wait is counted from just before this read.
     fn sample_broadband(&mut self) -> Result<u16> {
         let conversion_wait = self.settings.integration_time.conversion_wait();
-        let now = match self.state.fresh_at {
-            Some(fresh_at) => {
-                self.clock.sleep_until(fresh_at);
-                self.clock.now().max(fresh_at)
-            }
-            // Not reached: every caller powers the chip on first. Wait a whole
-            // conversion rather than read a stale one.
-            None => {
-                self.clock.sleep(conversion_wait);
-                self.clock.now()
-            }
-        };
+        // Every caller powers the chip on first (which sets `fresh_at`); were it unset,
+        // a whole conversion is waited rather than a stale one read.
+        let fresh_at = self
+            .state
+            .fresh_at
+            .unwrap_or_else(|| self.clock.now() + conversion_wait);
+        self.clock.sleep_until(fresh_at);
+        let now = self.clock.now().max(fresh_at);
         self.state.fresh_at = Some(now + conversion_wait);
         self.bus
             .read_word_data(COMMAND_BIT | WORD_BIT | REG_CHAN0_LOW)
