@@ -237,7 +237,7 @@ reliability: all
 		$(CARGO) test --release --test fault_matrix
 
 headers:
-	LIGHTSEG_WRITE_HEADERS=1 $(CARGO) build --release -p lightseg
+	$(CARGO) run --release -p lightseg-headers
 
 clean:
 	$(CARGO) clean

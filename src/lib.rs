@@ -28,6 +28,8 @@
 //! }
 //! ```
 
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod bus;
 pub mod capi;
 pub mod clock;

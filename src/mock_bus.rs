@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 pub enum Transfer {
     WriteByte(u8),
     WriteByteData(u8, u8),
+    WriteWordData(u8, u16),
     ReadByteData(u8),
     ReadWordData(u8),
     WriteI2cBlock(u8, Vec<u8>),
@@ -55,6 +56,10 @@ impl SmbusDevice for MockBus {
 
     fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
         self.record(Transfer::WriteByteData(command, value))
+    }
+
+    fn write_word_data(&mut self, command: u8, value: u16) -> Result<()> {
+        self.record(Transfer::WriteWordData(command, value))
     }
 
     fn read_byte_data(&mut self, command: u8) -> Result<u8> {

@@ -2,17 +2,18 @@
 //! types and values unchanged.
 //!
 //! cbindgen reads this file alone to write the header; the macros and the glyph table
-//! come from `build.rs`.
+//! come from the header generator (`headers/`, `make headers`).
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::os::raw::{c_int, c_uchar, c_ushort};
-use std::ptr::addr_of_mut;
+use std::ptr::{addr_of, addr_of_mut};
 
+use super::registry::Registry;
 use super::{checked, fail, finish, guard};
-use crate::bus;
+use crate::bus::I2cDevice;
 use crate::error::{Error, Result};
-use crate::ht16k33::driver::display_from_bits;
-use crate::ht16k33::{Blink, DisplayState, Ht16k33};
+use crate::ht16k33::commands::POSITIONS;
+use crate::ht16k33::{Blink, Display, DisplayState, Ht16k33};
 
 /// Blink rate of the whole display.
 #[repr(C)]
@@ -80,62 +81,90 @@ pub struct HT16K33 {
     pub display_buffer: ht16k55_matrix,
 }
 
-fn state_of(backpack: &HT16K33) -> Result<DisplayState> {
+/// The descriptors `HT16K33_OPEN` opened (the HT16K33 keeps no state beyond the struct).
+static BACKPACKS: Registry<()> = Registry::new();
+
+fn read_display_state(backpack: &HT16K33) -> Result<DisplayState> {
     Ok(DisplayState {
-        on: display_from_bits(backpack.display_state.0)?,
+        on: Display::try_from(backpack.display_state.0)?.is_on(),
         blink: Blink::try_from(backpack.blink_state.0)?,
         brightness: backpack.brightness,
         positions: backpack.display_buffer.com,
     })
 }
 
-/// Runs `operation` on the open backpack with the state stored in the struct, then stores
-/// the state it ended with (only writes that succeeded change it). Maps the result.
+/// Runs `operation` on the open backpack behind `backpack`, holding the chip's lock from
+/// reading the struct to writing it back: the state stored in the struct goes in, the
+/// state it ended with (only writes that succeeded change it) is stored. Maps the result.
 ///
 /// # Safety
 /// `backpack` must be non-null, aligned and valid for reads and writes.
-unsafe fn run(
+unsafe fn with_open(
     backpack: *mut HT16K33,
-    operation: impl FnOnce(&mut Ht16k33<&mut i2cdev::linux::LinuxI2CDevice>) -> Result<()>,
+    operation: impl FnOnce(&mut Ht16k33<&mut I2cDevice>) -> Result<()>,
 ) -> c_int {
-    let snapshot = backpack.read();
-    let outcome = state_of(&snapshot).and_then(|state| {
-        bus::with_device(snapshot.adapter_fd, snapshot.driver_addr, |device, _| {
-            let mut display = Ht16k33::new(device, state);
-            let result = operation(&mut display);
-            Ok((display.state(), result))
-        })
-    });
-    let result = outcome.and_then(|(state, result)| {
-        addr_of_mut!((*backpack).display_state).write(DisplayValue(c_int::from(state.on)));
-        addr_of_mut!((*backpack).blink_state).write(BlinkValue(state.blink.bits().into()));
-        addr_of_mut!((*backpack).brightness).write(state.brightness);
+    // SAFETY: the caller guarantees `backpack` is valid for reads.
+    let (fd, address) = unsafe { ((*backpack).adapter_fd, (*backpack).driver_addr) };
+    let result = BACKPACKS.with_open(fd, address, |device, ()| {
+        // SAFETY: as above; read again under the chip's lock, so that a call on the same
+        // struct from another thread cannot slip in between this read and the write-back.
+        let snapshot = unsafe { backpack.read() };
+        if (snapshot.adapter_fd, snapshot.driver_addr) != (fd, address) {
+            return Err(Error::NotOpen);
+        }
+        let mut display = Ht16k33::new(device, read_display_state(&snapshot)?);
+        let result = operation(&mut display);
+        let state = display.state();
+        // SAFETY: the caller guarantees `backpack` is valid for writes. Only the fields
+        // the driver changes are written back (not the display buffer, which
+        // HT16K33_UPDATE_DIGIT may be changing without the bus).
+        unsafe {
+            addr_of_mut!((*backpack).display_state)
+                .write(DisplayValue(Display::from(state.on).bits().into()));
+            addr_of_mut!((*backpack).blink_state).write(BlinkValue(state.blink.bits().into()));
+            addr_of_mut!((*backpack).brightness).write(state.brightness);
+        }
         result
     });
-    finish(addr_of_mut!((*backpack).lasterr), result)
+    // SAFETY: as above.
+    unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
 }
 
-/// Runs `edit` on the display buffer of the struct (no bus traffic) and maps the result.
+/// Runs `edit` on the display buffer of the struct (no bus traffic) and writes back the
+/// one position it changed, so that edits of other positions from other threads are not
+/// undone. Maps the result.
 ///
 /// # Safety
 /// `backpack` must be non-null, aligned and valid for reads and writes.
-unsafe fn edit_buffer(
+unsafe fn edit_position(
     backpack: *mut HT16K33,
+    position: usize,
     edit: impl FnOnce(&mut DisplayState) -> Result<()>,
 ) -> c_int {
-    let snapshot = backpack.read();
+    // SAFETY: the caller guarantees `backpack` is valid for reads.
+    let positions = unsafe { addr_of!((*backpack).display_buffer.com).read() };
     let mut state = DisplayState {
-        positions: snapshot.display_buffer.com,
+        positions,
         ..DisplayState::default()
     };
     let result = edit(&mut state).map(|()| {
-        addr_of_mut!((*backpack).display_buffer.com).write(state.positions);
+        // SAFETY: the edit succeeded, so `position` is one of the five; the caller
+        // guarantees `backpack` is valid for writes.
+        unsafe {
+            addr_of_mut!((*backpack).display_buffer.com[position])
+                .write(state.positions[position]);
+        }
     });
-    finish(addr_of_mut!((*backpack).lasterr), result)
+    // SAFETY: as above.
+    unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
 }
 
 /// Opens `/dev/i2c-<adapter_nr>`, selects `driver_addr` and clears the display buffer
-/// in the struct. No bus traffic: the display keeps showing what it showed.
+/// in the struct. No bus traffic: the display keeps showing what it showed, and nothing
+/// is known yet of the device at the address (the HT16K33 has no ID register, and a
+/// probe would have to send it commands); a missing chip shows at the first call that
+/// writes (EREMOTEIO, ENXIO or ENODEV). `display_state`, `blink_state` and `brightness`
+/// stay as the struct has them, as in the original driver.
 ///
 /// Returns 0, or -1 with `lasterr` and `errno` set: EBUSY when `adapter_fd` is not -1,
 /// EINVAL for a negative adapter or an address above 0x7F, the kernel's errno when the
@@ -147,51 +176,65 @@ pub unsafe extern "C" fn HT16K33_OPEN(backpack: *mut HT16K33) -> c_int {
         let Some(backpack) = checked(backpack) else {
             return -1;
         };
-        let lasterr = addr_of_mut!((*backpack).lasterr);
-        let snapshot = backpack.read();
-        if snapshot.adapter_fd != -1 {
-            return fail(lasterr, &Error::AlreadyOpen);
-        }
-        match bus::open(snapshot.adapter_nr, snapshot.driver_addr) {
-            Ok(fd) => {
-                addr_of_mut!((*backpack).adapter_fd).write(fd);
-                addr_of_mut!((*backpack).display_buffer.com).write([0; 5]);
-                0
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct (the header's pointer contract).
+        unsafe {
+            let lasterr = addr_of_mut!((*backpack).lasterr);
+            let snapshot = backpack.read();
+            if snapshot.adapter_fd != -1 {
+                return fail(lasterr, &Error::AlreadyOpen);
             }
-            Err(error) => fail(lasterr, &error),
+            match BACKPACKS.open(snapshot.adapter_nr, snapshot.driver_addr) {
+                Ok(fd) => {
+                    addr_of_mut!((*backpack).adapter_fd).write(fd);
+                    addr_of_mut!((*backpack).display_buffer.com).write([0; POSITIONS]);
+                    0
+                }
+                Err(error) => fail(lasterr, &error),
+            }
         }
     })
 }
 
 /// Closes the adapter and sets `adapter_fd` to -1. The display stays as it was left
 /// (on, showing its digits). Safe on a closed backpack and on NULL. A descriptor that
-/// lightseg did not open for this address is not closed; `lasterr` is then set to EBADF.
+/// lightseg did not open for this backpack (another address, a TSL2561's, or one closed
+/// behind lightseg's back) is not closed; `lasterr` is then set to EBADF.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CLOSE(backpack: *mut HT16K33) {
     guard(|| {
         let Some(backpack) = checked(backpack) else {
             return -1;
         };
-        let fd = addr_of_mut!((*backpack).adapter_fd).read();
-        let address = addr_of_mut!((*backpack).driver_addr).read();
-        if fd == -1 {
-            return 0;
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        unsafe {
+            let fd = addr_of!((*backpack).adapter_fd).read();
+            let address = addr_of!((*backpack).driver_addr).read();
+            if fd == -1 {
+                return 0;
+            }
+            let closed = BACKPACKS.close(fd, address, |_, ()| Ok(()));
+            addr_of_mut!((*backpack).adapter_fd).write(-1);
+            finish(addr_of_mut!((*backpack).lasterr), closed)
         }
-        addr_of_mut!((*backpack).adapter_fd).write(-1);
-        finish(addr_of_mut!((*backpack).lasterr), bus::close(fd, address))
     });
 }
 
 /// Starts the oscillator (command 0x21) unless `display_state` is already ON; then sets
 /// `display_state` to ON. The LEDs light once HT16K33_DISPLAY or HT16K33_BLINK is sent.
 ///
-/// Returns 0, or -1 with `lasterr`/`errno`: EBADF when not open, EINVAL when
-/// `display_state` or `blink_state` holds an invalid value, the kernel's errno for a bus
-/// error. NULL `backpack`: -1, errno EINVAL.
+/// Returns 0, or -1 with `lasterr`/`errno`: EBADF when not open (or the descriptor is
+/// not one HT16K33_OPEN opened for this address), EINVAL when `display_state` or
+/// `blink_state` holds an invalid value, the kernel's errno for a bus error. Calls on
+/// one backpack serialise, also from several threads on one struct. NULL `backpack`:
+/// -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_ON(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
-        Some(backpack) => run(backpack, |display| display.wake()),
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        Some(backpack) => unsafe { with_open(backpack, |display| display.wake()) },
         None => -1,
     })
 }
@@ -201,7 +244,8 @@ pub unsafe extern "C" fn HT16K33_ON(backpack: *mut HT16K33) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_OFF(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
-        Some(backpack) => run(backpack, |display| display.sleep()),
+        // SAFETY: as in HT16K33_ON.
+        Some(backpack) => unsafe { with_open(backpack, |display| display.sleep()) },
         None => -1,
     })
 }
@@ -215,9 +259,12 @@ pub unsafe extern "C" fn HT16K33_BLINK(backpack: *mut HT16K33, blink_cmd: BlinkV
         let Some(backpack) = checked(backpack) else {
             return -1;
         };
-        match Blink::try_from(blink_cmd.0) {
-            Ok(blink) => run(backpack, |display| display.set_blink(blink)),
-            Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
+        // SAFETY: as in HT16K33_ON.
+        unsafe {
+            match Blink::try_from(blink_cmd.0) {
+                Ok(blink) => with_open(backpack, |display| display.set_blink(blink)),
+                Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
+            }
         }
     })
 }
@@ -234,9 +281,12 @@ pub unsafe extern "C" fn HT16K33_DISPLAY(
         let Some(backpack) = checked(backpack) else {
             return -1;
         };
-        match display_from_bits(display_cmd.0) {
-            Ok(on) => run(backpack, |display| display.set_display(on)),
-            Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
+        // SAFETY: as in HT16K33_ON.
+        unsafe {
+            match Display::try_from(display_cmd.0) {
+                Ok(mode) => with_open(backpack, |display| display.set_display(mode.is_on())),
+                Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
+            }
         }
     })
 }
@@ -247,16 +297,20 @@ pub unsafe extern "C" fn HT16K33_DISPLAY(
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_BRIGHTNESS(backpack: *mut HT16K33, brightness: u8) -> c_int {
     guard(|| match checked(backpack) {
-        Some(backpack) => run(backpack, |display| display.set_brightness(brightness)),
+        // SAFETY: as in HT16K33_ON.
+        Some(backpack) => unsafe {
+            with_open(backpack, |display| display.set_brightness(brightness))
+        },
         None => -1,
     })
 }
 
 /// Puts the glyph of `value` into position `digit` of the display buffer, with the
-/// decimal point when `decimal_point` is 1. Positions: 0, 1, 2 (the colon: use
-/// HT16K33_COLON_ON / HT16K33_COLON_OFF), 3, 4. Values: 0-15 show hex digits, ASCII
-/// characters show their 7-segment shape, HT16K33_ZERO (127) is blank. No bus traffic:
-/// call HT16K33_COMMIT to show it. Works whether or not the backpack is open.
+/// decimal point when `decimal_point` is 1 (a glyph that lights the point already keeps
+/// it either way). Positions: 0, 1, 2 (the colon: use HT16K33_COLON_ON /
+/// HT16K33_COLON_OFF), 3, 4. Values: 0-15 show hex digits, ASCII characters show their
+/// 7-segment shape, HT16K33_ZERO (127) is blank. No bus traffic: call HT16K33_COMMIT to
+/// show it. Works whether or not the backpack is open; only `com[digit]` is written.
 ///
 /// Returns 0, or -1 with `lasterr`/`errno` EINVAL when `digit` > 4 or `value` > 128
 /// (the buffer is unchanged). NULL `backpack`: -1, errno EINVAL.
@@ -268,9 +322,12 @@ pub unsafe extern "C" fn HT16K33_UPDATE_DIGIT(
     decimal_point: c_ushort,
 ) -> c_int {
     guard(|| match checked(backpack) {
-        Some(backpack) => edit_buffer(backpack, |state| {
-            state.set_position(usize::from(digit), value, decimal_point == 1)
-        }),
+        // SAFETY: as in HT16K33_ON.
+        Some(backpack) => unsafe {
+            edit_position(backpack, usize::from(digit), |state| {
+                state.set_position(usize::from(digit), value, decimal_point == 1)
+            })
+        },
         None => -1,
     })
 }
@@ -281,7 +338,12 @@ pub unsafe extern "C" fn HT16K33_UPDATE_DIGIT(
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CLEAN_DIGIT(backpack: *mut HT16K33, digit: c_ushort) -> c_int {
     guard(|| match checked(backpack) {
-        Some(backpack) => edit_buffer(backpack, |state| state.clear_position(usize::from(digit))),
+        // SAFETY: as in HT16K33_ON.
+        Some(backpack) => unsafe {
+            edit_position(backpack, usize::from(digit), |state| {
+                state.clear_position(usize::from(digit))
+            })
+        },
         None => -1,
     })
 }
@@ -294,7 +356,8 @@ pub unsafe extern "C" fn HT16K33_CLEAN_DIGIT(backpack: *mut HT16K33, digit: c_us
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_COMMIT(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
-        Some(backpack) => run(backpack, |display| display.commit()),
+        // SAFETY: as in HT16K33_ON.
+        Some(backpack) => unsafe { with_open(backpack, |display| display.commit()) },
         None => -1,
     })
 }

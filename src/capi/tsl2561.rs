@@ -1,16 +1,20 @@
 //! `TSL2561.h`: the C API of the old TSL2561 driver, names, types and values unchanged.
 //!
-//! cbindgen reads this file alone to write the header; the macros come from `build.rs`.
+//! cbindgen reads this file alone to write the header; the macros come from the
+//! header generator (`headers/`, `make headers`).
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::os::raw::c_int;
 use std::ptr::{addr_of, addr_of_mut};
 
+use super::registry::Registry;
 use super::{checked, fail, finish, guard};
-use crate::bus;
+use crate::bus::I2cDevice;
 use crate::clock::SystemClock;
 use crate::error::{Error, Result};
-use crate::tsl2561::{Gain, IntegrationTime, Package, PowerMode, Reading, Settings, Tsl2561};
+use crate::tsl2561::{
+    ChipState, Gain, IntegrationTime, Package, PowerMode, Reading, Settings, Tsl2561,
+};
 
 /// ADC integration time. The chip integrates for 918 x N oscillator cycles
 /// (N = 11, 81, 322); the oscillator runs at 690 to 780 kHz.
@@ -92,14 +96,17 @@ pub struct TSL2561 {
     pub buf: [u8; 10],
 }
 
-fn power_mode_of(sensor: &TSL2561) -> PowerMode {
+/// The descriptors `TSL2561_OPEN` opened, and what is known of each chip.
+static SENSORS: Registry<ChipState> = Registry::new();
+
+fn read_power_mode(sensor: &TSL2561) -> PowerMode {
     match sensor.buf[POWER_MODE_INDEX] {
         POWER_MODE_WARM => PowerMode::Warm,
         _ => PowerMode::Cold,
     }
 }
 
-fn settings_of(sensor: &TSL2561) -> Result<Settings> {
+fn read_settings(sensor: &TSL2561) -> Result<Settings> {
     Ok(Settings {
         integration_time: IntegrationTime::try_from(sensor.integration_time.0)?,
         gain: Gain::try_from(sensor.gain.0)?,
@@ -110,121 +117,155 @@ fn settings_of(sensor: &TSL2561) -> Result<Settings> {
     })
 }
 
-/// Runs `operation` on the open chip behind `sensor` with the settings stored in it, then
-/// stores the settings the chip ended with (also after a failure part-way).
-///
-/// # Safety
-/// `sensor` must be non-null, aligned and valid for reads and writes.
-unsafe fn with_chip<R>(
-    sensor: *mut TSL2561,
-    operation: impl FnOnce(&mut Tsl2561<&mut i2cdev::linux::LinuxI2CDevice, SystemClock>) -> Result<R>,
-) -> Result<R> {
-    let snapshot = sensor.read();
-    let settings = settings_of(&snapshot)?;
-    let (settings, result) = bus::with_device(
-        snapshot.adapter_fd,
-        snapshot.sensor_addr,
-        |device, state| {
-            let mut chip = Tsl2561::new(device, SystemClock, settings)
-                .with_state(*state)
-                .with_power_mode(power_mode_of(&snapshot));
-            let result = operation(&mut chip);
-            *state = chip.state();
-            Ok((chip.settings(), result))
-        },
-    )?;
-    store_settings(sensor, settings);
-    result
-}
-
 /// Writes `settings` into the struct (the package into `buf`).
-///
-/// # Safety
-/// `sensor` must be non-null, aligned and valid for writes.
-unsafe fn store_settings(sensor: *mut TSL2561, settings: Settings) {
-    addr_of_mut!((*sensor).integration_time).write(IntegrationTimeValue(
-        settings.integration_time.bits().into(),
-    ));
-    addr_of_mut!((*sensor).gain).write(GainValue(settings.gain.bits().into()));
-    let package = match settings.package {
+fn store_settings(sensor: &mut TSL2561, settings: Settings) {
+    sensor.integration_time = IntegrationTimeValue(settings.integration_time.bits().into());
+    sensor.gain = GainValue(settings.gain.bits().into());
+    sensor.buf[PACKAGE_INDEX] = match settings.package {
         Package::TFnCl => PACKAGE_T_FN_CL,
         Package::Cs => PACKAGE_CS,
     };
-    addr_of_mut!((*sensor).buf[PACKAGE_INDEX]).write(package);
 }
 
-/// Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr`, checks the ID register (a
-/// TSL2561 must answer there; its package, T/FN/CL or CS, selects the lux coefficients)
-/// and programs integration time 402 ms and gain 16x.
+/// The driver core on an open device, with the chip's shared state.
+type Chip<'a> = Tsl2561<&'a mut I2cDevice, SystemClock>;
+
+/// Runs `operation` on the open chip behind `sensor`, holding the chip's lock from
+/// reading the struct to writing it back: the settings stored in the struct go in, the
+/// settings the chip ended with are stored (also after a failure part-way), and
+/// `record` may write more into the struct. Fails with `NotOpen` when the struct's
+/// descriptor is not one `TSL2561_OPEN` opened for its address, or changed meanwhile.
+///
+/// # Safety
+/// `sensor` must be non-null, aligned and valid for reads and writes.
+unsafe fn with_open<R>(
+    sensor: *mut TSL2561,
+    operation: impl FnOnce(&mut Chip<'_>) -> Result<R>,
+    record: impl FnOnce(&mut TSL2561, &Result<R>),
+) -> Result<R> {
+    // SAFETY: the caller guarantees `sensor` is valid for reads.
+    let (fd, address) = unsafe { ((*sensor).adapter_fd, (*sensor).sensor_addr) };
+    SENSORS.with_open(fd, address, |device, state| {
+        // SAFETY: as above; read again under the chip's lock, so that a call on the same
+        // struct from another thread cannot slip in between this read and the write-back.
+        let mut snapshot = unsafe { sensor.read() };
+        if (snapshot.adapter_fd, snapshot.sensor_addr) != (fd, address) {
+            return Err(Error::NotOpen);
+        }
+        let mut chip = Tsl2561::new(device, SystemClock, read_settings(&snapshot)?)
+            .with_state(*state)
+            .with_power_mode(read_power_mode(&snapshot));
+        let result = operation(&mut chip);
+        *state = chip.state();
+        store_settings(&mut snapshot, chip.settings());
+        record(&mut snapshot, &result);
+        // SAFETY: the caller guarantees `sensor` is valid for writes. Only the fields
+        // this layer owns are written back (`lasterr` is the caller's to set).
+        unsafe {
+            addr_of_mut!((*sensor).integration_time).write(snapshot.integration_time);
+            addr_of_mut!((*sensor).gain).write(snapshot.gain);
+            addr_of_mut!((*sensor).buf).write(snapshot.buf);
+        }
+        Ok(result)
+    })?
+}
+
+/// Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr`, makes sure a TSL2561 is there
+/// (its threshold registers keep two probe words, read back nine times with commands an
+/// HT16K33 ignores, then its ID register must name a TSL2561 package, T/FN/CL or CS,
+/// which selects the lux coefficients) and programs integration time 402 ms and gain
+/// 16x. Everything lightseg keeps in the struct starts afresh as well: cold (not warm),
+/// no status flags. A TSL2561 is left with both interrupt thresholds at 0.
 ///
 /// Returns 0, or -1 with `lasterr` and `errno` set: EBUSY when `adapter_fd` is not -1
 /// (already open), EINVAL for a negative adapter or an address above 0x7F, the kernel's
-/// errno when the adapter cannot be opened (ENOENT: no such bus, EACCES: permissions) or
-/// the chip does not answer (EREMOTEIO or ENXIO, depending on the I2C controller);
-/// ENODEV when the device at the address is not a TSL2561.
-/// On failure nothing stays open. NULL `sensor`: -1, errno EINVAL.
+/// errno when the adapter cannot be opened (ENOENT: no such bus, EACCES: permissions,
+/// EBUSY: a kernel driver owns the address) or the chip does not answer (EREMOTEIO,
+/// ENXIO or ENODEV, depending on the I2C controller); ENODEV when the device at the
+/// address is not a TSL2561. On failure nothing stays open. NULL `sensor`: -1, errno
+/// EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
     guard(|| {
         let Some(sensor) = checked(sensor) else {
             return -1;
         };
-        let lasterr = addr_of_mut!((*sensor).lasterr);
-        let snapshot = sensor.read();
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct (the header's pointer contract).
+        let lasterr = unsafe { addr_of_mut!((*sensor).lasterr) };
+        // SAFETY: as above.
+        let mut snapshot = unsafe { sensor.read() };
         if snapshot.adapter_fd != -1 {
-            return fail(lasterr, &Error::AlreadyOpen);
+            // SAFETY: `lasterr` points into the valid struct.
+            return unsafe { fail(lasterr, &Error::AlreadyOpen) };
         }
-        let fd = match bus::open(snapshot.adapter_nr, snapshot.sensor_addr) {
+        let fd = match SENSORS.open(snapshot.adapter_nr, snapshot.sensor_addr) {
             Ok(fd) => fd,
-            Err(error) => return fail(lasterr, &error),
+            // SAFETY: as above.
+            Err(error) => return unsafe { fail(lasterr, &error) },
         };
         let defaults = Settings::default();
-        let initialised = bus::with_device(fd, snapshot.sensor_addr, |device, state| {
+        let initialised = SENSORS.with_open(fd, snapshot.sensor_addr, |device, state| {
             let mut chip = Tsl2561::new(device, SystemClock, defaults);
             let result = chip.initialise(defaults).map(|()| chip.settings());
             *state = chip.state();
             result
         });
-        let settings = match initialised {
-            Ok(settings) => settings,
+        match initialised {
+            Ok(settings) => {
+                snapshot.adapter_fd = fd;
+                store_settings(&mut snapshot, settings);
+                snapshot.buf[STATUS_INDEX] = 0;
+                snapshot.buf[POWER_MODE_INDEX] = POWER_MODE_COLD;
+                // SAFETY: as above; only the fields OPEN owns change (lasterr is kept).
+                unsafe {
+                    addr_of_mut!((*sensor).adapter_fd).write(snapshot.adapter_fd);
+                    addr_of_mut!((*sensor).integration_time).write(snapshot.integration_time);
+                    addr_of_mut!((*sensor).gain).write(snapshot.gain);
+                    addr_of_mut!((*sensor).buf).write(snapshot.buf);
+                }
+                0
+            }
             Err(error) => {
                 // The descriptor was opened just above; closing it cannot meaningfully fail.
-                let _ = bus::close(fd, snapshot.sensor_addr);
-                return fail(lasterr, &error);
+                let _ = SENSORS.close(fd, snapshot.sensor_addr, |_, _| Ok(()));
+                // SAFETY: as above.
+                unsafe { fail(lasterr, &error) }
             }
-        };
-        addr_of_mut!((*sensor).adapter_fd).write(fd);
-        store_settings(sensor, settings);
-        0
+        }
     })
 }
 
 /// Closes the adapter and sets `adapter_fd` to -1. A chip left powered by warm mode is
 /// powered down first (if that fails, the descriptor is still closed and `lasterr` gets
 /// the bus error); otherwise every call has left it powered down already. Safe on a
-/// closed sensor and on NULL. A descriptor that lightseg did not open for this address
-/// (or that was closed behind its back) is not closed; `lasterr` is then set to EBADF.
+/// closed sensor and on NULL. A descriptor that lightseg did not open for this sensor
+/// (another address, an HT16K33's, or one closed behind lightseg's back) is not closed;
+/// `lasterr` is then set to EBADF.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_CLOSE(sensor: *mut TSL2561) {
     guard(|| {
         let Some(sensor) = checked(sensor) else {
             return -1;
         };
-        let fd = addr_of_mut!((*sensor).adapter_fd).read();
-        let address = addr_of_mut!((*sensor).sensor_addr).read();
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        let (fd, address) = unsafe { ((*sensor).adapter_fd, (*sensor).sensor_addr) };
         if fd == -1 {
             return 0;
         }
-        addr_of_mut!((*sensor).adapter_fd).write(-1);
-        let powered_down = bus::with_device(fd, address, |device, state| {
+        let closed = SENSORS.close(fd, address, |device, state| {
             let mut chip =
                 Tsl2561::new(device, SystemClock, Settings::default()).with_state(*state);
             let result = chip.power_down();
             *state = chip.state();
             result
         });
-        let closed = bus::close(fd, address);
-        finish(addr_of_mut!((*sensor).lasterr), closed.and(powered_down))
+        // SAFETY: as above.
+        unsafe {
+            addr_of_mut!((*sensor).adapter_fd).write(-1);
+            finish(addr_of_mut!((*sensor).lasterr), closed)
+        }
     });
 }
 
@@ -243,9 +284,13 @@ pub unsafe extern "C" fn TSL2561_SETINTEGRATIONTIME(
         let Some(sensor) = checked(sensor) else {
             return -1;
         };
-        let result = IntegrationTime::try_from(time.0)
-            .and_then(|time| with_chip(sensor, |chip| chip.set_integration_time(time)));
-        finish(addr_of_mut!((*sensor).lasterr), result)
+        let result = IntegrationTime::try_from(time.0).and_then(|time| {
+            // SAFETY: `checked` refused NULL and misaligned pointers; the caller
+            // promises a valid struct.
+            unsafe { with_open(sensor, |chip| chip.set_integration_time(time), |_, _| {}) }
+        });
+        // SAFETY: as above.
+        unsafe { finish(addr_of_mut!((*sensor).lasterr), result) }
     })
 }
 
@@ -261,9 +306,13 @@ pub unsafe extern "C" fn TSL2561_SETGAIN(sensor: *mut TSL2561, gain: GainValue) 
         let Some(sensor) = checked(sensor) else {
             return -1;
         };
-        let result =
-            Gain::try_from(gain.0).and_then(|gain| with_chip(sensor, |chip| chip.set_gain(gain)));
-        finish(addr_of_mut!((*sensor).lasterr), result)
+        let result = Gain::try_from(gain.0).and_then(|gain| {
+            // SAFETY: `checked` refused NULL and misaligned pointers; the caller
+            // promises a valid struct.
+            unsafe { with_open(sensor, |chip| chip.set_gain(gain), |_, _| {}) }
+        });
+        // SAFETY: as above.
+        unsafe { finish(addr_of_mut!((*sensor).lasterr), result) }
     })
 }
 
@@ -275,7 +324,8 @@ pub unsafe extern "C" fn TSL2561_SETGAIN(sensor: *mut TSL2561, gain: GainValue) 
 /// instead of 3.2 uA. With `warm` 0 (the default, the original behaviour) the chip is
 /// powered down now and after every reading. The mode is kept in `buf[2]`, so copies of
 /// the struct share it; `TSL2561_SETGAIN` and `TSL2561_SETINTEGRATIONTIME` power the chip
-/// down, and the next reading starts a fresh conversion; `TSL2561_CLOSE` powers it down.
+/// down, and the next reading starts a fresh conversion; `TSL2561_CLOSE` powers it down
+/// and `TSL2561_OPEN` starts cold, like the other settings it resets.
 ///
 /// Returns 0, or -1 with `lasterr` and `errno` set: EBADF when not open, EINVAL for an
 /// invalid `integration_time`/`gain` in the struct, the kernel's errno for a bus error
@@ -291,11 +341,20 @@ pub unsafe extern "C" fn TSL2561_SETWARM(sensor: *mut TSL2561, warm: c_int) -> c
         } else {
             (PowerMode::Cold, POWER_MODE_COLD)
         };
-        let result = with_chip(sensor, |chip| chip.set_power_mode(power_mode));
-        if result.is_ok() {
-            addr_of_mut!((*sensor).buf[POWER_MODE_INDEX]).write(stored);
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        unsafe {
+            let result = with_open(
+                sensor,
+                |chip| chip.set_power_mode(power_mode),
+                |snapshot, result| {
+                    if result.is_ok() {
+                        snapshot.buf[POWER_MODE_INDEX] = stored;
+                    }
+                },
+            );
+            finish(addr_of_mut!((*sensor).lasterr), result)
         }
-        finish(addr_of_mut!((*sensor).lasterr), result)
     })
 }
 
@@ -316,8 +375,10 @@ pub unsafe extern "C" fn TSL2561_SETWARM(sensor: *mut TSL2561, warm: c_int) -> c
 /// Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for a NULL out-pointer or an
 /// invalid `integration_time`/`gain` in the struct (nothing is sent), EBADF when not
 /// open, the kernel's errno for a bus error (EREMOTEIO: no answer, EIO). On failure the
-/// out-parameters are left untouched. Calls on one sensor serialise; calls on different
-/// sensors run in parallel. NULL `sensor`: -1, errno EINVAL.
+/// out-parameters are left untouched. Calls on one sensor serialise, also through copies
+/// of the struct and from several threads on one struct (each call reads and writes the
+/// struct under the chip's lock); calls on different sensors run in parallel. NULL
+/// `sensor`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_SENSELIGHT(
     sensor: *mut TSL2561,
@@ -330,29 +391,36 @@ pub unsafe extern "C" fn TSL2561_SENSELIGHT(
         let Some(sensor) = checked(sensor) else {
             return -1;
         };
-        let lasterr = addr_of_mut!((*sensor).lasterr);
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        let lasterr = unsafe { addr_of_mut!((*sensor).lasterr) };
         if full_spectrum.is_null() || infrared.is_null() || lux.is_null() {
-            return fail(lasterr, &Error::InvalidArgument("output pointer"));
+            // SAFETY: `lasterr` points into the valid struct.
+            return unsafe { fail(lasterr, &Error::InvalidArgument("output pointer")) };
         }
-        match with_chip(sensor, |chip| chip.read(autogain != 0)) {
-            Ok(Reading {
-                broadband,
-                infrared: ir,
-                lux: lux_value,
-                saturated,
-            }) => {
-                full_spectrum.write_unaligned(broadband);
-                infrared.write_unaligned(ir);
-                lux.write_unaligned(lux_value);
-                let status = if saturated {
-                    TSL2561_STATUS_SATURATED
+        let record_status = |snapshot: &mut TSL2561, result: &Result<Reading>| {
+            if let Ok(reading) = result {
+                snapshot.buf[STATUS_INDEX] = if reading.saturated {
+                    TSL2561_STATUS_SATURATED as u8
                 } else {
                     0
                 };
-                addr_of_mut!((*sensor).buf[STATUS_INDEX]).write(status as u8);
+            }
+        };
+        // SAFETY: as above.
+        match unsafe { with_open(sensor, |chip| chip.read(autogain != 0), record_status) } {
+            Ok(reading) => {
+                // SAFETY: the out-pointers are not NULL (checked above) and the caller
+                // promises they are writable; they need not be aligned.
+                unsafe {
+                    full_spectrum.write_unaligned(reading.broadband);
+                    infrared.write_unaligned(reading.infrared);
+                    lux.write_unaligned(reading.lux);
+                }
                 0
             }
-            Err(error) => fail(lasterr, &error),
+            // SAFETY: as above.
+            Err(error) => unsafe { fail(lasterr, &error) },
         }
     })
 }
@@ -360,15 +428,17 @@ pub unsafe extern "C" fn TSL2561_SENSELIGHT(
 /// Status flags of this struct (a lightseg extension): `TSL2561_STATUS_SATURATED` when a
 /// channel saturated in the last successful `TSL2561_SENSELIGHT` (a failed reading
 /// leaves it as it was), `TSL2561_STATUS_WARM` when warm mode is on; 0 for a fresh
-/// struct. No bus traffic.
+/// struct and after `TSL2561_OPEN`. No bus traffic.
 /// Returns the flags, or -1 with `errno` EINVAL for a NULL `sensor`.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_STATUS(sensor: *const TSL2561) -> c_int {
     guard(|| match checked(sensor.cast_mut()) {
         Some(sensor) => {
-            let saturated = c_int::from(addr_of!((*sensor).buf[STATUS_INDEX]).read())
-                & TSL2561_STATUS_SATURATED;
-            let warm = match addr_of!((*sensor).buf[POWER_MODE_INDEX]).read() {
+            // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises
+            // a valid struct.
+            let buf = unsafe { addr_of!((*sensor).buf).read() };
+            let saturated = c_int::from(buf[STATUS_INDEX]) & TSL2561_STATUS_SATURATED;
+            let warm = match buf[POWER_MODE_INDEX] {
                 POWER_MODE_WARM => TSL2561_STATUS_WARM,
                 _ => 0,
             };

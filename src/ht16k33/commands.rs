@@ -1,6 +1,6 @@
-//! HT16K33 command bytes and bus addresses, as the backpack driver names them.
-//!
-//! Self-contained (no `use`): `build.rs` includes it to emit the header's values.
+//! HT16K33 command bytes and bus addresses, as the backpack driver names them
+//! (docs/DEVICES.md, "HT16K33"). The header generator (`make headers`) emits the
+//! header's values from here.
 
 /// First slave address (A2..A0 = 000); the backpack has eight, 0x70 to 0x77.
 pub const ADDR_FIRST: u8 = 0x70;

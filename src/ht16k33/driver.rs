@@ -35,10 +35,18 @@ impl Blink {
     }
 
     /// Decodes the C enum value; `None` for anything else.
-    pub fn from_bits(value: i64) -> Option<Self> {
-        [Self::Off, Self::Hz2, Self::Hz1, Self::HalfHz]
-            .into_iter()
-            .find(|blink| i64::from(blink.bits()) == value)
+    pub const fn from_bits(value: i32) -> Option<Self> {
+        const OFF: i32 = BLINK_OFF as i32;
+        const HZ2: i32 = BLINK_FAST as i32;
+        const HZ1: i32 = BLINK_NORMAL as i32;
+        const HALF_HZ: i32 = BLINK_SLOW as i32;
+        match value {
+            OFF => Some(Self::Off),
+            HZ2 => Some(Self::Hz2),
+            HZ1 => Some(Self::Hz1),
+            HALF_HZ => Some(Self::HalfHz),
+            _ => None,
+        }
     }
 }
 
@@ -46,16 +54,59 @@ impl TryFrom<i32> for Blink {
     type Error = Error;
 
     fn try_from(value: i32) -> Result<Self> {
-        Self::from_bits(value.into()).ok_or(Error::InvalidArgument("blink rate"))
+        Self::from_bits(value).ok_or(Error::InvalidArgument("blink rate"))
     }
 }
 
-/// Decodes the C `ht16k33display_t` value (0 off, 1 on).
-pub fn display_from_bits(value: i32) -> Result<bool> {
-    match value {
-        0 => Ok(false),
-        1 => Ok(true),
-        _ => Err(Error::InvalidArgument("display state")),
+/// The display switched on or off (display-setup bit 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Display {
+    /// Off: the LEDs are dark, the RAM keeps its content.
+    #[default]
+    Off,
+    /// On.
+    On,
+}
+
+impl Display {
+    /// The display-setup bit of this state.
+    pub const fn bits(self) -> u8 {
+        match self {
+            Self::Off => 0,
+            Self::On => DISPLAY_ON,
+        }
+    }
+
+    /// Decodes the C enum value (0 off, 1 on); `None` for anything else.
+    pub const fn from_bits(value: i32) -> Option<Self> {
+        match value {
+            0 => Some(Self::Off),
+            1 => Some(Self::On),
+            _ => None,
+        }
+    }
+
+    /// Whether this is [`Display::On`].
+    pub const fn is_on(self) -> bool {
+        matches!(self, Self::On)
+    }
+}
+
+impl From<bool> for Display {
+    fn from(on: bool) -> Self {
+        if on {
+            Self::On
+        } else {
+            Self::Off
+        }
+    }
+}
+
+impl TryFrom<i32> for Display {
+    type Error = Error;
+
+    fn try_from(value: i32) -> Result<Self> {
+        Self::from_bits(value).ok_or(Error::InvalidArgument("display state"))
     }
 }
 
@@ -120,7 +171,7 @@ impl DisplayState {
     }
 
     fn display_setup(&self, blink: Blink, on: bool) -> u8 {
-        DISPLAY_SETUP_BASE | blink.bits() | if on { DISPLAY_ON } else { 0 }
+        DISPLAY_SETUP_BASE | blink.bits() | Display::from(on).bits()
     }
 }
 
@@ -305,6 +356,8 @@ mod tests {
         assert_eq!(state.ram_image()[4], 0);
         assert_eq!(Blink::try_from(3).ok(), None);
         assert_eq!(Blink::try_from(6).ok(), Some(Blink::HalfHz));
-        assert!(display_from_bits(2).is_err());
+        assert!(Display::try_from(2).is_err());
+        assert_eq!(Display::try_from(1).ok(), Some(Display::On));
+        assert_eq!(Display::try_from(0).ok(), Some(Display::Off));
     }
 }

@@ -1,8 +1,8 @@
 //! The 7-segment glyph table of the Adafruit backpack driver, and the words of the
 //! `HT16K33_SAY_*` macros.
 //!
-//! Self-contained (no `use`): `build.rs` includes it to emit `ht16k55_digits[129]` and the
-//! macros into `7seg_bp_ada.h`, so the header and the driver share one table.
+//! The header generator (`make headers`) emits `ht16k55_digits[129]` and the macros
+//! into `7seg_bp_ada.h` from here, so the header and the driver share one table.
 //! Segment bits: A = 0x01 ... G = 0x40, decimal point = 0x80.
 
 /// Glyph value for a blank position (and the colon off).

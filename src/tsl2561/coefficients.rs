@@ -1,7 +1,6 @@
-//! Datasheet numbers for the lux computation and the per-integration-time limits.
-//!
-//! Self-contained (no `use`): `build.rs` includes it to emit the `TSL2561_LUX_*`,
-//! `TSL2561_AGC_*` and `TSL2561_CLIPPING_*` macros, so header and driver share one table.
+//! Datasheet numbers for the lux computation (docs/DEVICES.md, "Lux"). The header
+//! generator (`make headers`) emits the `TSL2561_LUX_*` macros from this table, so
+//! header and driver share one definition.
 
 /// Fixed-point scale of the final lux value (2^14).
 pub const LUX_SCALE: u32 = 14;
@@ -51,13 +50,4 @@ pub const CS: [LuxRow; 8] = [
     row(0x019a, 0x0101, 0x0127),
     row(0x029a, 0x0037, 0x002b),
     row(0x029a, 0x0000, 0x0000),
-];
-
-/// Per integration time (13, 101, 402 ms): the auto-gain low threshold (switch 1x to 16x
-/// below it), high threshold (switch 16x to 1x above it), and the clipping threshold
-/// (a raw count above it means the channel saturated).
-pub const LIMITS: [(&str, u16, u16, u16); 3] = [
-    ("13MS", 100, 4850, 4900),
-    ("101MS", 200, 36000, 37000),
-    ("402MS", 500, 63000, 65000),
 ];

@@ -8,6 +8,7 @@
 
 use std::time::Instant;
 
+use super::identify;
 use super::lux::Reading;
 use super::registers::{
     COMMAND_BIT, CONTROL_POWEROFF, CONTROL_POWERON, REG_CHAN0_LOW, REG_CHAN1_LOW, REG_CONTROL,
@@ -42,6 +43,20 @@ pub enum PowerMode {
     Warm,
 }
 
+/// Whether the chip is powered, as far as the driver knows.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Power {
+    /// Powered down, or not known to be powered up: a power-on starts a fresh
+    /// conversion.
+    #[default]
+    Down,
+    /// Powered up and converting with the known TIMING.
+    Converting {
+        /// The moment by which a conversion not yet read has surely completed.
+        ready_at: Instant,
+    },
+}
+
 /// What is known of one chip beyond its settings. It belongs to the chip, not to a
 /// handle: keep one per chip and pass it to every handle (see
 /// [`Tsl2561::with_state`]), so that two handles never disagree about the chip.
@@ -49,9 +64,8 @@ pub enum PowerMode {
 pub struct ChipState {
     /// The TIMING register as last written, when known.
     pub timing: Option<u8>,
-    /// Set while the chip is known to be powered up and converting with `timing`: the
-    /// moment by which a conversion not yet read has surely completed.
-    pub fresh_at: Option<Instant>,
+    /// Whether the chip is powered and converting.
+    pub power: Power,
 }
 
 /// A TSL2561 on some bus, with the settings the chip was last programmed with.
@@ -151,13 +165,14 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// Powers the chip up, which starts a conversion with the TIMING in effect.
     fn power_on(&mut self) -> Result<()> {
         self.write_register(REG_CONTROL, CONTROL_POWERON)?;
-        self.state.fresh_at =
-            Some(self.clock.now() + self.settings.integration_time.conversion_wait());
+        self.state.power = Power::Converting {
+            ready_at: self.clock.now() + self.settings.integration_time.conversion_wait(),
+        };
         Ok(())
     }
 
     fn power_off(&mut self) -> Result<()> {
-        self.state.fresh_at = None;
+        self.state.power = Power::Down;
         self.write_register(REG_CONTROL, CONTROL_POWEROFF)
     }
 
@@ -184,9 +199,9 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
         stay_powered: bool,
         steps: impl FnOnce(&mut Self) -> Result<R>,
     ) -> Result<R> {
-        let on = match self.state.fresh_at {
-            Some(_) => Ok(()),
-            None => self.power_on(),
+        let on = match self.state.power {
+            Power::Converting { .. } => Ok(()),
+            Power::Down => self.power_on(),
         };
         let result = on.and_then(|()| {
             let result = steps(self);
@@ -209,10 +224,12 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
         self.powered(false, |chip| chip.write_timing(integration_time, gain))
     }
 
-    /// Brings a newly opened chip to a known state: power on, check the ID register (and
-    /// take the package from it), program `settings`, power off. Fails with
-    /// `WrongDevice` when the ID is not a TSL2561's.
+    /// Brings a newly opened chip to a known state: make sure it is a TSL2561 without
+    /// disturbing anything else (see [`super::identify`]), power on, check the ID
+    /// register (and take the package from it), program `settings`, power off. Fails
+    /// with `WrongDevice` when the device is not a TSL2561.
     pub fn initialise(&mut self, settings: Settings) -> Result<()> {
+        identify::probe(&mut self.bus)?;
         self.powered(false, |chip| {
             let id = chip.bus.read_byte_data(COMMAND_BIT | REG_ID)?;
             chip.settings.package =
@@ -241,7 +258,7 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
                 self.powered(true, |_| Ok(()))?;
             }
             PowerMode::Cold => {
-                if self.state.fresh_at.is_some() {
+                if matches!(self.state.power, Power::Converting { .. }) {
                     self.powered(false, |_| Ok(()))?;
                 }
             }
@@ -269,15 +286,17 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// (broadband). The next reading's wait is counted from just before this read.
     fn sample_broadband(&mut self) -> Result<u16> {
         let conversion_wait = self.settings.integration_time.conversion_wait();
-        // Every caller powers the chip on first (which sets `fresh_at`); were it unset,
-        // a whole conversion is waited rather than a stale one read.
-        let fresh_at = self
-            .state
-            .fresh_at
-            .unwrap_or_else(|| self.clock.now() + conversion_wait);
-        self.clock.sleep_until(fresh_at);
-        let now = self.clock.now().max(fresh_at);
-        self.state.fresh_at = Some(now + conversion_wait);
+        // Every caller powers the chip on first; were it down, a whole conversion is
+        // waited rather than a stale one read.
+        let ready_at = match self.state.power {
+            Power::Converting { ready_at } => ready_at,
+            Power::Down => self.clock.now() + conversion_wait,
+        };
+        self.clock.sleep_until(ready_at);
+        let now = self.clock.now().max(ready_at);
+        self.state.power = Power::Converting {
+            ready_at: now + conversion_wait,
+        };
         self.bus
             .read_word_data(COMMAND_BIT | WORD_BIT | REG_CHAN0_LOW)
     }
@@ -331,7 +350,7 @@ mod tests {
     fn timing(timing: Option<u8>) -> ChipState {
         ChipState {
             timing,
-            fresh_at: None,
+            power: Power::Down,
         }
     }
 
@@ -363,6 +382,23 @@ mod tests {
         assert!(clock.sleeps[0] <= Duration::from_micros(428_400 + 100));
     }
 
+    /// What a TSL2561 answers to the identification probe (its threshold registers
+    /// keep what was written), and the transfers of the probe: word writes 0xA2 and 0xA4,
+    /// one word read 0xA2, eight word reads 0xA4, both thresholds back to 0.
+    fn probe_answers() -> Vec<u16> {
+        let mut words = vec![0xA6A2];
+        words.extend([0xACA8; 8]);
+        words
+    }
+
+    fn probe_transfers() -> Vec<crate::mock_bus::Transfer> {
+        let mut transfers = vec![WriteWordData(0xA2, 0xA6A2), WriteWordData(0xA4, 0xACA8)];
+        transfers.push(ReadWordData(0xA2));
+        transfers.extend(vec![ReadWordData(0xA4); 8]);
+        transfers.extend([WriteWordData(0xA2, 0), WriteWordData(0xA4, 0)]);
+        transfers
+    }
+
     #[test]
     fn initialise_checks_the_id_and_takes_the_package() {
         for (id, package) in [
@@ -372,26 +408,25 @@ mod tests {
         ] {
             let mut bus = MockBus {
                 byte: id,
-                ..MockBus::default()
+                ..MockBus::with_words(&probe_answers())
             };
             let mut clock = MockClock::default();
             let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
             chip.initialise(Settings::default()).expect("a TSL256x");
             assert_eq!(chip.settings().package, package);
-            assert_eq!(
-                bus.log,
-                vec![
-                    POWER_ON,
-                    ReadByteData(0x8A),
-                    WriteByteData(0x81, 0x12),
-                    POWER_OFF
-                ]
-            );
+            let mut expected = probe_transfers();
+            expected.extend([
+                POWER_ON,
+                ReadByteData(0x8A),
+                WriteByteData(0x81, 0x12),
+                POWER_OFF,
+            ]);
+            assert_eq!(bus.log, expected);
         }
         for id in [0x00, 0x21, 0xFF] {
             let mut bus = MockBus {
                 byte: id,
-                ..MockBus::default()
+                ..MockBus::with_words(&probe_answers())
             };
             let mut clock = MockClock::default();
             let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
@@ -399,8 +434,26 @@ mod tests {
                 .initialise(Settings::default())
                 .expect_err("not a TSL2561");
             assert_eq!(error.errno(), libc::ENODEV);
-            assert_eq!(bus.log, vec![POWER_ON, ReadByteData(0x8A), POWER_OFF]);
+            let mut expected = probe_transfers();
+            expected.extend([POWER_ON, ReadByteData(0x8A), POWER_OFF]);
+            assert_eq!(bus.log, expected);
         }
+    }
+
+    #[test]
+    fn a_device_that_fails_the_probe_is_never_sent_a_command_that_could_harm_a_display() {
+        // Word reads answer 0 (display RAM, say): the probe fails at its first read, so
+        // neither the ID read (0x8A, an HT16K33 display-setup command) nor a power-on
+        // is ever sent.
+        let mut bus = MockBus {
+            byte: 0x50,
+            ..MockBus::default()
+        };
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        let error = chip.initialise(Settings::default()).expect_err("no TSL2561");
+        assert_eq!(error.errno(), libc::ENODEV);
+        assert_eq!(bus.log, probe_transfers()[..3].to_vec());
     }
 
     #[test]
@@ -548,7 +601,7 @@ mod tests {
         let mut chip =
             Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(timing(Some(0x12)));
         chip.set_power_mode(PowerMode::Warm).expect("powers up");
-        assert!(chip.state().fresh_at.is_some());
+        assert!(matches!(chip.state().power, Power::Converting { .. }));
         chip.set_power_mode(PowerMode::Warm)
             .expect("nothing to do when already warm");
 
@@ -560,7 +613,7 @@ mod tests {
         // At once again: waits one whole worst-case conversion.
         assert_eq!(chip.read(false).expect("reads").broadband, 1202);
         chip.set_power_mode(PowerMode::Cold).expect("powers down");
-        assert_eq!(chip.state().fresh_at, None);
+        assert_eq!(chip.state().power, Power::Down);
         assert_eq!(clock.sleeps, vec![wait, wait]);
         assert_eq!(
             bus.log,
@@ -604,11 +657,13 @@ mod tests {
         let mut clock = MockClock::default();
         let state = ChipState {
             timing: Some(0x12),
-            fresh_at: Some(clock.now()),
+            power: Power::Converting {
+                ready_at: clock.now(),
+            },
         };
         let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(state);
         chip.read(false).expect("reads");
-        assert_eq!(chip.state().fresh_at, None, "cold: powered down after");
+        assert_eq!(chip.state().power, Power::Down, "cold: powered down after");
         assert!(clock.sleeps.is_empty(), "the conversion had completed");
         assert_eq!(bus.log, vec![READ_CH0, READ_CH1, POWER_OFF]);
     }

@@ -1,13 +1,15 @@
 //! TSL2561 light-to-digital converter: registers, settings, lux math and the driver.
 //!
 //! Nothing here knows about C; `crate::capi::tsl2561` maps the old C API onto it.
+#![forbid(unsafe_code)]
 
 pub mod coefficients;
 pub mod driver;
+pub mod identify;
 pub mod lux;
 pub mod registers;
 pub mod settings;
 
-pub use driver::{ChipState, PowerMode, Tsl2561};
+pub use driver::{ChipState, Power, PowerMode, Tsl2561};
 pub use lux::Reading;
 pub use settings::{Gain, IntegrationTime, Package, Settings};

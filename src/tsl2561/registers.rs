@@ -1,7 +1,6 @@
-//! TSL2561 register map, command byte bits and bus addresses, named as in the datasheet.
-//!
-//! This file is self-contained (no `use`): `build.rs` includes it to emit the same values
-//! into `TSL2561.h`, so the header and the driver share one definition.
+//! TSL2561 register map, command byte bits and bus addresses, named as in the datasheet
+//! (docs/DEVICES.md, "Registers"). The header generator (`make headers`) emits the same
+//! values into `TSL2561.h`, so the header and the driver share one definition.
 
 /// Command byte bit 7: must be set on every command.
 pub const COMMAND_BIT: u8 = 0x80;

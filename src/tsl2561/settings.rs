@@ -48,7 +48,7 @@ impl IntegrationTime {
     }
 
     /// Decodes the C enum value; `None` for anything else.
-    pub const fn from_bits(value: i64) -> Option<Self> {
+    pub const fn from_bits(value: i32) -> Option<Self> {
         match value {
             0x00 => Some(Self::Ms13),
             0x01 => Some(Self::Ms101),
@@ -57,8 +57,27 @@ impl IntegrationTime {
         }
     }
 
-    const fn index(self) -> usize {
-        self.bits() as usize
+    /// The count limits of this integration time (docs/DEVICES.md, "Lux"): the
+    /// auto-gain thresholds and the clipping threshold of Adafruit's driver, which the
+    /// C header has always carried as `TSL2561_AGC_*` and `TSL2561_CLIPPING_*`.
+    pub const fn limits(self) -> Limits {
+        match self {
+            Self::Ms13 => Limits {
+                autogain_low: 100,
+                autogain_high: 4850,
+                clipping: 4900,
+            },
+            Self::Ms101 => Limits {
+                autogain_low: 200,
+                autogain_high: 36000,
+                clipping: 37000,
+            },
+            Self::Ms402 => Limits {
+                autogain_low: 500,
+                autogain_high: 63000,
+                clipping: 65000,
+            },
+        }
     }
 
     /// N, the number of 918-cycle steps of one integration.
@@ -98,21 +117,32 @@ impl IntegrationTime {
 
     /// Raw count above which a channel is saturated (the lux is then reported as 0).
     pub const fn clipping_threshold(self) -> u16 {
-        coefficients::LIMITS[self.index()].3
+        self.limits().clipping
     }
 
     /// Auto-gain thresholds: (below this at 1x, go to 16x; above this at 16x, go to 1x).
     pub const fn autogain_thresholds(self) -> (u16, u16) {
-        let limits = coefficients::LIMITS[self.index()];
-        (limits.1, limits.2)
+        let limits = self.limits();
+        (limits.autogain_low, limits.autogain_high)
     }
+}
+
+/// Raw-count limits of one integration time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Auto-gain: a broadband count below this at 1x switches to 16x.
+    pub autogain_low: u16,
+    /// Auto-gain: a broadband count above this at 16x switches to 1x.
+    pub autogain_high: u16,
+    /// A channel count above this has saturated.
+    pub clipping: u16,
 }
 
 impl TryFrom<i32> for IntegrationTime {
     type Error = Error;
 
     fn try_from(value: i32) -> Result<Self, Error> {
-        Self::from_bits(value as i64).ok_or(Error::InvalidArgument("integration time"))
+        Self::from_bits(value).ok_or(Error::InvalidArgument("integration time"))
     }
 }
 
@@ -143,7 +173,7 @@ impl Gain {
     }
 
     /// Decodes the C enum value; `None` for anything else.
-    pub const fn from_bits(value: i64) -> Option<Self> {
+    pub const fn from_bits(value: i32) -> Option<Self> {
         match value {
             0x00 => Some(Self::X1),
             0x10 => Some(Self::X16),
@@ -156,7 +186,7 @@ impl TryFrom<i32> for Gain {
     type Error = Error;
 
     fn try_from(value: i32) -> Result<Self, Error> {
-        Self::from_bits(value as i64).ok_or(Error::InvalidArgument("gain"))
+        Self::from_bits(value).ok_or(Error::InvalidArgument("gain"))
     }
 }
 
@@ -215,7 +245,7 @@ mod tests {
 
     #[test]
     fn worst_case_integration_times_match_the_datasheet() {
-        // 918 x N cycles at 690 kHz: 14.64, 107.8, 428.4 ms (FACTS.md 1.1).
+        // 918 x N cycles at 690 kHz: 14.64, 107.8, 428.4 ms (docs/DEVICES.md, "Integration timing").
         assert_eq!(IntegrationTime::Ms13.worst_case().as_nanos(), 14_634_783);
         assert_eq!(IntegrationTime::Ms101.worst_case().as_nanos(), 107_765_218);
         assert_eq!(IntegrationTime::Ms402.worst_case().as_nanos(), 428_400_000);

@@ -1,0 +1,252 @@
+//! The descriptors the C layer opened, one registry per kind of chip.
+//!
+//! A C struct holds nothing but a file descriptor, so the descriptor is the device's
+//! identity: every call looks it up in the registry of its chip kind, and only
+//! descriptors this library opened for that kind and that address are ever used. A
+//! descriptor opened for an HT16K33 is therefore unknown to the TSL2561 registry (and
+//! the other way round): EBADF.
+//!
+//! A descriptor that the program closed behind the library's back, and perhaps reopened
+//! on the same bus (the kernel hands out the same number), is noticed and refused with
+//! EBADF: at open the registry keeps a private duplicate of the descriptor (the
+//! *witness*), and before each use it asks the kernel (`kcmp(2)`, `KCMP_FILE`) whether
+//! the number still refers to the same open file description. Where the kernel has no
+//! `kcmp` (built without `CONFIG_CHECKPOINT_RESTORE`, or a seccomp filter forbids it),
+//! only the file identity (device and inode) is compared, which cannot tell two opens of
+//! one `/dev/i2c-N` apart.
+//!
+//! Each chip (adapter and address) has a lock and a state `S` that belongs to the chip
+//! (the TSL2561's TIMING and power state), shared by every descriptor and struct copy in
+//! the process. A call holds its descriptor's lock and its chip's lock from reading the
+//! C struct to writing it back, so calls on one chip serialise, also through different
+//! descriptors, while calls on different chips (even on one bus) run in parallel.
+
+use std::mem;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::bus::{open_device, I2cDevice};
+use crate::error::{Error, Result};
+
+/// `KCMP_FILE` of `<linux/kcmp.h>`: compare two file descriptors' open file descriptions.
+const KCMP_FILE: libc::c_int = 0;
+
+/// The witness is duplicated to a number at or above this, so that the numbers a C
+/// program gets from OPEN are the ones the old drivers gave (lowest free first).
+const WITNESS_FLOOR: libc::c_int = 200;
+
+/// Takes a lock; a panic in another call cannot leave these tables half-written, so a
+/// poisoned lock is used as it is.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What identifies the open file behind a descriptor, where `kcmp` is not available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+    rdev: u64,
+}
+
+impl FileIdentity {
+    fn of(fd: RawFd) -> Option<Self> {
+        let mut stat = mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: fstat writes a whole `struct stat` on success and nothing else; an
+        // invalid descriptor only makes it fail.
+        if unsafe { libc::fstat(fd, stat.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: fstat returned 0, so the struct is initialised.
+        let stat = unsafe { stat.assume_init() };
+        // The field types differ between targets (32-bit ARM has a 32-bit st_ino).
+        #[allow(clippy::unnecessary_cast)]
+        Some(Self {
+            device: stat.st_dev as u64,
+            inode: stat.st_ino as u64,
+            rdev: stat.st_rdev as u64,
+        })
+    }
+}
+
+/// What the kernel says of two descriptors of this process.
+enum Comparison {
+    Same,
+    Different,
+    /// No `kcmp` here (ENOSYS, EPERM): the kernel cannot tell.
+    Unknown,
+}
+
+fn compare_open_files(first: RawFd, second: RawFd) -> Comparison {
+    // SAFETY: getpid has no preconditions.
+    let pid = unsafe { libc::getpid() };
+    // SAFETY: kcmp only reads the two descriptor tables (here the caller's own); bad
+    // descriptors make it fail with EBADF.
+    let answer = unsafe { libc::syscall(libc::SYS_kcmp, pid, pid, KCMP_FILE, first, second) };
+    match answer {
+        0 => Comparison::Same,
+        1..=2 => Comparison::Different,
+        _ => match std::io::Error::last_os_error().raw_os_error() {
+            Some(libc::EBADF) => Comparison::Different,
+            _ => Comparison::Unknown,
+        },
+    }
+}
+
+/// A private duplicate of a descriptor the library opened, kept to recognise that
+/// descriptor later.
+#[derive(Debug)]
+struct Witness {
+    duplicate: Option<OwnedFd>,
+    identity: Option<FileIdentity>,
+}
+
+impl Witness {
+    fn of(fd: RawFd) -> Self {
+        let duplicate = [WITNESS_FLOOR, 0].into_iter().find_map(|floor| {
+            // SAFETY: F_DUPFD_CLOEXEC only creates a new descriptor (or fails).
+            let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, floor) };
+            // SAFETY: a descriptor fcntl just created is owned by nobody else.
+            (copy >= 0).then(|| unsafe { OwnedFd::from_raw_fd(copy) })
+        });
+        Self {
+            duplicate,
+            identity: FileIdentity::of(fd),
+        }
+    }
+
+    /// Whether `fd` still refers to the open file the library opened.
+    fn recognises(&self, fd: RawFd) -> bool {
+        if let Some(duplicate) = &self.duplicate {
+            match compare_open_files(fd, duplicate.as_raw_fd()) {
+                Comparison::Same => return true,
+                Comparison::Different => return false,
+                Comparison::Unknown => {}
+            }
+        }
+        self.identity.is_some() && self.identity == FileIdentity::of(fd)
+    }
+}
+
+/// One descriptor the library opened.
+struct Entry<S> {
+    fd: RawFd,
+    address: u8,
+    witness: Witness,
+    /// `None` once closed, or found closed behind the library's back.
+    device: Mutex<Option<I2cDevice>>,
+    chip: Arc<Mutex<S>>,
+}
+
+impl<S> Entry<S> {
+    /// Drops the handle without closing the descriptor, which is no longer ours.
+    fn forget(device: &mut Option<I2cDevice>) {
+        if let Some(device) = device.take() {
+            mem::forget(device);
+        }
+    }
+}
+
+/// The descriptors opened for one kind of chip, and the state of each chip.
+pub struct Registry<S> {
+    entries: Mutex<Vec<Arc<Entry<S>>>>,
+    chips: Mutex<Vec<((i32, u8), Arc<Mutex<S>>)>>,
+}
+
+impl<S: Default> Registry<S> {
+    /// An empty registry (for a `static`).
+    pub const fn new() -> Self {
+        Self {
+            entries: Mutex::new(Vec::new()),
+            chips: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn chip(&self, adapter_nr: i32, address: u8) -> Arc<Mutex<S>> {
+        let mut chips = lock(&self.chips);
+        if let Some((_, chip)) = chips.iter().find(|(key, _)| *key == (adapter_nr, address)) {
+            return Arc::clone(chip);
+        }
+        let chip = Arc::new(Mutex::new(S::default()));
+        chips.push(((adapter_nr, address), Arc::clone(&chip)));
+        chip
+    }
+
+    fn lookup(&self, fd: RawFd) -> Option<Arc<Entry<S>>> {
+        lock(&self.entries)
+            .iter()
+            .find(|entry| entry.fd == fd)
+            .map(Arc::clone)
+    }
+
+    fn unregister(&self, entry: &Arc<Entry<S>>) {
+        lock(&self.entries).retain(|other| !Arc::ptr_eq(other, entry));
+    }
+
+    /// Opens `/dev/i2c-<adapter_nr>` with `address` selected and registers the new
+    /// descriptor, which stays open until [`Registry::close`].
+    pub fn open(&self, adapter_nr: i32, address: u8) -> Result<RawFd> {
+        let device = open_device(adapter_nr, address)?;
+        let fd = device.as_raw_fd();
+        let entry = Arc::new(Entry {
+            fd,
+            address,
+            witness: Witness::of(fd),
+            device: Mutex::new(Some(device)),
+            chip: self.chip(adapter_nr, address),
+        });
+        let mut entries = lock(&self.entries);
+        // The kernel handed out this number again, so whatever was registered under it
+        // was closed behind the library's back: forget it without closing.
+        entries.retain(|stale| {
+            if stale.fd == fd {
+                Entry::<S>::forget(&mut lock(&stale.device));
+            }
+            stale.fd != fd
+        });
+        entries.push(entry);
+        Ok(fd)
+    }
+
+    /// Runs `operation` on the device behind `fd` with its chip's state, holding the
+    /// descriptor's and the chip's locks. Fails with `NotOpen` (EBADF) when `fd` is not
+    /// a descriptor of this registry opened for `address`, or no longer the one opened.
+    pub fn with_open<R>(
+        &self,
+        fd: RawFd,
+        address: u8,
+        operation: impl FnOnce(&mut I2cDevice, &mut S) -> Result<R>,
+    ) -> Result<R> {
+        let entry = self.lookup(fd).ok_or(Error::NotOpen)?;
+        if entry.address != address {
+            return Err(Error::NotOpen);
+        }
+        let mut device = lock(&entry.device);
+        if device.is_some() && !entry.witness.recognises(fd) {
+            Entry::<S>::forget(&mut device);
+            drop(device);
+            self.unregister(&entry);
+            return Err(Error::NotOpen);
+        }
+        let device = device.as_mut().ok_or(Error::NotOpen)?;
+        let mut chip = lock(&entry.chip);
+        operation(device, &mut chip)
+    }
+
+    /// Runs `farewell` as [`Registry::with_open`] does, then closes `fd` (also when
+    /// `farewell` failed; its error is returned). A descriptor that is not one of this
+    /// registry's for `address`, or was closed behind the library's back, is left alone:
+    /// `NotOpen`.
+    pub fn close(
+        &self,
+        fd: RawFd,
+        address: u8,
+        farewell: impl FnOnce(&mut I2cDevice, &mut S) -> Result<()>,
+    ) -> Result<()> {
+        let entry = self.lookup(fd).ok_or(Error::NotOpen)?;
+        let said = self.with_open(fd, address, |device, chip| Ok(farewell(device, chip)))?;
+        let closed = lock(&entry.device).take().map(drop).ok_or(Error::NotOpen);
+        self.unregister(&entry);
+        closed.and(said)
+    }
+}
