@@ -214,7 +214,7 @@ valgrind: all
 	done
 
 test: all lint check-c fuzz-short valgrind install-check
-	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test --release --workspace
+	$(CARGO) test --release --workspace
 
 demo: all
 	@for example in $(EXAMPLES); do \
@@ -233,7 +233,7 @@ bench: libs tools $(BENCH_BINS)
 
 # Regenerates the fault-matrix table of docs/RELIABILITY.md.
 reliability: all
-	LIGHTSEG_BUILD_DIR=$(CURDIR)/$(BUILD) LIGHTSEG_WRITE_RELIABILITY=1 \
+	LIGHTSEG_WRITE_RELIABILITY=1 \
 		$(CARGO) test --release --test fault_matrix
 
 headers:

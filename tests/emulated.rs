@@ -4,6 +4,7 @@
 //!
 //! Run through `make test`, which builds the programs and sets `LIGHTSEG_BUILD_DIR`.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
@@ -121,14 +122,30 @@ fn run(program: &str) -> Run {
 const POWER_ON: [u64; 2] = [0x80, 0x03];
 const POWER_OFF: [u64; 2] = [0x80, 0x00];
 
-/// OPEN: power on, read the ID register (0x8A), TIMING 402 ms 16x, power off.
+/// The identification probe (docs/DEVICES.md): word writes of 0xA6A2 to THRESHLOW
+/// (command 0xA2) and 0xACA8 to THRESHHIGH (0xA4), one word read 0xA2, eight 0xA4,
+/// both thresholds back to 0.
+fn probe_sequence() -> Vec<Vec<u64>> {
+    let mut sequence = vec![vec![0xA2, 0xA2, 0xA6], vec![0xA4, 0xA8, 0xAC], vec![0xA2]];
+    sequence.extend(vec![vec![0xA4]; 8]);
+    sequence.extend([vec![0xA2, 0, 0], vec![0xA4, 0, 0]]);
+    sequence
+}
+
+/// Transfers of a TSL2561_OPEN (probe 13, then 4), and how many of them read.
+const OPEN_TRANSFERS: usize = 17;
+const OPEN_READS: usize = 10;
+
+/// OPEN: the probe, power on, read the ID register (0x8A), TIMING 402 ms 16x, power off.
 fn open_sequence() -> Vec<Vec<u64>> {
-    vec![
+    let mut sequence = probe_sequence();
+    sequence.extend([
         POWER_ON.to_vec(),
         vec![0x8A],
         vec![0x81, 0x12],
         POWER_OFF.to_vec(),
-    ]
+    ]);
+    sequence
 }
 
 fn configure(timing: u64) -> Vec<Vec<u64>> {
@@ -239,9 +256,11 @@ fn cold_read_takes_the_worst_case_integration_time_and_no_more() {
     let run = run("examples/single_sensor");
     let trace = run.device(0x39)["trace"].as_array().expect("trace").clone();
     let time = |index: usize| trace[index]["t_ns"].as_u64().expect("t_ns");
-    // Transfers 10..13 are the first SENSELIGHT: power on at 10, first word read at 11.
-    let power_on_end = time(10) + 72_500; // 29 bits at 400 kHz
-    let waited = time(11) - power_on_end;
+    // OPEN, SETGAIN and SETINTEGRATIONTIME come first; then the first SENSELIGHT:
+    // power on, first word read.
+    let first_read = OPEN_TRANSFERS + 3 + 3;
+    let power_on_end = time(first_read) + 72_500; // 29 bits at 400 kHz
+    let waited = time(first_read + 1) - power_on_end;
     assert!(
         waited >= 428_400_000,
         "read before the slowest conversion ends: {waited}"
@@ -380,8 +399,8 @@ const UNTOUCHED: &str = "full=57005 ir=57005 lux=3735928559";
 
 #[test]
 fn bus_faults_fail_the_call_with_the_kernel_errno_and_the_next_call_recovers() {
-    // OPEN is 4 transfers; transfer 5 is the first SENSELIGHT's power-on.
-    let run = probe("nack_on_transfer = 5");
+    // The transfer after OPEN's is the first SENSELIGHT's power-on.
+    let run = probe(&format!("nack_on_transfer = {}", OPEN_TRANSFERS + 1));
     assert!(run.stdout.contains("open rc=0"), "{}", run.stdout);
     assert!(
         run.stdout
@@ -391,7 +410,8 @@ fn bus_faults_fail_the_call_with_the_kernel_errno_and_the_next_call_recovers() {
     );
     assert_eq!(run.stdout.matches(GOOD_READ).count(), 2, "{}", run.stdout);
 
-    let run = probe("eio_on_read = 2"); // read 1 is OPEN's ID, read 2 the first CH0 word
+    // The read after OPEN's (probe and ID) is the first CH0 word.
+    let run = probe(&format!("eio_on_read = {}", OPEN_READS + 1));
     assert!(
         run.stdout
             .contains(&format!("read rc=-1 errno={} {UNTOUCHED}", libc::EIO)),
@@ -405,12 +425,13 @@ fn bus_faults_fail_the_call_with_the_kernel_errno_and_the_next_call_recovers() {
         "powered off after the failure"
     );
 
-    let run = probe("short_read = 3");
+    // The second read after OPEN's is the first CH1 word.
+    let run = probe(&format!("short_read = {}", OPEN_READS + 2));
     assert!(run
         .stdout
         .contains(&format!("read rc=-1 errno={} {UNTOUCHED}", libc::EIO)));
 
-    let run = probe("bus_removed_after = 5");
+    let run = probe(&format!("bus_removed_after = {}", OPEN_TRANSFERS + 1));
     assert_eq!(
         run.stdout
             .matches(&format!("read rc=-1 errno={}", libc::ENODEV))
@@ -487,8 +508,27 @@ fn slow_oscillator_and_bright_light() {
     );
 }
 
+/// Runs `command` to its end, or kills it after `limit` and fails the test.
+fn output_within(mut command: Command, limit: std::time::Duration) -> std::process::Output {
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?}: {command:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
 #[test]
-fn bad_scene_is_reported_not_ignored() {
+fn bad_scene_is_reported_not_ignored_and_never_hangs() {
     let dir = scratch_dir();
     let scene = dir.join("scene.toml");
     std::fs::write(
@@ -496,13 +536,33 @@ fn bad_scene_is_reported_not_ignored() {
         "[[device]]\nbus = 1\naddress = 0x39\nkind = \"lamp\"\n",
     )
     .expect("w");
-    let output = Command::new(build_dir().join("tests/fault_probe"))
-        .env("LD_PRELOAD", sim_library())
-        .env("LIGHTSEG_SIM_SCENE", &scene)
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("scene error"));
+    let missing = dir.join("no-such-scene.toml");
+    // A program that opens the bus, and one that never does (the report at exit then
+    // loads the scene); each with and without a report path, with an unparsable and
+    // with an unreadable scene.
+    for program in [build_dir().join("tests/fault_probe"), PathBuf::from("true")] {
+        for scene in [&scene, &missing] {
+            for report in [true, false] {
+                let mut command = Command::new(&program);
+                command
+                    .env("LD_PRELOAD", sim_library())
+                    .env("LIGHTSEG_SIM_SCENE", scene);
+                if report {
+                    command.env("LIGHTSEG_SIM_REPORT", dir.join("report.json"));
+                } else {
+                    command.env_remove("LIGHTSEG_SIM_REPORT");
+                }
+                let started_bus = program.ends_with("fault_probe");
+                if !started_bus && !report {
+                    continue; // nothing asks for the scene at all
+                }
+                let output = output_within(command, std::time::Duration::from_secs(20));
+                assert_eq!(output.status.code(), Some(2), "{program:?} {scene:?} {report}");
+                assert!(String::from_utf8_lossy(&output.stderr).contains("scene error"));
+                assert!(!dir.join("report.json").exists(), "no report without a scene");
+            }
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -555,8 +615,8 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
         .stdout
         .contains(&format!("tsl_warm_not_open rc=-1 errno={ebadf}\n")));
     assert!(run.stdout.contains("tsl_status_not_open status=0\n"));
-    // Only the two OPENs' four transfers each reached the sensor, nothing the display.
-    assert_eq!(run.device(0x39)["transfers"], 8);
+    // Only the two OPENs' transfers reached the sensor, nothing the display.
+    assert_eq!(run.device(0x39)["transfers"], 2 * OPEN_TRANSFERS as u64);
     assert_eq!(run.device(0x70)["transfers"], 0);
 }
 

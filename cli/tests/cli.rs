@@ -48,15 +48,21 @@ impl Run {
     }
 }
 
+/// The emulator, built from the sources under test (once per test binary).
 fn emulator() -> PathBuf {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/liblightseg_sim.so");
-    assert!(
-        path.exists(),
-        "{} is missing: run `make test`",
-        path.display()
-    );
-    path
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--release", "-q", "-p", "lightseg-sim"])
+                .current_dir(&workspace)
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the emulator failed");
+            workspace.join("target/release/liblightseg_sim.so")
+        })
+        .clone()
 }
 
 fn lightseg(args: &[&str]) -> Run {
@@ -127,7 +133,11 @@ fn lux_prints_one_reading_and_leaves_the_sensor_powered_down() {
     let sensor = run.device(0x39);
     assert_eq!(sensor["stale_reads"], 0);
     assert_eq!(sensor["powered"], false);
-    let expected = vec![
+    // The identification probe (threshold words written and read back), then ID.
+    let mut expected = vec![vec![0xA2, 0xA2, 0xA6], vec![0xA4, 0xA8, 0xAC], vec![0xA2]];
+    expected.extend(vec![vec![0xA4]; 8]);
+    expected.extend([vec![0xA2, 0, 0], vec![0xA4, 0, 0]]);
+    expected.extend([
         POWER_ON.to_vec(),
         vec![0x8A], // ID
         vec![0x81, 0x12],
@@ -136,7 +146,7 @@ fn lux_prints_one_reading_and_leaves_the_sensor_powered_down() {
         vec![0xAC],
         vec![0xAE],
         POWER_OFF.to_vec(),
-    ];
+    ]);
     assert_eq!(run.written(0x39), expected);
 }
 

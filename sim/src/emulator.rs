@@ -94,7 +94,9 @@ impl Device {
     }
 }
 
-/// What a descriptor of an emulated adapter remembers (the kernel's i2c_client).
+/// What an open file description of an emulated adapter remembers (the kernel's
+/// i2c_client). Descriptors duplicated with `dup` and friends share one, as in the
+/// kernel: `I2C_SLAVE` on one changes the address for all of them.
 #[derive(Debug, Clone, Copy)]
 struct OpenAdapter {
     bus: u32,
@@ -105,7 +107,11 @@ struct OpenAdapter {
 pub struct Emulator {
     bus_hz: u64,
     devices: Vec<Device>,
-    open: HashMap<c_int, OpenAdapter>,
+    /// Each open descriptor and the open file description it refers to.
+    open: HashMap<c_int, u64>,
+    /// The open file descriptions, by number (never reused).
+    descriptions: HashMap<u64, OpenAdapter>,
+    next_description: u64,
     removed_buses: Vec<u32>,
     show: bool,
 }
@@ -145,7 +151,13 @@ impl Emulator {
                         spec.oscillator_khz,
                         spec.id,
                     )),
-                    Kind::Ht16k33 => Model::Ht16k33(Ht16k33Model::new()),
+                    Kind::Ht16k33 => {
+                        let mut ram = [0u8; 16];
+                        if let Some(preset) = &spec.ram {
+                            ram.copy_from_slice(preset);
+                        }
+                        Model::Ht16k33(Ht16k33Model::with_ram(ram, spec.ram_pointer))
+                    }
                 },
                 spec: spec.clone(),
                 transfers: 0,
@@ -164,6 +176,8 @@ impl Emulator {
             bus_hz: u64::from(scene.bus_khz) * 1000,
             devices,
             open: HashMap::new(),
+            descriptions: HashMap::new(),
+            next_description: 0,
             removed_buses: Vec::new(),
             show,
         }
@@ -189,14 +203,43 @@ impl Emulator {
         Ok(())
     }
 
-    /// Records a new descriptor of `bus` (slave address 0 until `I2C_SLAVE`).
+    /// Records a new descriptor of `bus`, a new open file description (slave address 0
+    /// until `I2C_SLAVE`).
     pub fn register(&mut self, fd: c_int, bus: u32) {
-        self.open.insert(fd, OpenAdapter { bus, address: 0 });
+        let description = self.next_description;
+        self.next_description += 1;
+        self.descriptions
+            .insert(description, OpenAdapter { bus, address: 0 });
+        self.open.insert(fd, description);
     }
 
-    /// Forgets a descriptor; true when it was one of ours.
+    /// Records `copy` as a duplicate of `fd` (same open file description); false when
+    /// `fd` is not one of ours.
+    pub fn duplicate(&mut self, fd: c_int, copy: c_int) -> bool {
+        match self.open.get(&fd).copied() {
+            Some(description) => {
+                self.open.insert(copy, description);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Forgets a descriptor (and its open file description with its last descriptor);
+    /// true when it was one of ours.
     pub fn unregister(&mut self, fd: c_int) -> bool {
-        self.open.remove(&fd).is_some()
+        let Some(description) = self.open.remove(&fd) else {
+            return false;
+        };
+        if !self.open.values().any(|other| *other == description) {
+            self.descriptions.remove(&description);
+        }
+        true
+    }
+
+    fn adapter(&self, fd: c_int) -> Option<OpenAdapter> {
+        let description = self.open.get(&fd)?;
+        self.descriptions.get(description).copied()
     }
 
     /// Whether `fd` is an emulated adapter.
@@ -209,7 +252,7 @@ impl Emulator {
         if address > 0x7F {
             return Err(libc::EINVAL);
         }
-        let Some(adapter) = self.open.get(&fd).copied() else {
+        let Some(adapter) = self.adapter(fd) else {
             return Err(libc::EBADF);
         };
         let busy = self.devices.iter().any(|d| {
@@ -220,7 +263,11 @@ impl Emulator {
         if busy && !force {
             return Err(libc::EBUSY);
         }
-        if let Some(entry) = self.open.get_mut(&fd) {
+        if let Some(entry) = self
+            .open
+            .get(&fd)
+            .and_then(|description| self.descriptions.get_mut(description))
+        {
             entry.address = address as u16;
         }
         Ok(())
@@ -228,7 +275,7 @@ impl Emulator {
 
     /// Bus and slave address of a descriptor.
     pub fn target(&self, fd: c_int) -> Option<(u32, u16)> {
-        self.open.get(&fd).map(|a| (a.bus, a.address))
+        self.adapter(fd).map(|a| (a.bus, a.address))
     }
 
     fn bits_to_ns(&self, bits: u64) -> u64 {
@@ -531,6 +578,23 @@ mod tests {
         assert_eq!(busy.set_slave(5, 0x39, false), Err(libc::EBUSY));
         assert_eq!(busy.set_slave(5, 0x39, true), Ok(()));
         assert_eq!(busy.set_slave(5, 0x80, true), Err(libc::EINVAL));
+    }
+
+    #[test]
+    fn duplicated_descriptors_share_one_open_file_description() {
+        let mut emulator = Emulator::new(&scene(Faults::default()), false);
+        emulator.register(5, 1);
+        emulator.register(6, 1);
+        assert!(emulator.duplicate(5, 7));
+        assert!(!emulator.duplicate(8, 9), "not ours");
+        assert_eq!(emulator.set_slave(7, 0x39, false), Ok(()));
+        assert_eq!(emulator.target(5), Some((1, 0x39)), "I2C_SLAVE on the copy");
+        assert_eq!(emulator.target(6), Some((1, 0)), "another open is apart");
+        assert!(emulator.unregister(7));
+        assert_eq!(emulator.target(5), Some((1, 0x39)), "outlives the copy");
+        assert!(emulator.unregister(5));
+        assert_eq!(emulator.target(5), None);
+        assert!(emulator.descriptions.len() == 1, "the last close frees it");
     }
 
     #[test]

@@ -74,6 +74,8 @@ struct RdwrIoctlData {
 }
 
 static EMULATOR: OnceLock<Mutex<Emulator>> = OnceLock::new();
+/// Set when the scene could not be read or parsed: there is no emulator to report on.
+static SCENE_FAILED: AtomicBool = AtomicBool::new(false);
 /// Fast check for the descriptors below this bound, without taking the lock.
 const FAST_FDS: usize = 1024;
 static EMULATED_FD: [AtomicBool; FAST_FDS] = [const { AtomicBool::new(false) }; FAST_FDS];
@@ -90,10 +92,23 @@ fn emulator() -> MutexGuard<'static, Emulator> {
                 2,
                 format!("lightseg-sim: scene error: {message}\n").as_bytes(),
             );
+            // The exit handlers run inside this initialisation: the report writer must
+            // not ask for the emulator again (it would wait for this very call).
+            SCENE_FAILED.store(true, Ordering::Release);
+            if crate::exiting() {
+                // Already inside exit(): a second exit() would be undefined behaviour.
+                // SAFETY: _exit ends the process at once; nothing is left to run.
+                unsafe { libc::_exit(2) };
+            }
             std::process::exit(2);
         }
     });
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether the scene failed to load (the process is exiting with status 2).
+pub fn scene_failed() -> bool {
+    SCENE_FAILED.load(Ordering::Acquire)
 }
 
 /// The emulator, if a program has touched it (for the exit report).
@@ -240,6 +255,68 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
         emulator().unregister(fd);
     }
     real::close(fd)
+}
+
+/// After a successful duplication of `fd` into `copy`: an emulated adapter's copy
+/// shares its open file description.
+fn duplicated(fd: c_int, copy: c_int) -> c_int {
+    if copy >= 0 && copy != fd && is_emulated(fd) && emulator().duplicate(fd, copy) {
+        mark(copy, true);
+    }
+    copy
+}
+
+/// Before `dup2`/`dup3` replace `new_fd`: it is closed, as by `close`.
+fn replaced(fd: c_int, new_fd: c_int) {
+    if new_fd != fd && is_emulated(new_fd) {
+        mark(new_fd, false);
+        emulator().unregister(new_fd);
+    }
+}
+
+/// `dup(2)`: a copy of an emulated adapter's descriptor refers to the same adapter.
+#[no_mangle]
+pub unsafe extern "C" fn dup(fd: c_int) -> c_int {
+    duplicated(fd, real::dup(fd))
+}
+
+/// `dup2(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn dup2(fd: c_int, new_fd: c_int) -> c_int {
+    let copy = real::dup2(fd, new_fd);
+    if copy >= 0 {
+        replaced(fd, new_fd);
+    }
+    duplicated(fd, copy)
+}
+
+/// `dup3(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn dup3(fd: c_int, new_fd: c_int, flags: c_int) -> c_int {
+    let copy = real::dup3(fd, new_fd, flags);
+    if copy >= 0 {
+        replaced(fd, new_fd);
+    }
+    duplicated(fd, copy)
+}
+
+fn fcntl_result(fd: c_int, command: c_int, result: c_int) -> c_int {
+    match command {
+        libc::F_DUPFD | libc::F_DUPFD_CLOEXEC => duplicated(fd, result),
+        _ => result,
+    }
+}
+
+/// `fcntl(2)`: `F_DUPFD` and `F_DUPFD_CLOEXEC` duplicate as `dup` does.
+#[no_mangle]
+pub unsafe extern "C" fn fcntl(fd: c_int, command: c_int, arg: c_ulong) -> c_int {
+    fcntl_result(fd, command, real::fcntl(fd, command, arg))
+}
+
+/// `fcntl64(2)`, as `fcntl`.
+#[no_mangle]
+pub unsafe extern "C" fn fcntl64(fd: c_int, command: c_int, arg: c_ulong) -> c_int {
+    fcntl_result(fd, command, real::fcntl64(fd, command, arg))
 }
 
 fn raw_transfer(fd: c_int, message: Message<'_>, op: &'static str) -> isize {

@@ -19,6 +19,9 @@ fn write_report() {
     let Some(path) = std::env::var_os("LIGHTSEG_SIM_REPORT") else {
         return;
     };
+    if interpose::scene_failed() {
+        return;
+    }
     interpose::start();
     let Some(mut emulator) = interpose::emulator_if_started() else {
         return;
@@ -35,7 +38,15 @@ fn write_report() {
     }
 }
 
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the process is running its exit handlers.
+pub fn exiting() -> bool {
+    EXITING.load(std::sync::atomic::Ordering::Acquire)
+}
+
 extern "C" fn at_exit() {
+    EXITING.store(true, std::sync::atomic::Ordering::Release);
     // Never unwind out of an exit handler.
     let _ = std::panic::catch_unwind(write_report);
 }

@@ -53,6 +53,26 @@ real_fn!(
     close = c"close": fn(fd: c_int) -> c_int
 );
 real_fn!(
+    /// libc `dup`.
+    dup = c"dup": fn(fd: c_int) -> c_int
+);
+real_fn!(
+    /// libc `dup2`.
+    dup2 = c"dup2": fn(fd: c_int, new_fd: c_int) -> c_int
+);
+real_fn!(
+    /// libc `dup3`.
+    dup3 = c"dup3": fn(fd: c_int, new_fd: c_int, flags: c_int) -> c_int
+);
+real_fn!(
+    /// libc `fcntl` (its third argument passed as a pointer-sized value).
+    fcntl = c"fcntl": fn(fd: c_int, command: c_int, arg: c_ulong) -> c_int
+);
+real_fn!(
+    /// libc `fcntl64` (the name 32-bit programs built with 64-bit offsets call).
+    fcntl64 = c"fcntl64": fn(fd: c_int, command: c_int, arg: c_ulong) -> c_int
+);
+real_fn!(
     /// libc `read`.
     read = c"read": fn(fd: c_int, buf: *mut c_void, count: usize) -> isize
 );

@@ -65,6 +65,12 @@ pub struct DeviceSpec {
     /// TSL2561: ID register value.
     #[serde(default = "default_id")]
     pub id: u8,
+    /// HT16K33 only: the display RAM at start (16 bytes), for example what another
+    /// program left there; zeros by default.
+    pub ram: Option<Vec<u8>>,
+    /// HT16K33 only: the RAM pointer at start (0 to 15).
+    #[serde(default)]
+    pub ram_pointer: u8,
     /// Faults to inject.
     #[serde(default)]
     pub faults: Faults,
@@ -142,6 +148,14 @@ impl Scene {
                     return Err(format!("{name}: random_error_rate must be 0..=1"));
                 }
             }
+            if let Some(ram) = &device.ram {
+                if device.kind != Kind::Ht16k33 || ram.len() != 16 {
+                    return Err(format!("{name}: ram is 16 bytes, for an ht16k33"));
+                }
+            }
+            if device.ram_pointer > 15 {
+                return Err(format!("{name}: ram_pointer must be 0..=15"));
+            }
             if !(690..=780).contains(&device.oscillator_khz) {
                 return Err(format!("{name}: oscillator_khz must be 690..=780"));
             }
@@ -166,6 +180,8 @@ impl Scene {
             infrared,
             oscillator_khz: DEFAULT_OSCILLATOR_KHZ,
             id: DEFAULT_TSL2561_ID,
+            ram: None,
+            ram_pointer: 0,
             faults: Faults::default(),
         };
         Scene {

@@ -1,25 +1,49 @@
-//! What the integration tests share: where `make` put the programs and the emulator, and
-//! scratch directories.
+//! What the integration tests share: the programs they run and the emulator, built from
+//! the sources under test, and scratch directories.
+//!
+//! The C programs link the library they test: before the first program runs, `make all`
+//! brings the library, the emulator and every C program up to date with the sources
+//! (nothing to do when `make test` has just built them), so a plain `cargo test` after a
+//! change of the library tests the changed library.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
-/// The build directory of `make` (set by `make test`).
-pub fn build_dir() -> PathBuf {
-    let dir = std::env::var_os("LIGHTSEG_BUILD_DIR")
-        .expect("LIGHTSEG_BUILD_DIR is not set: run these tests with `make test`");
-    PathBuf::from(dir)
+fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The emulator library, built by `make`.
+/// Builds the library, the emulator and the C programs with `make all` (once per test
+/// binary); panics with make's output when that fails.
+fn built() -> &'static Path {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let output = Command::new(std::env::var_os("MAKE").unwrap_or_else(|| "make".into()))
+            .args(["-s", "all"])
+            .env("CARGO", env!("CARGO"))
+            .current_dir(crate_dir())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run make (needed to build the C programs): {e}"));
+        assert!(
+            output.status.success(),
+            "`make all` failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    });
+    crate_dir()
+}
+
+/// The build directory of `make`, with the C programs up to date.
+pub fn build_dir() -> PathBuf {
+    built().join("build")
+}
+
+/// The emulator library, up to date.
 pub fn sim_library() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/liblightseg_sim.so");
-    assert!(
-        path.exists(),
-        "{} is missing: run `make test`",
-        path.display()
-    );
-    path
+    built().join("target/release/liblightseg_sim.so")
 }
 
 /// A new empty directory under the system's temporary directory.

@@ -50,6 +50,16 @@ impl Ht16k33Model {
         }
     }
 
+    /// A chip whose display RAM holds `ram` with the RAM pointer at `pointer` (as a
+    /// previous program may have left it; at power-up the RAM is random).
+    pub fn with_ram(ram: [u8; RAM_SIZE], pointer: u8) -> Self {
+        Self {
+            ram,
+            pointer: pointer & 0x0F,
+            ..Self::new()
+        }
+    }
+
     /// A write message: a command byte, followed by RAM data for address commands.
     /// Returns true when what the LEDs show may have changed.
     pub fn write(&mut self, bytes: &[u8]) -> bool {
@@ -144,6 +154,7 @@ impl Ht16k33Model {
             "blink": self.blink,
             "brightness": self.dimming,
             "row_int": self.row_int,
+            "int_output": self.row_int & 0x01 != 0,
         })
     }
 }
