@@ -60,6 +60,7 @@ EXAMPLES := single_sensor three_sensors hello_display counter missing_bus
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)
 TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/c/*.c)))
 TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)
+TEST_STATIC_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%-static)
 BENCH_BINS := $(BUILD)/bench/ops $(BUILD)/bench/ops-static
 
 # The flag sets every example must compile cleanly with (C and C++).
@@ -144,12 +145,16 @@ install-check: libs tools
 	MAKE="$(MAKE)" CC="$(CC)" VERSION=$(VERSION) SIM_SO=$(CURDIR)/$(SIM_SO) \
 		bash tests/install_check.sh
 
-examples: $(EXAMPLE_BINS) $(TEST_BINS) $(BENCH_BINS)
+examples: $(EXAMPLE_BINS) $(TEST_BINS) $(TEST_STATIC_BINS) $(BENCH_BINS)
 
 $(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -pthread -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
 		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
+
+$(BUILD)/tests/%-static: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Werror -O2 -pthread -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
 
 $(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)

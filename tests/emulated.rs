@@ -557,9 +557,16 @@ fn bad_scene_is_reported_not_ignored_and_never_hangs() {
                     continue; // nothing asks for the scene at all
                 }
                 let output = output_within(command, std::time::Duration::from_secs(20));
-                assert_eq!(output.status.code(), Some(2), "{program:?} {scene:?} {report}");
+                assert_eq!(
+                    output.status.code(),
+                    Some(2),
+                    "{program:?} {scene:?} {report}"
+                );
                 assert!(String::from_utf8_lossy(&output.stderr).contains("scene error"));
-                assert!(!dir.join("report.json").exists(), "no report without a scene");
+                assert!(
+                    !dir.join("report.json").exists(),
+                    "no report without a scene"
+                );
             }
         }
     }

@@ -6,7 +6,12 @@
 //! - a successful reading has exactly the counts the scene's light gives for the
 //!   settings in the struct, and the lux of the datasheet formula; a failed one leaves
 //!   the out-parameters untouched;
-//! - settings in the struct stay valid enum values.
+//! - settings in the struct stay valid enum values;
+//! - a call that reaches the bus succeeds only on a descriptor the library opened for
+//!   that kind of chip and that address: never on one crossed from the other struct
+//!   kind, nor on one the program closed behind the library's back and reopened;
+//! - no display answers as a sensor (the identification probe);
+//! - two threads on one struct never undo each other's settings.
 //!
 //! Run under the emulator with `fuzz/scene.toml` (`make fuzz`, or a short run in
 //! `make test`): `lightseg-fuzz [--cases N] [--cpu-seconds S] [--seed N]`.
@@ -100,6 +105,33 @@ enum Op {
     },
     DisplayCommit(usize),
     NullCalls,
+    /// A sensor struct given a display's descriptor and address.
+    SensorTakesDisplay {
+        sensor: usize,
+        display: usize,
+    },
+    /// A display struct given a sensor's descriptor and address.
+    DisplayTakesSensor {
+        display: usize,
+        sensor: usize,
+    },
+    /// The program closes a struct's descriptor and opens /dev/i2c-1 again at the same
+    /// number, selecting `address`.
+    ReopenBehindBack {
+        sensor_side: bool,
+        slot: usize,
+        address: u8,
+    },
+    /// One thread reads the sensor while another sets its gain, on one struct.
+    SensorRace {
+        slot: usize,
+        gain: i32,
+    },
+    /// One thread commits while another sets the brightness, on one struct.
+    DisplayRace {
+        slot: usize,
+        level: u8,
+    },
 }
 
 fn small_int() -> impl Strategy<Value = i32> {
@@ -138,8 +170,13 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (d.clone(), any::<u8>()).prop_map(|(slot, value)| Op::DisplayBrightness { slot, value }),
         3 => (d.clone(), 0..7u16, any::<u8>(), 0..3u16).prop_map(|(slot, digit, value, point)| Op::DisplayDigit { slot, digit, value, point }),
         1 => (d.clone(), 0..7u16).prop_map(|(slot, digit)| Op::DisplayClean { slot, digit }),
-        2 => d.prop_map(Op::DisplayCommit),
+        2 => d.clone().prop_map(Op::DisplayCommit),
         1 => Just(Op::NullCalls),
+        1 => (s.clone(), d.clone()).prop_map(|(sensor, display)| Op::SensorTakesDisplay { sensor, display }),
+        1 => (d.clone(), s.clone()).prop_map(|(display, sensor)| Op::DisplayTakesSensor { display, sensor }),
+        1 => (any::<bool>(), 0..SENSORS.max(DISPLAYS), address()).prop_map(|(sensor_side, slot, address)| Op::ReopenBehindBack { sensor_side, slot, address }),
+        1 => (s.clone(), prop_oneof![Just(0), Just(0x10)]).prop_map(|(slot, gain)| Op::SensorRace { slot, gain }),
+        1 => (d, 0..16u8).prop_map(|(slot, level)| Op::DisplayRace { slot, level }),
     ]
 }
 
@@ -173,10 +210,7 @@ fn errno() -> c_int {
     unsafe { *libc::__errno_location() }
 }
 
-fn set_errno(value: c_int) {
-    // SAFETY: the calling thread's errno slot.
-    unsafe { *libc::__errno_location() = value };
-}
+use lightseg::capi::set_errno;
 
 /// Counts the scene's light gives: N/322 of the 402 ms value, /16 at 1x, clipped at
 /// full scale (5047, 37177, 65535).
@@ -201,12 +235,53 @@ fn check_result(rc: c_int, before: c_int, lasterr: c_int, what: &str) -> Result<
     Ok(())
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Sensor,
+    Display,
+}
+
 struct World {
     sensors: [TSL2561; SENSORS],
     displays: [HT16K33; DISPLAYS],
-    /// Every descriptor OPEN handed out, to close them when the case ends.
-    opened: Vec<c_int>,
+    /// The descriptors the library opened and has not closed: number, kind, address.
+    live: Vec<(c_int, Kind, u8)>,
+    /// Descriptors the program itself opened (behind the library's back).
+    foreign: Vec<c_int>,
 }
+
+impl World {
+    fn opened(&mut self, fd: c_int, kind: Kind, address: u8) {
+        self.live.retain(|(other, _, _)| *other != fd);
+        self.live.push((fd, kind, address));
+    }
+
+    fn closed(&mut self, fd: c_int, kind: Kind, address: u8) {
+        self.live.retain(|entry| *entry != (fd, kind, address));
+    }
+}
+
+/// A call that reached the bus succeeded: it must have been on a live descriptor of
+/// its own kind and address.
+fn check_descriptor(
+    live: &[(c_int, Kind, u8)],
+    rc: c_int,
+    fd: c_int,
+    kind: Kind,
+    address: u8,
+    name: &str,
+) -> Result<(), TestCaseError> {
+    prop_assert!(
+        rc != 0 || live.contains(&(fd, kind, address)),
+        "{name} succeeded on descriptor {fd}, which the library did not open for a {kind:?} at {address:#x}"
+    );
+    Ok(())
+}
+
+/// A struct pointer handed to a second thread.
+struct Shared<T>(*mut T);
+// SAFETY: the library serialises calls on one chip; the pointer outlives the scope.
+unsafe impl<T> Send for Shared<T> {}
 
 fn valid_settings(sensor: &TSL2561) -> bool {
     matches!(sensor.integration_time.0, 0..=2) && matches!(sensor.gain.0, 0 | 0x10)
@@ -220,7 +295,7 @@ fn check_setting(
     value: i32,
     set: impl FnOnce(&mut TSL2561) -> c_int,
     stored: fn(&TSL2561) -> i32,
-) -> Result<(), TestCaseError> {
+) -> Result<c_int, TestCaseError> {
     let (before, was_valid) = (sensor.lasterr, valid_settings(sensor));
     let rc = set(sensor);
     check_result(rc, before, sensor.lasterr, name)?;
@@ -231,7 +306,7 @@ fn check_setting(
         !was_valid || valid_settings(sensor),
         "{name}: settings made invalid"
     );
-    Ok(())
+    Ok(rc)
 }
 
 unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
@@ -251,34 +326,81 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let rc = TSL2561_OPEN(sensor);
             check_result(rc, before, sensor.lasterr, "TSL2561_OPEN")?;
             if rc == 0 {
-                world.opened.push(sensor.adapter_fd);
                 prop_assert!(valid_settings(sensor));
+                prop_assert!(
+                    !DISPLAY_ADDRESSES.contains(&sensor.sensor_addr),
+                    "a display passed the sensor identification"
+                );
+                let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+                world.opened(fd, Kind::Sensor, address);
             }
         }
         Op::SensorClose(slot) => {
+            let (fd, address) = (
+                world.sensors[*slot].adapter_fd,
+                world.sensors[*slot].sensor_addr,
+            );
             TSL2561_CLOSE(&mut world.sensors[*slot]);
             prop_assert_eq!(world.sensors[*slot].adapter_fd, -1);
+            world.closed(fd, Kind::Sensor, address);
         }
-        Op::SensorTime { slot, value } => check_setting(
-            &mut world.sensors[*slot],
-            "TSL2561_SETINTEGRATIONTIME",
-            *value,
-            |sensor| TSL2561_SETINTEGRATIONTIME(sensor, IntegrationTimeValue(*value)),
-            |sensor| sensor.integration_time.0,
-        )?,
-        Op::SensorGain { slot, value } => check_setting(
-            &mut world.sensors[*slot],
-            "TSL2561_SETGAIN",
-            *value,
-            |sensor| TSL2561_SETGAIN(sensor, GainValue(*value)),
-            |sensor| sensor.gain.0,
-        )?,
+        Op::SensorTime { slot, value } => {
+            let (fd, address) = (
+                world.sensors[*slot].adapter_fd,
+                world.sensors[*slot].sensor_addr,
+            );
+            let rc = check_setting(
+                &mut world.sensors[*slot],
+                "TSL2561_SETINTEGRATIONTIME",
+                *value,
+                |sensor| TSL2561_SETINTEGRATIONTIME(sensor, IntegrationTimeValue(*value)),
+                |sensor| sensor.integration_time.0,
+            )?;
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_SETINTEGRATIONTIME",
+            )?;
+        }
+        Op::SensorGain { slot, value } => {
+            let (fd, address) = (
+                world.sensors[*slot].adapter_fd,
+                world.sensors[*slot].sensor_addr,
+            );
+            let rc = check_setting(
+                &mut world.sensors[*slot],
+                "TSL2561_SETGAIN",
+                *value,
+                |sensor| TSL2561_SETGAIN(sensor, GainValue(*value)),
+                |sensor| sensor.gain.0,
+            )?;
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_SETGAIN",
+            )?;
+        }
         Op::SensorWarm { slot, warm } => {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
             let status_before = TSL2561_STATUS(sensor);
             let rc = TSL2561_SETWARM(sensor, *warm);
             check_result(rc, before, sensor.lasterr, "TSL2561_SETWARM")?;
+            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_SETWARM",
+            )?;
             let warm_now = TSL2561_STATUS(sensor) & TSL2561_STATUS_WARM != 0;
             if rc == 0 {
                 prop_assert_eq!(warm_now, *warm != 0, "warm mode as asked");
@@ -315,6 +437,15 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             };
             let rc = TSL2561_SENSELIGHT(sensor, full_ptr, ir_ptr, lux_ptr, *autogain);
             check_result(rc, before, sensor.lasterr, "TSL2561_SENSELIGHT")?;
+            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_SENSELIGHT",
+            )?;
             if rc != 0 {
                 prop_assert_eq!(
                     (full, ir, lux),
@@ -327,11 +458,10 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 return Ok(());
             }
             prop_assert_eq!(*null_output, 0, "NULL output accepted");
-            if DISPLAY_ADDRESSES.contains(&sensor.sensor_addr) {
-                // A display whose RAM happens to hold a TSL2561-like ID passes OPEN's
-                // check; what it answers cannot be verified.
-                return Ok(());
-            }
+            prop_assert!(
+                !DISPLAY_ADDRESSES.contains(&sensor.sensor_addr),
+                "a display answered as a sensor"
+            );
             let (broadband, infrared) = LIGHT
                 .iter()
                 .find(|(address, _, _)| *address == sensor.sensor_addr)
@@ -376,13 +506,107 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let rc = HT16K33_OPEN(display);
             check_result(rc, before, display.lasterr, "HT16K33_OPEN")?;
             if rc == 0 {
-                world.opened.push(display.adapter_fd);
                 prop_assert_eq!(display.display_buffer.com, [0; 5]);
+                let (fd, address) = (display.adapter_fd, display.driver_addr);
+                world.opened(fd, Kind::Display, address);
             }
         }
         Op::DisplayClose(slot) => {
+            let (fd, address) = (
+                world.displays[*slot].adapter_fd,
+                world.displays[*slot].driver_addr,
+            );
             HT16K33_CLOSE(&mut world.displays[*slot]);
             prop_assert_eq!(world.displays[*slot].adapter_fd, -1);
+            world.closed(fd, Kind::Display, address);
+        }
+        Op::SensorTakesDisplay { sensor, display } => {
+            let (fd, address) = (
+                world.displays[*display].adapter_fd,
+                world.displays[*display].driver_addr,
+            );
+            world.sensors[*sensor].adapter_fd = fd;
+            world.sensors[*sensor].sensor_addr = address;
+        }
+        Op::DisplayTakesSensor { display, sensor } => {
+            let (fd, address) = (
+                world.sensors[*sensor].adapter_fd,
+                world.sensors[*sensor].sensor_addr,
+            );
+            world.displays[*display].adapter_fd = fd;
+            world.displays[*display].driver_addr = address;
+        }
+        Op::ReopenBehindBack {
+            sensor_side,
+            slot,
+            address,
+        } => {
+            let fd = if *sensor_side {
+                world.sensors[slot % SENSORS].adapter_fd
+            } else {
+                world.displays[slot % DISPLAYS].adapter_fd
+            };
+            // Only descriptors the library opened: never the program's own (stdout...).
+            if !world.live.iter().any(|(live, _, _)| *live == fd) {
+                return Ok(());
+            }
+            libc::close(fd);
+            world.live.retain(|(live, _, _)| *live != fd);
+            let again = libc::open(c"/dev/i2c-1".as_ptr(), libc::O_RDWR);
+            prop_assert!(again >= 0, "reopening /dev/i2c-1");
+            if again != fd {
+                libc::dup2(again, fd);
+                libc::close(again);
+            }
+            libc::ioctl(
+                fd,
+                0x0703, /* I2C_SLAVE */
+                libc::c_ulong::from(*address & 0x7F),
+            );
+            if !world.foreign.contains(&fd) {
+                world.foreign.push(fd);
+            }
+        }
+        Op::SensorRace { slot, gain } => {
+            let sensor: *mut TSL2561 = &mut world.sensors[*slot];
+            let reader = Shared(sensor);
+            let rc = std::thread::scope(|scope| {
+                scope.spawn(move || {
+                    let reader = reader;
+                    let (mut full, mut ir, mut lux) = (0u16, 0u16, 0u32);
+                    // SAFETY: a live struct; calls on it serialise in the library.
+                    unsafe { TSL2561_SENSELIGHT(reader.0, &mut full, &mut ir, &mut lux, 0) };
+                });
+                // SAFETY: as above.
+                unsafe { TSL2561_SETGAIN(sensor, GainValue(*gain)) }
+            });
+            if rc == 0 {
+                prop_assert_eq!(
+                    (*sensor).gain.0,
+                    *gain,
+                    "a concurrent reading undid SETGAIN"
+                );
+            }
+        }
+        Op::DisplayRace { slot, level } => {
+            let display: *mut HT16K33 = &mut world.displays[*slot];
+            let committer = Shared(display);
+            let rc = std::thread::scope(|scope| {
+                scope.spawn(move || {
+                    let committer = committer;
+                    // SAFETY: a live struct; calls on it serialise in the library.
+                    unsafe { HT16K33_COMMIT(committer.0) };
+                });
+                // SAFETY: as above.
+                unsafe { HT16K33_BRIGHTNESS(display, *level) }
+            });
+            if rc == 0 {
+                prop_assert_eq!(
+                    (*display).brightness,
+                    *level,
+                    "a concurrent COMMIT undid BRIGHTNESS"
+                );
+            }
         }
         Op::DisplayDigit {
             slot,
@@ -448,6 +672,8 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 _ => HT16K33_COMMIT(display),
             };
             check_result(rc, before, display.lasterr, name)?;
+            let (fd, address) = (display.adapter_fd, display.driver_addr);
+            check_descriptor(&world.live, rc, fd, Kind::Display, address, name)?;
             if rc == 0 {
                 prop_assert!(
                     matches!(display.display_state.0, 0 | 1),
@@ -476,7 +702,8 @@ fn run_case(ops: &[Op]) -> Result<(), TestCaseError> {
             sensor_init(1, 0x49),
         ],
         displays: [display_init(1, 0x70), display_init(1, 0x71)],
-        opened: Vec::new(),
+        live: Vec::new(),
+        foreign: Vec::new(),
     };
     set_errno(0);
     let mut result = Ok(());
@@ -487,11 +714,26 @@ fn run_case(ops: &[Op]) -> Result<(), TestCaseError> {
             break;
         }
     }
-    for fd in world.opened.drain(..) {
-        let mut sensor = sensor_init(1, 0);
-        sensor.adapter_fd = fd;
-        // SAFETY: a live local struct. Descriptors already closed are refused, not closed.
-        unsafe { TSL2561_CLOSE(&mut sensor) };
+    for (fd, kind, address) in world.live.drain(..) {
+        // SAFETY: live local structs.
+        unsafe {
+            match kind {
+                Kind::Sensor => {
+                    let mut sensor = sensor_init(1, address);
+                    sensor.adapter_fd = fd;
+                    TSL2561_CLOSE(&mut sensor);
+                }
+                Kind::Display => {
+                    let mut display = display_init(1, address);
+                    display.adapter_fd = fd;
+                    HT16K33_CLOSE(&mut display);
+                }
+            }
+        }
+    }
+    for fd in world.foreign.drain(..) {
+        // SAFETY: descriptors this harness opened itself.
+        unsafe { libc::close(fd) };
     }
     result
 }

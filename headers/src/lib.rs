@@ -294,7 +294,10 @@ mod tests {
     fn a_change_of_the_source_shows_as_drift() {
         // The comparison above is byte for byte: one changed value is a difference.
         let (_, generated) = &headers()[0];
-        let changed = generated.replace("#define TSL2561_LUX_K1T 0x0040", "#define TSL2561_LUX_K1T 0x0041");
+        let changed = generated.replace(
+            "#define TSL2561_LUX_K1T 0x0040",
+            "#define TSL2561_LUX_K1T 0x0041",
+        );
         assert_ne!(&changed, generated, "the header carries the coefficient");
     }
 }

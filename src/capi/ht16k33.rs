@@ -151,8 +151,7 @@ unsafe fn edit_position(
         // SAFETY: the edit succeeded, so `position` is one of the five; the caller
         // guarantees `backpack` is valid for writes.
         unsafe {
-            addr_of_mut!((*backpack).display_buffer.com[position])
-                .write(state.positions[position]);
+            addr_of_mut!((*backpack).display_buffer.com[position]).write(state.positions[position]);
         }
     });
     // SAFETY: as above.

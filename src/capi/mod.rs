@@ -120,8 +120,15 @@ mod tests {
         super::set_errno(0);
         let rc = super::guard(|| panic!("a bug"));
         assert_eq!(rc, -1);
-        assert_eq!(std::io::Error::last_os_error().raw_os_error(), Some(libc::EIO));
-        assert_eq!(super::guard(|| 7), 7, "a body that returns is passed through");
+        assert_eq!(
+            std::io::Error::last_os_error().raw_os_error(),
+            Some(libc::EIO)
+        );
+        assert_eq!(
+            super::guard(|| 7),
+            7,
+            "a body that returns is passed through"
+        );
     }
 
     #[test]

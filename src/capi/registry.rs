@@ -135,7 +135,7 @@ struct Entry<S> {
     witness: Witness,
     /// `None` once closed, or found closed behind the library's back.
     device: Mutex<Option<I2cDevice>>,
-    chip: Arc<Mutex<S>>,
+    chip: SharedChip<S>,
 }
 
 impl<S> Entry<S> {
@@ -147,10 +147,16 @@ impl<S> Entry<S> {
     }
 }
 
+/// A chip: adapter number and 7-bit address.
+type ChipKey = (i32, u8);
+
+/// The state of one chip, shared by every descriptor opened for it.
+type SharedChip<S> = Arc<Mutex<S>>;
+
 /// The descriptors opened for one kind of chip, and the state of each chip.
 pub struct Registry<S> {
     entries: Mutex<Vec<Arc<Entry<S>>>>,
-    chips: Mutex<Vec<((i32, u8), Arc<Mutex<S>>)>>,
+    chips: Mutex<Vec<(ChipKey, SharedChip<S>)>>,
 }
 
 impl<S: Default> Registry<S> {
@@ -162,7 +168,7 @@ impl<S: Default> Registry<S> {
         }
     }
 
-    fn chip(&self, adapter_nr: i32, address: u8) -> Arc<Mutex<S>> {
+    fn chip(&self, adapter_nr: i32, address: u8) -> SharedChip<S> {
         let mut chips = lock(&self.chips);
         if let Some((_, chip)) = chips.iter().find(|(key, _)| *key == (adapter_nr, address)) {
             return Arc::clone(chip);

@@ -451,7 +451,9 @@ mod tests {
         };
         let mut clock = MockClock::default();
         let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
-        let error = chip.initialise(Settings::default()).expect_err("no TSL2561");
+        let error = chip
+            .initialise(Settings::default())
+            .expect_err("no TSL2561");
         assert_eq!(error.errno(), libc::ENODEV);
         assert_eq!(bus.log, probe_transfers()[..3].to_vec());
     }

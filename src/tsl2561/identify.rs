@@ -131,7 +131,11 @@ mod tests {
             // Reads 1 to 8 right: THRESHLOW's word at the pointer, THRESHHIGH's after it.
             let mut ram = vec![0u8; 16];
             for read in 0..8 {
-                let word = if read == 0 { [0xA2, 0xA6] } else { [0xA8, 0xAC] };
+                let word = if read == 0 {
+                    [0xA2, 0xA6]
+                } else {
+                    [0xA8, 0xAC]
+                };
                 ram[(start + 2 * read) % 16] = word[0];
                 ram[(start + 2 * read + 1) % 16] = word[1];
             }
