@@ -275,10 +275,25 @@ fn three_sensors_initialised_field_by_field_share_the_bus() {
     // Default scene light (402 ms, 16x basis) scaled by N/322: 13 ms N = 11, 101 ms N = 81.
     // 0x29: 400*11/322 = 13, 120*11/322 = 4 -> lux 7. 0x39: 1200*81/322 = 301,
     // 300*81/322 = 75 -> lux 26. 0x49: 30000 / 9000 at 402 ms -> lux 563.
+    // The descriptors are the lowest free numbers, one after another, as the old driver
+    // gave them (3, 4, 5 when the test runner passes no descriptor on).
+    let first_fd: u32 = run
+        .stdout
+        .split("sensor 0x29 fd ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|fd| fd.parse().ok())
+        .unwrap_or_else(|| panic!("no fd for 0x29 in {}", run.stdout));
     run.assert_printed(&[
-        "sensor 0x29 fd 3: rc 0 (Success) full 13 ir 4 lux 7",
-        "sensor 0x39 fd 4: rc 0 (Success) full 301 ir 75 lux 26",
-        "sensor 0x49 fd 5: rc 0 (Success) full 30000 ir 9000 lux 563",
+        format!("sensor 0x29 fd {first_fd}: rc 0 (Success) full 13 ir 4 lux 7"),
+        format!(
+            "sensor 0x39 fd {}: rc 0 (Success) full 301 ir 75 lux 26",
+            first_fd + 1
+        ),
+        format!(
+            "sensor 0x49 fd {}: rc 0 (Success) full 30000 ir 9000 lux 563",
+            first_fd + 2
+        ),
     ]);
     let mut expected = open_sequence();
     expected.extend(configure(0x10));

@@ -494,7 +494,7 @@ mod tests {
     }
 
     #[test]
-    fn bus_time_matches_facts_section_3() {
+    fn bus_time_matches_the_devices_doc() {
         assert_eq!(transfer_bits(&[2]), 29, "TSL write register");
         assert_eq!(transfer_bits(&[1, 2]), 48, "TSL read word");
         assert_eq!(transfer_bits(&[1]), 20, "HT16K33 one-byte command");

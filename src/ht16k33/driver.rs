@@ -354,6 +354,12 @@ mod tests {
         assert_eq!(state.ram_image()[8], 0x71 | 0x80);
         state.clear_position(2).expect("clean");
         assert_eq!(state.ram_image()[4], 0);
+        // A glyph that lights the point already (128 all on, '.' = 0x80) keeps it when the
+        // point is asked for too.
+        state.set_position(0, 128, true).expect("all on");
+        state.set_position(1, b'.', true).expect("point");
+        state.set_position(3, b'.', false).expect("point");
+        assert_eq!(state.positions[..4], [0xFF, 0x80, 0x00, 0x80]);
         assert_eq!(Blink::try_from(3).ok(), None);
         assert_eq!(Blink::try_from(6).ok(), Some(Blink::HalfHz));
         assert!(Display::try_from(2).is_err());

@@ -128,6 +128,51 @@ mod tests {
     }
 
     #[test]
+    fn the_ratio_is_rounded_before_the_row_is_chosen() {
+        // 402 ms, 16x (ch = raw). ch0 = 40960, ch1 = 20520: ratio1 = 20520 * 1024 / 40960
+        // = 513, rounded (513 + 1) >> 1 = 257 > K4T (256): row 5, B 0x16f = 367,
+        // M 0x1fc = 508: 40960*367 - 20520*508 = 4608160; (+ 8192) >> 14 = 281.
+        // Without the rounding (513 >> 1 = 256) row 4 would give 280.
+        assert_eq!(lux(40960, 20520, T402_16X), 281);
+        // At the breakpoint itself (ratio1 = 512, ratio 256 <= K4T): row 4, B 0x270 = 624,
+        // M 0x3fe = 1022: 40960*624 - 20480*1022 = 4628480; (+ 8192) >> 14 = 283.
+        assert_eq!(lux(40960, 20480, T402_16X), 283);
+    }
+
+    #[test]
+    fn coefficient_tables_are_the_datasheet_ones() {
+        // Restated from the datasheet (docs/DEVICES.md, "Lux"): K, B, M per row.
+        let t_fn_cl = [
+            (0x040, 0x1f2, 0x1be),
+            (0x080, 0x214, 0x2d1),
+            (0x0c0, 0x23f, 0x37b),
+            (0x100, 0x270, 0x3fe),
+            (0x138, 0x16f, 0x1fc),
+            (0x19a, 0x0d2, 0x0fb),
+            (0x29a, 0x018, 0x012),
+            (0x29a, 0x000, 0x000),
+        ];
+        let cs = [
+            (0x043, 0x204, 0x1ad),
+            (0x085, 0x228, 0x2c1),
+            (0x0c8, 0x253, 0x363),
+            (0x10a, 0x282, 0x3df),
+            (0x14d, 0x177, 0x1dd),
+            (0x19a, 0x101, 0x127),
+            (0x29a, 0x037, 0x02b),
+            (0x29a, 0x000, 0x000),
+        ];
+        for (package, table) in [(Package::TFnCl, t_fn_cl), (Package::Cs, cs)] {
+            let rows: Vec<(u32, u32, u32)> = package
+                .coefficients()
+                .iter()
+                .map(|row| (row.k, row.b, row.m))
+                .collect();
+            assert_eq!(rows, table.to_vec(), "{package:?}");
+        }
+    }
+
+    #[test]
     fn cs_package_uses_its_own_rows() {
         // ratio 128 > K1C (0x43=67) and <= K2C (0x85=133): B 0x228 = 552, M 0x2c1 = 705.
         // (1200*552 - 300*705 + 8192) >> 14 = (662400 - 211500 + 8192) >> 14 = 28.

@@ -1,5 +1,6 @@
-/* The struct layouts and macro values of API.md, checked by the C compiler and at run
- * time (size 36/32, align 4, the field offsets, the INIT macros' values). */
+/* The struct layouts and macro values of the old drivers' API (README, "The contract"),
+ * checked by the C compiler and at run time (size 36/32, align 4, the field offsets,
+ * the INIT macros' values). */
 #include <stddef.h>
 #include <stdio.h>
 #include "TSL2561.h"

@@ -1,4 +1,4 @@
-//! HT16K33 model (FACTS.md section 2): system setup, display setup (on, blink), dimming,
+//! HT16K33 model (docs/DEVICES.md, "HT16K33"): system setup, display setup (on, blink), dimming,
 //! ROW/INT setup, 16 bytes of display RAM with auto-increment and wrap, key RAM and the
 //! interrupt flag.
 

@@ -1,4 +1,4 @@
-//! TSL2561 model (FACTS.md section 1): command byte decoding, power, TIMING, thresholds,
+//! TSL2561 model (docs/DEVICES.md, "TSL2561"): command byte decoding, power, TIMING, thresholds,
 //! interrupt and ID registers, conversions that complete one integration time after
 //! power-on and then free-run, and the channel-0 low-byte shadow latch.
 
@@ -328,7 +328,7 @@ mod tests {
 
     #[test]
     fn integration_times_follow_the_oscillator() {
-        // 918 x N cycles: FACTS.md 1.1 table.
+        // 918 x N cycles: docs/DEVICES.md, "Integration timing".
         let slow = chip(690);
         assert_eq!(slow.integration_ns(0x00), 14_634_783);
         assert_eq!(slow.integration_ns(0x01), 107_765_218);
