@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use lightseg::clock::{Clock, SystemClock};
+use lightseg::ht16k33::commands::{ADDR_COUNT, ADDR_FIRST};
 use lightseg::ht16k33::text::layout;
 use lightseg::ht16k33::{Blink, DisplayState, Ht16k33};
 
@@ -45,16 +46,16 @@ Exit status: 0 success, 1 the display or the bus failed (message on stderr), 2 b
     )
 }
 
-const ADDRESSES: [(u8, &str); 8] = [
-    (0x70, ""),
-    (0x71, ""),
-    (0x72, ""),
-    (0x73, ""),
-    (0x74, ""),
-    (0x75, ""),
-    (0x76, ""),
-    (0x77, ""),
-];
+/// The backpack's eight addresses (A0-A2 jumpers), without names.
+const ADDRESSES: [(u8, &str); ADDR_COUNT as usize] = {
+    let mut addresses = [(ADDR_FIRST, ""); ADDR_COUNT as usize];
+    let mut n = 0;
+    while n < ADDR_COUNT {
+        addresses[n as usize].0 = ADDR_FIRST + n;
+        n += 1;
+    }
+    addresses
+};
 
 enum Content {
     Keep,
@@ -76,7 +77,7 @@ struct Options {
 
 fn parse(mut args: Args) -> Result<Options, UsageError> {
     let bus = args::bus(args.value("--bus", Some("-b"))?)?;
-    let address = args::address(args.value("--address", Some("-a"))?, 0x70, &ADDRESSES)?;
+    let address = args::address(args.value("--address", Some("-a"))?, ADDR_FIRST, &ADDRESSES)?;
     let clock = args.switch("--clock", None);
     let watch = args::interval(args.value("--watch", Some("-w"))?)?;
     let count = args::count(args.value("--count", Some("-n"))?)?;

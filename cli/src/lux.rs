@@ -4,6 +4,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use lightseg::clock::{Clock, SystemClock};
+use lightseg::tsl2561::registers;
 use lightseg::tsl2561::{Gain, IntegrationTime, PowerMode, Reading, Settings, Tsl2561};
 
 use crate::args::{self, Args, UsageError};
@@ -35,7 +36,11 @@ Options:
 Exit status: 0 success, 1 the sensor or the bus failed (message on stderr), 2 bad usage.
 ";
 
-const ADDRESSES: [(u8, &str); 3] = [(0x29, "low"), (0x39, "float"), (0x49, "high")];
+const ADDRESSES: [(u8, &str); 3] = [
+    (registers::ADDR_LOW, "low"),
+    (registers::ADDR_FLOAT, "float"),
+    (registers::ADDR_HIGH, "high"),
+];
 
 struct Options {
     bus: i32,
@@ -49,7 +54,11 @@ struct Options {
 
 fn parse(mut args: Args) -> Result<Options, UsageError> {
     let bus = args::bus(args.value("--bus", Some("-b"))?)?;
-    let address = args::address(args.value("--address", Some("-a"))?, 0x39, &ADDRESSES)?;
+    let address = args::address(
+        args.value("--address", Some("-a"))?,
+        registers::ADDR_FLOAT,
+        &ADDRESSES,
+    )?;
     let gain = match args.value("--gain", Some("-g"))?.as_deref() {
         None | Some("auto") => None,
         Some(text) => Some(
