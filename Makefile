@@ -76,23 +76,35 @@ FUZZ_SECONDS ?= 600
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
 	--errors-for-leak-kinds=definite
 
-.PHONY: all libs tools examples test demo headers lint check-c clean fuzz fuzz-short \
-	valgrind reliability bench install uninstall install-check cross-check
+.PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
+	valgrind reliability bench install uninstall install-check cross-check mutants
 
 all: libs tools examples
 
 # The C library (each crate type in its own rustc run, see Cargo.toml) and the lightseg
 # command, for TARGET.
-libs: $(RELEASE)/.libs
+libs: $(RELEASE)/.libs $(RELEASE)/.cli
 
-$(RELEASE)/.libs: $(RUST_SOURCES)
+LIB_SOURCES := $(shell find src -name '*.rs') build.rs Cargo.toml Cargo.lock
+
+$(RELEASE)/.libs: $(LIB_SOURCES)
 	$(CARGO_ENV) $(CARGO) rustc --release $(CARGO_TARGET) -p lightseg --lib \
 		--crate-type cdylib -- -C link-arg=-Wl,-soname,$(SONAME)
 	$(CARGO_ENV) $(CARGO) rustc --release $(CARGO_TARGET) -p lightseg --lib \
 		--crate-type staticlib
-	$(CARGO_ENV) $(CARGO) build --release $(CARGO_TARGET) -p lightseg-cli
 	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
 	touch $@
+
+$(RELEASE)/.cli: $(LIB_SOURCES) $(shell find cli/src -name '*.rs') cli/Cargo.toml
+	$(CARGO_ENV) $(CARGO) build --release $(CARGO_TARGET) -p lightseg-cli
+	touch $@
+
+# What the integration tests run (tests/common/mod.rs makes it before the first run):
+# the C library, the emulator and the C programs.
+test-programs: $(RELEASE)/.libs $(SIM_SO) examples
+
+$(SIM_SO): $(shell find sim/src -name '*.rs') sim/Cargo.toml Cargo.lock
+	$(CARGO) build --release -p lightseg-sim
 
 # The emulator, the fuzzer and the benchmark table maker: for this machine only.
 tools: $(HOST_RELEASE)/.tools
@@ -235,6 +247,16 @@ bench: libs tools $(BENCH_BINS)
 	$(HOST_RELEASE)/lightseg-bench --ops $(BUILD)/bench/ops --sim $(CURDIR)/$(SIM_SO) \
 		--scene bench/scene.toml --library $(LIB_SO) --static-program $(BUILD)/bench/ops-static \
 		$(if $(BENCH_UPDATE),--update docs/PERFORMANCE.md)
+
+# Mutation testing of the driver cores, src/bus.rs and the C layer (.cargo/mutants.toml)
+# with cargo-mutants (`cargo install cargo-mutants`); each mutant's C library and C
+# programs are rebuilt by the tests, in a release build without LTO to save time.
+# Results in mutants.out/; the score and the survivors are recorded in
+# docs/RELIABILITY.md. MUTANTS_JOBS parallel builds (default 2).
+MUTANTS_JOBS ?= 2
+mutants:
+	CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+		$(CARGO) mutants --jobs $(MUTANTS_JOBS) $(MUTANTS_ARGS)
 
 # Regenerates the fault-matrix table of docs/RELIABILITY.md.
 reliability: all

@@ -1,10 +1,10 @@
 //! What the integration tests share: the programs they run and the emulator, built from
 //! the sources under test, and scratch directories.
 //!
-//! The C programs link the library they test: before the first program runs, `make all`
-//! brings the library, the emulator and every C program up to date with the sources
-//! (nothing to do when `make test` has just built them), so a plain `cargo test` after a
-//! change of the library tests the changed library.
+//! The C programs link the library they test: before the first program runs, `make
+//! test-programs` brings the library, the emulator and every C program up to date with
+//! the sources (nothing to do when `make test` has just built them), so a plain `cargo
+//! test` after a change of the library tests the changed library.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,20 +15,20 @@ fn crate_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Builds the library, the emulator and the C programs with `make all` (once per test
-/// binary); panics with make's output when that fails.
+/// Builds the library, the emulator and the C programs with `make test-programs` (once
+/// per test binary); panics with make's output when that fails.
 fn built() -> &'static Path {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         let output = Command::new(std::env::var_os("MAKE").unwrap_or_else(|| "make".into()))
-            .args(["-s", "all"])
+            .args(["-s", "test-programs"])
             .env("CARGO", env!("CARGO"))
             .current_dir(crate_dir())
             .output()
             .unwrap_or_else(|e| panic!("cannot run make (needed to build the C programs): {e}"));
         assert!(
             output.status.success(),
-            "`make all` failed:\n{}{}",
+            "`make test-programs` failed:\n{}{}",
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
