@@ -2,7 +2,10 @@
 #
 #   make            library (.so with soname, .a), lightseg command, emulator, C examples
 #   make test       every test: lint, Rust tests, header drift, C builds with all flag
-#                   sets, the C examples end to end under the emulator, the install
+#                   sets, the C examples end to end under the emulator, the install,
+#                   the kernel check
+#   make kernel-check  on the real kernel's i2c-dev + i2c-stub in QEMU, amd64 and arm64
+#   make mutants    mutation testing of the cores, bus.rs and the C layer
 #   make demo       the C examples under the emulator, display drawn in the terminal
 #   make bench      the performance table (docs/PERFORMANCE.md)
 #   make install    PREFIX (/usr/local), LIBDIR, INCLUDEDIR, BINDIR, DESTDIR; uninstall
@@ -77,7 +80,8 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lo
 	--errors-for-leak-kinds=definite
 
 .PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
-	valgrind reliability bench install uninstall install-check cross-check mutants
+	valgrind reliability bench install uninstall install-check cross-check mutants \
+	kernel-check
 
 all: libs tools examples
 
@@ -230,7 +234,7 @@ valgrind: all
 	  echo "  memcheck: 0 errors: $$program"; \
 	done
 
-test: all lint check-c fuzz-short valgrind install-check
+test: all lint check-c fuzz-short valgrind install-check kernel-check
 	$(CARGO) test --release --workspace
 
 demo: all
@@ -257,6 +261,12 @@ MUTANTS_JOBS ?= 2
 mutants:
 	CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 		$(CARGO) mutants --jobs $(MUTANTS_JOBS) $(MUTANTS_ARGS)
+
+# lightseg on the real kernel's i2c-dev with i2c-stub, in QEMU, for KERNEL_ARCHES
+# (kernel/check.sh: what it fetches is cached in ~/.cache/lightseg/kernel).
+KERNEL_ARCHES ?= amd64 arm64
+kernel-check:
+	CARGO="$(CARGO)" bash kernel/check.sh $(KERNEL_ARCHES)
 
 # Regenerates the fault-matrix table of docs/RELIABILITY.md.
 reliability: all

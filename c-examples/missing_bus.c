@@ -7,10 +7,21 @@
 #include "TSL2561.h"
 #include "7seg_bp_ada.h"
 
+/* How the kernel says "nobody acknowledged the address" depends on the I2C controller:
+ * EREMOTEIO on the Raspberry Pi's, ENXIO on most others, ENODEV on i2c-stub. */
+#define NO_ANSWER (-1)
+
+static int is_no_answer(int error)
+{
+	return error == EREMOTEIO || error == ENXIO || error == ENODEV;
+}
+
 static int expect(const char *what, int rc, int lasterr, int wanted)
 {
+	int as_wanted = wanted == NO_ANSWER ? is_no_answer(lasterr) : lasterr == wanted;
+
 	printf("%s: rc %d, %s\n", what, rc, strerror(lasterr));
-	return !(rc == -1 && lasterr == wanted);
+	return !(rc == -1 && as_wanted);
 }
 
 /* Each call first, then its lasterr: argument evaluation order is unspecified. */
@@ -29,7 +40,7 @@ int main(void)
 	int bad = 0;
 
 	EXPECT("open /dev/i2c-7", TSL2561_OPEN(&nowhere), nowhere, ENOENT);
-	EXPECT("open sensor 0x2a", TSL2561_OPEN(&unplugged), unplugged, EREMOTEIO);
+	EXPECT("open sensor 0x2a", TSL2561_OPEN(&unplugged), unplugged, NO_ANSWER);
 	EXPECT("read closed sensor", TSL2561_SENSELIGHT(&unplugged, &full, &ir, &lux, 0),
 	       unplugged, EBADF);
 	EXPECT("commit closed display", HT16K33_COMMIT(&closed), closed, EBADF);
