@@ -105,8 +105,8 @@ fetch() {
 	fi
 	say "fetching ${wanted[*]}"
 	mkdir -p "$CACHE/debs"
-	(cd "$CACHE/debs" && apt-get download "${wanted[@]}" >/dev/null) \
-		|| { apt-get update -qq && (cd "$CACHE/debs" && apt-get download "${wanted[@]}" >/dev/null); }
+	(cd "$CACHE/debs" && apt-get -o APT::Sandbox::User=root download "${wanted[@]}" >/dev/null) \
+		|| { apt-get update -qq && (cd "$CACHE/debs" && apt-get -o APT::Sandbox::User=root download "${wanted[@]}" >/dev/null); }
 }
 
 # unpack DEB DIR: unpacks a package once.

@@ -401,6 +401,44 @@ fn programs_written_like_the_old_drivers_run_on_the_emulator() {
     assert_eq!(display[2].0, "i2c_rdwr");
 }
 
+/// The default scene's chips behind `controller`.
+fn behind(controller: &str) -> String {
+    format!(
+        "controller = \"{controller}\"\n\
+         [[device]]\nbus = 1\naddress = 0x29\nkind = \"tsl2561\"\nbroadband = 400\ninfrared = 120\n\
+         [[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\nbroadband = 1200\ninfrared = 300\n\
+         [[device]]\nbus = 1\naddress = 0x49\nkind = \"tsl2561\"\nbroadband = 30000\ninfrared = 9000\n\
+         [[device]]\nbus = 1\naddress = 0x70\nkind = \"ht16k33\"\n"
+    )
+}
+
+#[test]
+fn each_controller_behaves_as_the_real_kernel_showed() {
+    // What `make kernel-check` saw on i2c-stub, and what the Pi's and most other
+    // controllers report for a chip that does not answer (docs/RELIABILITY.md).
+    for (controller, no_answer) in [
+        ("bcm2835", "Remote I/O error"),
+        ("generic", "No such device or address"),
+        ("i2c-stub", "No such device"),
+    ] {
+        let scene = behind(controller);
+        let run = run_with("examples/missing_bus", &[], Some(&scene));
+        assert!(run.success, "{controller}: {}", run.stdout);
+        run.assert_printed(&[format!("open sensor 0x2a: rc -1, {no_answer}")]);
+        // lightseg needs nothing an SMBus-only controller lacks.
+        let run = run_with("examples/single_sensor", &[], Some(&scene));
+        assert!(run.success, "{controller}: {}", run.stdout);
+        run.assert_printed(&["full spectrum 1200, infrared 300, lux 26"]);
+        let run = run_with("examples/hello_display", &[], Some(&scene));
+        assert!(run.success, "{controller}: {}", run.stdout);
+    }
+    // i2c-stub does no plain I2C: raw transfers and I2C_RDWR fail with EOPNOTSUPP.
+    let run = run_with("tests/raw_i2c", &[], Some(&behind("i2c-stub")));
+    assert!(run.stdout.contains("funcs i2c=0 i2c_block_write=1"), "{}", run.stdout);
+    let ops: Vec<String> = run.trace(0x39).into_iter().map(|t| t.0).collect();
+    assert!(!ops.iter().any(|op| op == "write" || op == "read"), "{ops:?}");
+}
+
 const SENSOR_AT_0X39: &str = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n\
                               broadband = 1200\ninfrared = 300\noscillator_khz = 690\n";
 

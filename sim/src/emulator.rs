@@ -11,7 +11,7 @@ use crate::clock;
 use crate::models::ht16k33::Ht16k33Model;
 use crate::models::tsl2561::Tsl2561Model;
 use crate::render;
-use crate::scene::{DeviceSpec, Kind, Scene};
+use crate::scene::{Controller, DeviceSpec, Kind, Scene};
 
 /// How many transfers a device's trace keeps; later ones are only counted
 /// (`trace_dropped`), so that long runs (fuzzing) do not grow without bound.
@@ -79,12 +79,13 @@ impl Device {
         (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// The random fault of this transfer, if the scene asks for random faults.
-    fn random_fault(&mut self) -> Option<c_int> {
+    /// The random fault of this transfer, if the scene asks for random faults: a
+    /// missing acknowledge (`no_answer`) or EIO.
+    fn random_fault(&mut self, no_answer: c_int) -> Option<c_int> {
         let rate = self.spec.faults.random_error_rate?;
         if self.next_random() < rate {
             Some(if self.next_random() < 0.5 {
-                libc::EREMOTEIO
+                no_answer
             } else {
                 libc::EIO
             })
@@ -106,6 +107,7 @@ struct OpenAdapter {
 /// The whole emulated I2C world of this process.
 pub struct Emulator {
     bus_hz: u64,
+    controller: Controller,
     devices: Vec<Device>,
     /// Each open descriptor and the open file description it refers to.
     open: HashMap<c_int, u64>,
@@ -119,6 +121,7 @@ pub struct Emulator {
 fn errno_name(errno: c_int) -> &'static str {
     match errno {
         libc::EREMOTEIO => "EREMOTEIO",
+        libc::ENXIO => "ENXIO",
         libc::EIO => "EIO",
         libc::ENODEV => "ENODEV",
         libc::EINVAL => "EINVAL",
@@ -174,6 +177,7 @@ impl Emulator {
             .collect();
         Self {
             bus_hz: u64::from(scene.bus_khz) * 1000,
+            controller: scene.controller,
             devices,
             open: HashMap::new(),
             descriptions: HashMap::new(),
@@ -242,6 +246,11 @@ impl Emulator {
         self.descriptions.get(description).copied()
     }
 
+    /// The controller behind every bus.
+    pub fn controller(&self) -> Controller {
+        self.controller
+    }
+
     /// Whether `fd` is an emulated adapter.
     pub fn owns(&self, fd: c_int) -> bool {
         self.open.contains_key(&fd)
@@ -301,7 +310,7 @@ impl Emulator {
         else {
             // Nobody acknowledges the address byte.
             clock::advance(self.bits_to_ns(transfer_bits(&[0])));
-            return Err(libc::EREMOTEIO);
+            return Err(self.controller.no_answer());
         };
         clock::join_time(self.devices[index].latest_ns);
         let start = clock::now_ns();
@@ -311,12 +320,13 @@ impl Emulator {
         if reads {
             device.read_transfers += 1;
         }
-        let random_fault = device.random_fault();
+        let no_answer = self.controller.no_answer();
+        let random_fault = device.random_fault(no_answer);
         let faults = &device.spec.faults;
         let nth = device.transfers;
         let nth_read = device.read_transfers;
         let fault = if faults.absent || faults.nack_on_transfer == Some(nth) {
-            Some(libc::EREMOTEIO)
+            Some(no_answer)
         } else if reads && faults.eio_on_read == Some(nth_read) {
             Some(libc::EIO)
         } else {
@@ -578,6 +588,25 @@ mod tests {
         assert_eq!(busy.set_slave(5, 0x39, false), Err(libc::EBUSY));
         assert_eq!(busy.set_slave(5, 0x39, true), Ok(()));
         assert_eq!(busy.set_slave(5, 0x80, true), Err(libc::EINVAL));
+    }
+
+    #[test]
+    fn each_controller_reports_a_missing_acknowledge_its_own_way() {
+        for (controller, errno) in [
+            (Controller::Bcm2835, libc::EREMOTEIO),
+            (Controller::Generic, libc::ENXIO),
+            (Controller::I2cStub, libc::ENODEV),
+        ] {
+            let mut scene = scene(Faults {
+                nack_on_transfer: Some(1),
+                ..Faults::default()
+            });
+            scene.controller = controller;
+            let mut emulator = Emulator::new(&scene, false);
+            let mut write = [Message::Write(&[0x80, 0x03])];
+            assert_eq!(emulator.transfer(1, 0x50, "write", &mut write), Err(errno));
+            assert_eq!(emulator.transfer(1, 0x39, "write", &mut write), Err(errno));
+        }
     }
 
     #[test]

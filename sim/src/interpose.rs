@@ -43,8 +43,6 @@ const I2C_SMBUS_I2C_BLOCK_DATA: u32 = 8;
 const I2C_SMBUS_BLOCK_MAX: usize = 32;
 const I2C_M_RD: u16 = 0x0001;
 const I2C_RDWR_IOCTL_MAX_MSGS: u32 = 42;
-/// What the Raspberry Pi's controller reports: plain I2C plus emulated SMBus.
-const FUNCTIONALITY: c_ulong = 0x0000_0001 | 0x0eff_0008;
 /// The kernel caps one raw read or write at this many bytes.
 const MAX_RAW_TRANSFER: usize = 8192;
 
@@ -324,6 +322,9 @@ fn raw_transfer(fd: c_int, message: Message<'_>, op: &'static str) -> isize {
     let Some((bus, address)) = emulator.target(fd) else {
         return fail(libc::EBADF);
     };
+    if !emulator.controller().plain_i2c() {
+        return fail(libc::EOPNOTSUPP);
+    }
     let wanted = match &message {
         Message::Write(bytes) => bytes.len(),
         Message::Read(buffer) => buffer.len(),
@@ -393,6 +394,16 @@ unsafe fn smbus(fd: c_int, request: &SmbusIoctlData) -> c_int {
     let Some((bus, address)) = emulator.target(fd) else {
         return fail(libc::EBADF);
     };
+    // An SMBus-only controller does only what it implements (the kernel emulates the
+    // rest only for controllers that do plain I2C).
+    let implemented = match request.size {
+        I2C_SMBUS_QUICK | I2C_SMBUS_BYTE | I2C_SMBUS_BYTE_DATA | I2C_SMBUS_WORD_DATA
+        | I2C_SMBUS_I2C_BLOCK_BROKEN | I2C_SMBUS_I2C_BLOCK_DATA => true,
+        _ => emulator.controller().plain_i2c(),
+    };
+    if !implemented {
+        return fail(libc::EOPNOTSUPP);
+    }
     let rw = request.read_write;
     if rw != I2C_SMBUS_READ && rw != I2C_SMBUS_WRITE {
         return fail(libc::EINVAL);
@@ -514,6 +525,9 @@ unsafe fn rdwr(fd: c_int, request: &RdwrIoctlData) -> c_int {
     let Some((bus, _)) = emulator.target(fd) else {
         return fail(libc::EBADF);
     };
+    if !emulator.controller().plain_i2c() {
+        return fail(libc::EOPNOTSUPP);
+    }
     if request.nmsgs > I2C_RDWR_IOCTL_MAX_MSGS {
         return fail(libc::EINVAL);
     }
@@ -572,7 +586,8 @@ pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) ->
             if arg.is_null() {
                 return fail(libc::EFAULT);
             }
-            arg.cast::<c_ulong>().write_unaligned(FUNCTIONALITY);
+            let functionality = emulator().controller().functionality() as c_ulong;
+            arg.cast::<c_ulong>().write_unaligned(functionality);
             0
         }
         I2C_SMBUS => {

@@ -18,9 +18,59 @@ pub struct Scene {
     /// Bus clock in kHz, for the time each transfer takes (default 400).
     #[serde(default = "default_bus_khz")]
     pub bus_khz: u32,
+    /// The I2C controller behind every bus: how it reports a chip that does not answer,
+    /// and what it can do (default `bcm2835`, the Raspberry Pi's).
+    #[serde(default)]
+    pub controller: Controller,
     /// The chips, `[[device]]` tables.
     #[serde(default, rename = "device")]
     pub devices: Vec<DeviceSpec>,
+}
+
+/// An I2C controller as the kernel drives it (docs/RELIABILITY.md, "The real kernel").
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Controller {
+    /// The Raspberry Pi's (i2c-bcm2835): plain I2C and emulated SMBus; a missing
+    /// acknowledge is EREMOTEIO.
+    #[default]
+    Bcm2835,
+    /// Most other controllers: plain I2C and emulated SMBus; a missing acknowledge of
+    /// the address is ENXIO (the kernel's documented fault code).
+    Generic,
+    /// The kernel's i2c-stub: SMBus only (quick, byte, byte data, word data, I2C
+    /// block), so plain read/write and I2C_RDWR fail with EOPNOTSUPP; an address it does
+    /// not serve is ENODEV.
+    I2cStub,
+}
+
+impl Controller {
+    /// The errno of a transfer nobody acknowledged.
+    pub fn no_answer(self) -> i32 {
+        match self {
+            Self::Bcm2835 => libc::EREMOTEIO,
+            Self::Generic => libc::ENXIO,
+            Self::I2cStub => libc::ENODEV,
+        }
+    }
+
+    /// Whether plain I2C transfers (read, write, I2C_RDWR) are possible.
+    pub fn plain_i2c(self) -> bool {
+        !matches!(self, Self::I2cStub)
+    }
+
+    /// What `I2C_FUNCS` reports.
+    pub fn functionality(self) -> u64 {
+        // I2C_FUNC_I2C 0x1; SMBus: QUICK 0x10000, READ_BYTE 0x20000, WRITE_BYTE 0x40000,
+        // READ_BYTE_DATA 0x80000, WRITE_BYTE_DATA 0x100000, READ_WORD_DATA 0x200000,
+        // WRITE_WORD_DATA 0x400000, READ_I2C_BLOCK 0x4000000, WRITE_I2C_BLOCK 0x8000000
+        // (linux/i2c.h). An adapter that does plain I2C also gets the kernel's SMBus
+        // emulation (0x0eff0000) and I2C_FUNC_SMBUS_PEC 0x8.
+        match self {
+            Self::Bcm2835 | Self::Generic => 0x0000_0001 | 0x0eff_0008,
+            Self::I2cStub => 0x0c7f_0000,
+        }
+    }
 }
 
 /// Kind of emulated chip.
@@ -186,6 +236,7 @@ impl Scene {
         };
         Scene {
             bus_khz: DEFAULT_BUS_KHZ,
+            controller: Controller::default(),
             devices: vec![
                 sensor(0x29, 400, 120),
                 sensor(0x39, 1200, 300),
