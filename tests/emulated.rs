@@ -434,9 +434,16 @@ fn each_controller_behaves_as_the_real_kernel_showed() {
     }
     // i2c-stub does no plain I2C: raw transfers and I2C_RDWR fail with EOPNOTSUPP.
     let run = run_with("tests/raw_i2c", &[], Some(&behind("i2c-stub")));
-    assert!(run.stdout.contains("funcs i2c=0 i2c_block_write=1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("funcs i2c=0 i2c_block_write=1"),
+        "{}",
+        run.stdout
+    );
     let ops: Vec<String> = run.trace(0x39).into_iter().map(|t| t.0).collect();
-    assert!(!ops.iter().any(|op| op == "write" || op == "read"), "{ops:?}");
+    assert!(
+        !ops.iter().any(|op| op == "write" || op == "read"),
+        "{ops:?}"
+    );
 }
 
 const SENSOR_AT_0X39: &str = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n\

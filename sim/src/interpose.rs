@@ -397,8 +397,12 @@ unsafe fn smbus(fd: c_int, request: &SmbusIoctlData) -> c_int {
     // An SMBus-only controller does only what it implements (the kernel emulates the
     // rest only for controllers that do plain I2C).
     let implemented = match request.size {
-        I2C_SMBUS_QUICK | I2C_SMBUS_BYTE | I2C_SMBUS_BYTE_DATA | I2C_SMBUS_WORD_DATA
-        | I2C_SMBUS_I2C_BLOCK_BROKEN | I2C_SMBUS_I2C_BLOCK_DATA => true,
+        I2C_SMBUS_QUICK
+        | I2C_SMBUS_BYTE
+        | I2C_SMBUS_BYTE_DATA
+        | I2C_SMBUS_WORD_DATA
+        | I2C_SMBUS_I2C_BLOCK_BROKEN
+        | I2C_SMBUS_I2C_BLOCK_DATA => true,
         _ => emulator.controller().plain_i2c(),
     };
     if !implemented {
