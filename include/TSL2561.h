@@ -314,6 +314,76 @@ int TSL2561_SENSELIGHT(struct TSL2561 *sensor,
  */
 int TSL2561_STATUS(const struct TSL2561 *sensor);
 
+/**
+ * Full-range reading, a lightseg extension: from darkness to sunlight, in at most two
+ * conversions. A probe conversion at 13.7 ms and 1x tells which setting resolves the
+ * light best without clipping (from 402 ms at 16x, 0.03 lux per count, to 101 ms at 1x,
+ * about 70,000 lux); one conversion at that setting follows, unless the light is so
+ * bright that the probe itself is the best reading. At most 14.7 + 428.5 ms, the slowest
+ * chip's conversions, plus about 1 ms of bus time at 400 kHz.
+ *
+ * `lux` gets the illuminance with its fraction (0 only in the dark). `gain` and `time`,
+ * when not NULL, get the setting the reading was taken with; the chip stays programmed
+ * with it and the struct's `gain` and `integration_time` say so (as after auto-gain), so
+ * call `TSL2561_SETGAIN`/`TSL2561_SETINTEGRATIONTIME` again before `TSL2561_SENSELIGHT`
+ * if you rely on your own. Warm mode is kept.
+ *
+ * Returns 0, or -1 with `lasterr` and `errno` set: ERANGE when even 13.7 ms at 1x
+ * saturates (too bright to measure; `TSL2561_STATUS_SATURATED` is then set), EINVAL for
+ * a NULL `lux`, EBADF when not open, the kernel's errno for a bus error. On failure the
+ * outputs are left untouched. NULL `sensor`: -1, errno EINVAL.
+ */
+int TSL2561_SENSELUX(struct TSL2561 *sensor,
+                     double *lux,
+                     tsl2561Gain_t *gain,
+                     tsl2561IntegrationTime_t *time);
+
+/**
+ * Starts a conversion and returns at once, a lightseg extension: collect it with
+ * `TSL2561_COLLECT` once it has completed, and do other work meanwhile (read other
+ * sensors, keep a display loop running). Several sensors started one after another
+ * convert at the same time. Nothing is sent when a conversion is already under way
+ * (warm mode, or started before).
+ *
+ * Returns 0, or -1 with `lasterr` and `errno` set: EBADF when not open, EINVAL for an
+ * invalid `integration_time`/`gain` in the struct, the kernel's errno for a bus error.
+ * NULL `sensor`: -1, errno EINVAL.
+ */
+int TSL2561_START(struct TSL2561 *sensor);
+
+/**
+ * Collects the conversion `TSL2561_START` began, without waiting, a lightseg extension.
+ * Before the conversion has surely completed (the slowest chip's integration time
+ * after its start) it returns -1 with EAGAIN at once, with no bus traffic, and
+ * `wait_us` (when not NULL) gets the microseconds left. Once it has, `full_spectrum`,
+ * `infrared` and `lux` (each may be NULL) get channel 0, channel 1 and the lux with its
+ * fraction (0 in the dark, and when saturated: see `TSL2561_STATUS`), `wait_us` 0, and
+ * the chip is powered down unless warm. With no conversion under way it starts one and
+ * returns EAGAIN.
+ *
+ * Returns 0, or -1 with `lasterr` and `errno` set: EAGAIN (not yet), EBADF when not
+ * open, the kernel's errno for a bus error. On other failures the outputs are left
+ * untouched. NULL `sensor`: -1, errno EINVAL.
+ */
+int TSL2561_COLLECT(struct TSL2561 *sensor,
+                    uint16_t *full_spectrum,
+                    uint16_t *infrared,
+                    double *lux,
+                    uint32_t *wait_us);
+
+/**
+ * Reads `count` sensors of an array in one conversion time, a lightseg extension: starts
+ * each (they convert at the same time), waits once until the last has surely completed,
+ * collects each. `lux[i]` gets sensor i's lux with its fraction. Each sensor keeps its
+ * own integration time and gain, and its own `lasterr` and status flags.
+ *
+ * Returns 0 when every sensor was read; -1 with `errno` set to the first failure's errno
+ * when one or more failed (each failed struct has `lasterr` set and its `lux[i]` left
+ * untouched; the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`,
+ * a misaligned `sensors` or `count` below 1.
+ */
+int TSL2561_SENSEALL(struct TSL2561 *sensors, int count, double *lux);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -17,6 +17,15 @@ pub enum Error {
     /// An argument or a struct field is out of range.
     #[error("invalid {0}")]
     InvalidArgument(&'static str),
+    /// The conversion started is not complete yet (a non-blocking collect).
+    #[error("the conversion is not complete yet ({} us left)", remaining.as_micros())]
+    NotReady {
+        /// How long until it has surely completed.
+        remaining: std::time::Duration,
+    },
+    /// Even the least sensitive setting clipped: too bright to measure.
+    #[error("the light is too bright to measure (even 13.7 ms at 1x saturates)")]
+    TooBright,
     /// The operating system or the bus reported an error.
     #[error("{operation} failed: {source}")]
     Bus {
@@ -40,6 +49,8 @@ impl Error {
             Self::AlreadyOpen => libc::EBUSY,
             Self::InvalidArgument(_) => libc::EINVAL,
             Self::WrongDevice(_) => libc::ENODEV,
+            Self::NotReady { .. } => libc::EAGAIN,
+            Self::TooBright => libc::ERANGE,
             Self::Bus { source, .. } => source.raw_os_error().unwrap_or(libc::EIO),
         }
     }

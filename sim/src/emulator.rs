@@ -149,8 +149,7 @@ impl Emulator {
             .map(|spec| Device {
                 model: match spec.kind {
                     Kind::Tsl2561 => Model::Tsl2561(Tsl2561Model::new(
-                        spec.broadband,
-                        spec.infrared,
+                        spec.light(),
                         spec.oscillator_khz,
                         spec.id,
                     )),

@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod emulator;
 pub mod interpose;
+pub mod light;
 pub mod models;
 pub mod real;
 pub mod render;

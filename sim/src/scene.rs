@@ -109,6 +109,19 @@ pub struct DeviceSpec {
     /// TSL2561: channel-1 counts on the same basis.
     #[serde(default)]
     pub infrared: u64,
+    /// TSL2561: the light as illuminance instead of counts (lux, with `ir_ratio`).
+    pub lux: Option<f64>,
+    /// TSL2561: light changing over virtual time: `[seconds, lux]` points, a straight
+    /// line between two (or steps with `lux_steps`), the last held.
+    #[serde(default)]
+    pub lux_schedule: Vec<[f64; 2]>,
+    /// TSL2561: with `lux_schedule`, each point holds until the next.
+    #[serde(default)]
+    pub lux_steps: bool,
+    /// TSL2561: with `lux` or `lux_schedule`, the spectrum: channel 1 / channel 0
+    /// (infrared share), 0 to 1.3; 0.25 by default.
+    #[serde(default = "default_ir_ratio")]
+    pub ir_ratio: f64,
     /// TSL2561: internal oscillator, 690 to 780 kHz.
     #[serde(default = "default_oscillator_khz")]
     pub oscillator_khz: u32,
@@ -167,8 +180,39 @@ fn default_oscillator_khz() -> u32 {
     DEFAULT_OSCILLATOR_KHZ
 }
 
+fn default_ir_ratio() -> f64 {
+    0.25
+}
+
 fn default_id() -> u8 {
     DEFAULT_TSL2561_ID
+}
+
+impl DeviceSpec {
+    /// The light a TSL2561 of this spec sees.
+    pub fn light(&self) -> crate::light::Light {
+        use crate::light::Light;
+        let points: Vec<(u64, f64)> = match self.lux {
+            Some(lux) => vec![(0, lux)],
+            None => self
+                .lux_schedule
+                .iter()
+                .map(|[seconds, lux]| ((seconds * 1e9) as u64, *lux))
+                .collect(),
+        };
+        if points.is_empty() {
+            return Light::Counts {
+                broadband: self.broadband as f64,
+                infrared: self.infrared as f64,
+            };
+        }
+        Light::Lux {
+            points,
+            steps: self.lux_steps,
+            ir_ratio: self.ir_ratio,
+            cs: self.id >> 4 == 0b0001 || self.id >> 4 == 0b0000,
+        }
+    }
 }
 
 impl Scene {
@@ -203,6 +247,33 @@ impl Scene {
                     return Err(format!("{name}: ram is 16 bytes, for an ht16k33"));
                 }
             }
+            let given_in_lux = device.lux.is_some() || !device.lux_schedule.is_empty();
+            if given_in_lux && (device.broadband != 0 || device.infrared != 0) {
+                return Err(format!(
+                    "{name}: give the light as counts or as lux, not both"
+                ));
+            }
+            if device.lux.is_some() && !device.lux_schedule.is_empty() {
+                return Err(format!("{name}: lux and lux_schedule exclude each other"));
+            }
+            if !(0.0..=crate::light::MAX_IR_RATIO).contains(&device.ir_ratio) {
+                return Err(format!("{name}: ir_ratio must be 0..=1.3"));
+            }
+            let lux_values = device
+                .lux
+                .iter()
+                .chain(device.lux_schedule.iter().map(|p| &p[1]));
+            if lux_values.clone().any(|lux| !lux.is_finite() || *lux < 0.0) {
+                return Err(format!("{name}: lux must be 0 or more"));
+            }
+            let times: Vec<f64> = device.lux_schedule.iter().map(|p| p[0]).collect();
+            if times.iter().any(|t| !t.is_finite() || *t < 0.0)
+                || times.windows(2).any(|w| w[1] <= w[0])
+            {
+                return Err(format!(
+                    "{name}: lux_schedule times must rise from 0 or more"
+                ));
+            }
             if device.ram_pointer > 15 {
                 return Err(format!("{name}: ram_pointer must be 0..=15"));
             }
@@ -230,6 +301,10 @@ impl Scene {
             infrared,
             oscillator_khz: DEFAULT_OSCILLATOR_KHZ,
             id: DEFAULT_TSL2561_ID,
+            lux: None,
+            lux_schedule: Vec::new(),
+            lux_steps: false,
+            ir_ratio: default_ir_ratio(),
             ram: None,
             ram_pointer: 0,
             faults: Faults::default(),

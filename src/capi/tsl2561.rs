@@ -8,12 +8,13 @@ use std::os::raw::c_int;
 use std::ptr::{addr_of, addr_of_mut};
 
 use super::registry::Registry;
-use super::{checked, fail, finish, guard};
+use super::{checked, fail, finish, guard, set_errno};
 use crate::bus::I2cDevice;
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::tsl2561::{
-    ChipState, Gain, IntegrationTime, Package, PowerMode, Reading, Settings, Tsl2561,
+    ChipState, FullRange, Gain, IntegrationTime, Measurement, Package, PowerMode, Reading,
+    Settings, Tsl2561,
 };
 
 /// ADC integration time. The chip integrates for 918 x N oscillator cycles
@@ -445,5 +446,247 @@ pub unsafe extern "C" fn TSL2561_STATUS(sensor: *const TSL2561) -> c_int {
             saturated | warm
         }
         None => -1,
+    })
+}
+
+/// Writes the saturation flag of a reading into `buf[0]` (read by `TSL2561_STATUS`).
+fn record_saturation(snapshot: &mut TSL2561, saturated: bool) {
+    snapshot.buf[STATUS_INDEX] = if saturated {
+        TSL2561_STATUS_SATURATED as u8
+    } else {
+        0
+    };
+}
+
+/// Writes `value` through `pointer` unless it is NULL (an output the caller did not ask
+/// for).
+///
+/// # Safety
+/// `pointer` is NULL or valid for writes (it need not be aligned).
+unsafe fn write_optional<T>(pointer: *mut T, value: T) {
+    if !pointer.is_null() {
+        // SAFETY: not NULL, and the caller guarantees it is writable.
+        unsafe { pointer.write_unaligned(value) };
+    }
+}
+
+/// Full-range reading, a lightseg extension: from darkness to sunlight, in at most two
+/// conversions. A probe conversion at 13.7 ms and 1x tells which setting resolves the
+/// light best without clipping (from 402 ms at 16x, 0.03 lux per count, to 101 ms at 1x,
+/// about 70,000 lux); one conversion at that setting follows, unless the light is so
+/// bright that the probe itself is the best reading. At most 14.7 + 428.5 ms, the slowest
+/// chip's conversions, plus about 1 ms of bus time at 400 kHz.
+///
+/// `lux` gets the illuminance with its fraction (0 only in the dark). `gain` and `time`,
+/// when not NULL, get the setting the reading was taken with; the chip stays programmed
+/// with it and the struct's `gain` and `integration_time` say so (as after auto-gain), so
+/// call `TSL2561_SETGAIN`/`TSL2561_SETINTEGRATIONTIME` again before `TSL2561_SENSELIGHT`
+/// if you rely on your own. Warm mode is kept.
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: ERANGE when even 13.7 ms at 1x
+/// saturates (too bright to measure; `TSL2561_STATUS_SATURATED` is then set), EINVAL for
+/// a NULL `lux`, EBADF when not open, the kernel's errno for a bus error. On failure the
+/// outputs are left untouched. NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_SENSELUX(
+    sensor: *mut TSL2561,
+    lux: *mut f64,
+    gain: *mut GainValue,
+    time: *mut IntegrationTimeValue,
+) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        let lasterr = unsafe { addr_of_mut!((*sensor).lasterr) };
+        if lux.is_null() {
+            // SAFETY: `lasterr` points into the valid struct.
+            return unsafe { fail(lasterr, &Error::InvalidArgument("output pointer")) };
+        }
+        let record = |snapshot: &mut TSL2561, result: &Result<FullRange>| match result {
+            Ok(full) => record_saturation(snapshot, full.measurement.saturated),
+            Err(Error::TooBright) => record_saturation(snapshot, true),
+            Err(_) => {}
+        };
+        // SAFETY: as above.
+        match unsafe { with_open(sensor, |chip| chip.read_full_range(), record) } {
+            Ok(FullRange { measurement, .. }) => {
+                let settings = measurement.settings;
+                // SAFETY: `lux` is not NULL (checked above) and the caller promises the
+                // outputs are writable; `gain` and `time` may be NULL.
+                unsafe {
+                    lux.write_unaligned(measurement.lux);
+                    write_optional(gain, GainValue(settings.gain.bits().into()));
+                    write_optional(
+                        time,
+                        IntegrationTimeValue(settings.integration_time.bits().into()),
+                    );
+                }
+                0
+            }
+            // SAFETY: as above.
+            Err(error) => unsafe { fail(lasterr, &error) },
+        }
+    })
+}
+
+/// Starts a conversion and returns at once, a lightseg extension: collect it with
+/// `TSL2561_COLLECT` once it has completed, and do other work meanwhile (read other
+/// sensors, keep a display loop running). Several sensors started one after another
+/// convert at the same time. Nothing is sent when a conversion is already under way
+/// (warm mode, or started before).
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EBADF when not open, EINVAL for an
+/// invalid `integration_time`/`gain` in the struct, the kernel's errno for a bus error.
+/// NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_START(sensor: *mut TSL2561) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        unsafe {
+            let result = with_open(sensor, |chip| chip.start().map(drop), |_, _| {});
+            finish(addr_of_mut!((*sensor).lasterr), result)
+        }
+    })
+}
+
+/// Collects the conversion `TSL2561_START` began, without waiting, a lightseg extension.
+/// Before the conversion has surely completed (the slowest chip's integration time
+/// after its start) it returns -1 with EAGAIN at once, with no bus traffic, and
+/// `wait_us` (when not NULL) gets the microseconds left. Once it has, `full_spectrum`,
+/// `infrared` and `lux` (each may be NULL) get channel 0, channel 1 and the lux with its
+/// fraction (0 in the dark, and when saturated: see `TSL2561_STATUS`), `wait_us` 0, and
+/// the chip is powered down unless warm. With no conversion under way it starts one and
+/// returns EAGAIN.
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EAGAIN (not yet), EBADF when not
+/// open, the kernel's errno for a bus error. On other failures the outputs are left
+/// untouched. NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_COLLECT(
+    sensor: *mut TSL2561,
+    full_spectrum: *mut u16,
+    infrared: *mut u16,
+    lux: *mut f64,
+    wait_us: *mut u32,
+) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        let record = |snapshot: &mut TSL2561, result: &Result<Measurement>| {
+            if let Ok(measurement) = result {
+                record_saturation(snapshot, measurement.saturated);
+            }
+        };
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct; the outputs are NULL or writable.
+        unsafe {
+            let lasterr = addr_of_mut!((*sensor).lasterr);
+            match with_open(sensor, |chip| chip.collect(), record) {
+                Ok(measurement) => {
+                    write_optional(full_spectrum, measurement.broadband);
+                    write_optional(infrared, measurement.infrared);
+                    write_optional(lux, measurement.lux);
+                    write_optional(wait_us, 0);
+                    0
+                }
+                Err(error) => {
+                    if let Error::NotReady { remaining } = error {
+                        // Rounded up, so that a caller sleeping this long finds it done.
+                        let nanos = remaining.as_nanos().div_ceil(1000);
+                        let micros = nanos.min(u128::from(u32::MAX));
+                        write_optional(wait_us, micros as u32);
+                    }
+                    fail(lasterr, &error)
+                }
+            }
+        }
+    })
+}
+
+/// Reads `count` sensors of an array in one conversion time, a lightseg extension: starts
+/// each (they convert at the same time), waits once until the last has surely completed,
+/// collects each. `lux[i]` gets sensor i's lux with its fraction. Each sensor keeps its
+/// own integration time and gain, and its own `lasterr` and status flags.
+///
+/// Returns 0 when every sensor was read; -1 with `errno` set to the first failure's errno
+/// when one or more failed (each failed struct has `lasterr` set and its `lux[i]` left
+/// untouched; the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`,
+/// a misaligned `sensors` or `count` below 1.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_SENSEALL(
+    sensors: *mut TSL2561,
+    count: c_int,
+    lux: *mut f64,
+) -> c_int {
+    guard(|| {
+        let Some(sensors) = checked(sensors) else {
+            return -1;
+        };
+        let Ok(count) = usize::try_from(count) else {
+            set_errno(libc::EINVAL);
+            return -1;
+        };
+        if count == 0 || lux.is_null() {
+            set_errno(libc::EINVAL);
+            return -1;
+        }
+        // The caller promises `count` valid structs from `sensors` (aligned, as the
+        // first is) and `count` writable doubles from `lux`: the SAFETY of each block.
+        // SAFETY: `index` < `count`, within the array.
+        let sensor = |index: usize| unsafe { sensors.add(index) };
+        let record = |snapshot: &mut TSL2561, result: &Result<Measurement>| {
+            if let Ok(measurement) = result {
+                record_saturation(snapshot, measurement.saturated);
+            }
+        };
+        let mut started = vec![None; count];
+        for (index, slot) in started.iter_mut().enumerate() {
+            // SAFETY: a valid struct of the array.
+            match unsafe { with_open(sensor(index), |chip| chip.start(), |_, _| {}) } {
+                Ok(ready_at) => *slot = Some(ready_at),
+                // SAFETY: as above.
+                Err(error) => unsafe {
+                    fail(addr_of_mut!((*sensor(index)).lasterr), &error);
+                },
+            }
+        }
+        if let Some(last) = started.iter().flatten().max() {
+            SystemClock.sleep_until(*last);
+        }
+        let mut first_error = None;
+        for (index, ready) in started.iter().enumerate() {
+            // SAFETY: a valid struct of the array.
+            let lasterr = unsafe { addr_of_mut!((*sensor(index)).lasterr) };
+            if ready.is_none() {
+                // SAFETY: as above; the start failed and set it.
+                first_error.get_or_insert(unsafe { lasterr.read() });
+                continue;
+            }
+            // SAFETY: as above.
+            match unsafe { with_open(sensor(index), |chip| chip.collect(), record) } {
+                // SAFETY: `index` < `count` writable doubles.
+                Ok(measurement) => unsafe { lux.add(index).write_unaligned(measurement.lux) },
+                Err(error) => {
+                    first_error.get_or_insert(error.errno());
+                    // SAFETY: as above.
+                    unsafe { fail(lasterr, &error) };
+                }
+            }
+        }
+        match first_error {
+            None => 0,
+            Some(errno) => {
+                set_errno(errno);
+                -1
+            }
+        }
     })
 }

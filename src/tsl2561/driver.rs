@@ -8,8 +8,9 @@
 
 use std::time::Instant;
 
+use super::autorange::{self, Choice};
 use super::identify;
-use super::lux::Reading;
+use super::lux::{Measurement, Reading};
 use super::registers::{
     COMMAND_BIT, CONTROL_POWEROFF, CONTROL_POWERON, REG_CHAN0_LOW, REG_CHAN1_LOW, REG_CONTROL,
     REG_ID, REG_TIMING, WORD_BIT,
@@ -19,13 +20,14 @@ use crate::bus::SmbusDevice;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 
-/// The package a TSL2561 ID register value names (PARTNO, bits 7:4): 0101 TSL2561T/FN/CL,
-/// 0001 TSL2561CS, 0100 TSL2560T/FN/CL (same registers, SMBus version). Anything else is
-/// not a chip this driver knows, for example another device at a wrong address.
+/// The package a TSL256x ID register value names (PARTNO, bits 7:4; docs/DEVICES.md,
+/// "Registers"): 0101 TSL2561T/FN/CL, 0001 TSL2561CS, 0100 TSL2560T/FN/CL, 0000
+/// TSL2560CS (the TSL2560 is the SMBus version, with the same registers and lux
+/// coefficients). Anything else is not a chip this driver knows.
 pub fn package_from_id(id: u8) -> Option<Package> {
     match id >> 4 {
         0b0101 | 0b0100 => Some(Package::TFnCl),
-        0b0001 => Some(Package::Cs),
+        0b0001 | 0b0000 => Some(Package::Cs),
         _ => None,
     }
 }
@@ -301,6 +303,13 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
             .read_word_data(COMMAND_BIT | WORD_BIT | REG_CHAN0_LOW)
     }
 
+    /// Waits for a conversion not yet read and reads both channels.
+    fn sample_both(&mut self) -> Result<Measurement> {
+        let broadband = self.sample_broadband()?;
+        let infrared = self.read_infrared()?;
+        Ok(Measurement::from_counts(broadband, infrared, self.settings))
+    }
+
     /// Reads channel 1 (infrared) of the conversion just sampled.
     fn read_infrared(&mut self) -> Result<u16> {
         self.bus
@@ -335,6 +344,98 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     }
 }
 
+/// A full-range reading and how many conversions it took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FullRange {
+    /// The reading, with the setting it was taken with.
+    pub measurement: Measurement,
+    /// 1 when the probe was the reading, else 2.
+    pub conversions: u8,
+}
+
+impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
+    /// A reading from any light level, in at most two conversions (see
+    /// [`super::autorange`]): a probe conversion at 13.7 ms and 1x, then, unless the probe
+    /// is the best there is, one conversion at the setting that resolves the light best
+    /// without clipping. Should that one clip after all (the light rose), the probe's
+    /// reading is returned. Fails with `TooBright` when even the probe clips. The chip is
+    /// left programmed with the setting the reading ended on (see
+    /// [`Tsl2561::settings`]), powered down unless warm.
+    pub fn read_full_range(&mut self) -> Result<FullRange> {
+        let stay_powered = self.power_mode == PowerMode::Warm;
+        let probe = autorange::probe_settings(self.settings);
+        // A power-on starts a fresh conversion with the TIMING in effect: powered down,
+        // TIMING at the probe setting, then power on.
+        if matches!(self.state.power, Power::Converting { .. }) {
+            self.power_off()?;
+        }
+        let programmed = self.write_timing(probe.integration_time, probe.gain);
+        if let Err(error) = programmed {
+            self.state = ChipState::default();
+            return Err(error);
+        }
+        self.powered(stay_powered, |chip| {
+            let first = chip.sample_both()?;
+            match autorange::choose(first.broadband, first.infrared) {
+                Choice::Saturated => Err(Error::TooBright),
+                Choice::KeepProbe => Ok(FullRange {
+                    measurement: first,
+                    conversions: 1,
+                }),
+                Choice::Convert(time, gain) => {
+                    chip.write_timing(time, gain)?;
+                    chip.power_off()?;
+                    chip.power_on()?;
+                    let second = chip.sample_both()?;
+                    let measurement = if second.saturated { first } else { second };
+                    Ok(FullRange {
+                        measurement,
+                        conversions: 2,
+                    })
+                }
+            }
+        })
+    }
+
+    /// Starts a conversion unless one is under way (warm, or started before), without
+    /// waiting; returns the moment by which it has surely completed (slowest oscillator).
+    pub fn start(&mut self) -> Result<Instant> {
+        self.program_if_unknown()?;
+        if let Power::Converting { ready_at } = self.state.power {
+            return Ok(ready_at);
+        }
+        match self.power_on() {
+            Ok(()) => match self.state.power {
+                Power::Converting { ready_at } => Ok(ready_at),
+                Power::Down => Err(Error::NotOpen),
+            },
+            Err(error) => {
+                self.state = ChipState::default();
+                Err(error)
+            }
+        }
+    }
+
+    /// Collects the conversion [`Tsl2561::start`] began, without waiting: `NotReady` with
+    /// the time left, and no bus traffic, before it has surely completed; the reading
+    /// once it has (then powered down unless warm). With no conversion under way it
+    /// starts one and answers `NotReady`.
+    pub fn collect(&mut self) -> Result<Measurement> {
+        let ready_at = match self.state.power {
+            Power::Converting { ready_at } => ready_at,
+            Power::Down => self.start()?,
+        };
+        let now = self.clock.now();
+        if now < ready_at {
+            return Err(Error::NotReady {
+                remaining: ready_at - now,
+            });
+        }
+        let stay_powered = self.power_mode == PowerMode::Warm;
+        self.powered(stay_powered, Self::sample_both)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +447,10 @@ mod tests {
     // word reads 0xAC (CH0) and 0xAE (CH1).
     const POWER_ON: crate::mock_bus::Transfer = WriteByteData(0x80, 0x03);
     const POWER_OFF: crate::mock_bus::Transfer = WriteByteData(0x80, 0x00);
+
+    fn timing_state(timing: Option<u8>) -> ChipState {
+        self::timing(timing)
+    }
 
     fn timing(timing: Option<u8>) -> ChipState {
         ChipState {
@@ -405,6 +510,7 @@ mod tests {
             (0x50, Package::TFnCl),
             (0x11, Package::Cs),
             (0x40, Package::TFnCl),
+            (0x02, Package::Cs),
         ] {
             let mut bus = MockBus {
                 byte: id,
@@ -423,7 +529,7 @@ mod tests {
             ]);
             assert_eq!(bus.log, expected);
         }
-        for id in [0x00, 0x21, 0xFF] {
+        for id in [0x21, 0x30, 0x60, 0xFF] {
             let mut bus = MockBus {
                 byte: id,
                 ..MockBus::with_words(&probe_answers())
@@ -694,5 +800,135 @@ mod tests {
                 READ_CH1
             ]
         );
+    }
+
+    // Full range: TIMING 0x00 is 13.7 ms 1x (the probe), 0x12 402 ms 16x, 0x11 101 ms 16x,
+    // 0x02 402 ms 1x, 0x01 101 ms 1x (restated from the datasheet's TIMING layout).
+    #[test]
+    fn full_range_probes_then_converts_once_at_the_best_setting() {
+        // Probe counts and the setting they call for (3/4 of full scale predicted).
+        for (probe, timing) in [
+            (0u16, 0x12u8),
+            (104, 0x12),
+            (105, 0x11),
+            (236, 0x11),
+            (237, 0x02),
+            (1679, 0x02),
+            (1680, 0x01),
+            (3786, 0x01),
+        ] {
+            let mut bus = MockBus::with_words(&[probe, probe / 4, 20000, 5000]);
+            let mut clock = MockClock::default();
+            let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+                .with_state(timing_state(Some(0x12)));
+            let full = chip.read_full_range().expect("reads");
+            assert_eq!(full.conversions, 2, "probe {probe}");
+            assert_eq!(full.measurement.broadband, 20000);
+            assert_eq!(chip.settings().timing_register(), timing, "probe {probe}");
+            assert_eq!(full.measurement.settings.timing_register(), timing);
+            assert_eq!(
+                bus.log,
+                vec![
+                    WriteByteData(0x81, 0x00),
+                    POWER_ON,
+                    READ_CH0,
+                    READ_CH1,
+                    WriteByteData(0x81, timing),
+                    POWER_OFF,
+                    POWER_ON,
+                    READ_CH0,
+                    READ_CH1,
+                    POWER_OFF
+                ],
+                "probe {probe}"
+            );
+            // Two waits: the probe's worst case, then the chosen setting's.
+            let second = Settings::default();
+            let chosen = Settings {
+                integration_time: full.measurement.settings.integration_time,
+                ..second
+            };
+            assert_eq!(
+                clock.sleeps,
+                vec![
+                    IntegrationTime::Ms13.conversion_wait(),
+                    chosen.integration_time.conversion_wait()
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn full_range_keeps_the_probe_in_bright_light_and_refuses_what_clips_it() {
+        // 3787 to 4900 at 13.7 ms 1x: the probe is the best reading.
+        let mut bus = MockBus::with_words(&[4000, 1000]);
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        let full = chip.read_full_range().expect("reads");
+        assert_eq!(full.conversions, 1);
+        assert_eq!(chip.settings().timing_register(), 0x00);
+        assert!(full.measurement.lux > 10_000.0, "{}", full.measurement.lux);
+        assert_eq!(bus.log.last(), Some(&POWER_OFF));
+        // Above the clipping threshold (4900) even at 13.7 ms 1x.
+        let mut bus = MockBus::with_words(&[4901, 100]);
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        let error = chip.read_full_range().expect_err("too bright");
+        assert_eq!(error.errno(), libc::ERANGE);
+        assert_eq!(bus.log.last(), Some(&POWER_OFF));
+    }
+
+    #[test]
+    fn full_range_falls_back_to_the_probe_when_the_second_conversion_clips() {
+        // The probe says 402 ms 16x, but the light rose: 65001 clips there.
+        let mut bus = MockBus::with_words(&[50, 10, 65001, 100]);
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        let full = chip.read_full_range().expect("reads");
+        assert_eq!(full.conversions, 2);
+        assert_eq!(
+            (full.measurement.broadband, full.measurement.infrared),
+            (50, 10)
+        );
+        assert_eq!(full.measurement.settings.timing_register(), 0x00);
+        assert!(!full.measurement.saturated);
+    }
+
+    #[test]
+    fn collect_before_the_conversion_ends_is_not_ready_without_bus_traffic() {
+        let mut bus = MockBus::with_words(&[1200, 300]);
+        let mut clock = MockClock::default();
+        let wait = IntegrationTime::Ms402.conversion_wait();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+            .with_state(timing_state(Some(0x12)));
+        let ready_at = chip.start().expect("starts");
+        assert_eq!(ready_at, chip.clock.now() + wait);
+        assert_eq!(chip.start().expect("already under way"), ready_at);
+        chip.clock.advance(wait / 2);
+        match chip.collect() {
+            Err(Error::NotReady { remaining }) => assert_eq!(remaining, wait - wait / 2),
+            other => panic!("{other:?}"),
+        }
+        chip.clock.advance(wait - wait / 2);
+        let measurement = chip.collect().expect("ready");
+        assert_eq!((measurement.broadband, measurement.infrared), (1200, 300));
+        assert!((measurement.lux - 422_100.0 / 16_384.0).abs() < 1e-9);
+        assert!(clock.sleeps.is_empty(), "never sleeps");
+        assert_eq!(bus.log, vec![POWER_ON, READ_CH0, READ_CH1, POWER_OFF]);
+    }
+
+    #[test]
+    fn collect_with_nothing_started_starts_a_conversion() {
+        let mut bus = MockBus::with_words(&[1200, 300]);
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+            .with_state(timing_state(Some(0x12)));
+        match chip.collect() {
+            Err(Error::NotReady { remaining }) => {
+                assert_eq!(remaining, IntegrationTime::Ms402.conversion_wait())
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(bus.log, vec![POWER_ON]);
     }
 }

@@ -34,6 +34,42 @@ impl Reading {
     }
 }
 
+/// A reading with the fraction of its lux and the settings it was taken with (what the
+/// full-range reading and start/collect give).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measurement {
+    /// Channel 0 (visible + infrared) raw count.
+    pub broadband: u16,
+    /// Channel 1 (infrared) raw count.
+    pub infrared: u16,
+    /// Illuminance in lux, with its fraction ([`lux_fractional`]); 0 in the dark and when
+    /// saturated.
+    pub lux: f64,
+    /// A channel exceeded the clipping threshold: `lux` is 0 because the light is too
+    /// bright for `settings`.
+    pub saturated: bool,
+    /// The integration time, gain and package the counts were taken with.
+    pub settings: Settings,
+}
+
+impl Measurement {
+    /// Interprets raw counts taken with `settings`.
+    pub fn from_counts(broadband: u16, infrared: u16, settings: Settings) -> Self {
+        let saturated = is_saturated(broadband, infrared, settings);
+        Self {
+            broadband,
+            infrared,
+            lux: if saturated {
+                0.0
+            } else {
+                lux_fractional(broadband, infrared, settings)
+            },
+            saturated,
+            settings,
+        }
+    }
+}
+
 /// True when either channel is above the clipping threshold of the integration time.
 pub fn is_saturated(broadband: u16, infrared: u16, settings: Settings) -> bool {
     let clip = settings.integration_time.clipping_threshold();
@@ -53,6 +89,25 @@ pub fn is_saturated(broadband: u16, infrared: u16, settings: Settings) -> bool {
 /// assert_eq!(lux(0, 17834, Settings::default()), 0);
 /// ```
 pub fn lux(broadband: u16, infrared: u16, settings: Settings) -> u32 {
+    let scaled = scaled_lux(broadband, infrared, settings);
+    ((scaled + (1 << (LUX_SCALE - 1))) >> LUX_SCALE) as u32
+}
+
+/// Lux from raw counts as [`lux`] computes it, with the fraction kept: the formula's
+/// fixed-point value divided by 2^14 instead of rounded to a whole lux. Useful digits
+/// follow the setting's resolution (about 0.03 lux per count at 402 ms and 16x).
+///
+/// ```
+/// use lightseg::tsl2561::{lux::lux_fractional, Settings};
+/// // 402 ms, 16x: (1200 * 0x214 - 300 * 0x2d1) / 2^14 = 422100 / 16384.
+/// assert_eq!(lux_fractional(1200, 300, Settings::default()), 422100.0 / 16384.0);
+/// ```
+pub fn lux_fractional(broadband: u16, infrared: u16, settings: Settings) -> f64 {
+    scaled_lux(broadband, infrared, settings) as f64 / f64::from(1u32 << LUX_SCALE)
+}
+
+/// The formula's value before its final rounding: lux x 2^14, clamped at 0.
+fn scaled_lux(broadband: u16, infrared: u16, settings: Settings) -> i64 {
     let mut ch_scale = u64::from(settings.integration_time.ch_scale());
     if settings.gain == Gain::X1 {
         ch_scale <<= 4;
@@ -72,8 +127,7 @@ pub fn lux(broadband: u16, infrared: u16, settings: Settings) -> u32 {
 
     // Signed on purpose: the product difference is negative whenever ch1*M > ch0*B.
     let temp = (ch0 * u64::from(row.b)) as i64 - (ch1 * u64::from(row.m)) as i64;
-    let temp = temp.max(0) + (1 << (LUX_SCALE - 1));
-    (temp >> LUX_SCALE) as u32
+    temp.max(0)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! Nothing here knows about C; `crate::capi::tsl2561` maps the old C API onto it.
 #![forbid(unsafe_code)]
 
+pub mod autorange;
 pub mod coefficients;
 pub mod driver;
 pub mod identify;
@@ -10,6 +11,6 @@ pub mod lux;
 pub mod registers;
 pub mod settings;
 
-pub use driver::{ChipState, Power, PowerMode, Tsl2561};
-pub use lux::Reading;
+pub use driver::{ChipState, FullRange, Power, PowerMode, Tsl2561};
+pub use lux::{Measurement, Reading};
 pub use settings::{Gain, IntegrationTime, Package, Settings};

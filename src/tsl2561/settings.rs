@@ -94,6 +94,17 @@ impl IntegrationTime {
         CYCLES_PER_STEP * self.steps()
     }
 
+    /// The largest count a channel can read: cycles / 2 - 2, at most 65535 (5047, 37177,
+    /// 65535; docs/DEVICES.md, "Integration timing").
+    pub const fn full_scale(self) -> u16 {
+        let counts = self.cycles() / 2 - 2;
+        if counts > u16::MAX as u64 {
+            u16::MAX
+        } else {
+            counts as u16
+        }
+    }
+
     /// Integration time with the slowest oscillator the datasheet allows, rounded up to
     /// the next nanosecond (14.64, 107.8 and 428.4 ms).
     pub const fn worst_case(self) -> Duration {
@@ -295,5 +306,8 @@ mod tests {
         assert_eq!(IntegrationTime::Ms13.ch_scale(), 0x7517);
         assert_eq!(IntegrationTime::Ms101.ch_scale(), 0x0FE7);
         assert_eq!(IntegrationTime::Ms402.ch_scale(), 1024);
+        assert_eq!(IntegrationTime::Ms13.full_scale(), 5047);
+        assert_eq!(IntegrationTime::Ms101.full_scale(), 37177);
+        assert_eq!(IntegrationTime::Ms402.full_scale(), 65535);
     }
 }

@@ -4,6 +4,8 @@
 
 use serde_json::{json, Value};
 
+use crate::light::Light;
+
 const COMMAND: u8 = 0x80;
 const CLEAR: u8 = 0x40;
 const WORD: u8 = 0x20;
@@ -39,8 +41,7 @@ fn full_scale(cycles: u64) -> u64 {
 /// The emulated chip.
 #[derive(Debug, Clone)]
 pub struct Tsl2561Model {
-    broadband: u64,
-    infrared: u64,
+    light: Light,
     oscillator_hz: u64,
     registers: [u8; 16],
     pointer: u8,
@@ -66,13 +67,12 @@ pub struct Tsl2561Model {
 
 impl Tsl2561Model {
     /// A powered-down chip (as after VDD comes up) seeing the given light.
-    pub fn new(broadband: u64, infrared: u64, oscillator_khz: u32, id: u8) -> Self {
+    pub fn new(light: Light, oscillator_khz: u32, id: u8) -> Self {
         let mut registers = [0u8; 16];
         registers[usize::from(REG_TIMING)] = 0x02;
         registers[usize::from(REG_ID)] = id;
         Self {
-            broadband,
-            infrared,
+            light,
             oscillator_hz: u64::from(oscillator_khz) * 1000,
             registers,
             pointer: 0,
@@ -98,14 +98,19 @@ impl Tsl2561Model {
         (cycles * 1_000_000_000).div_ceil(self.oscillator_hz)
     }
 
-    fn counts_for_cycles(&self, timing: u8, cycles: u64) -> [u16; 2] {
-        let reference_cycles = CYCLES_PER_STEP * REFERENCE_STEPS;
-        let divisor = if timing & TIMING_GAIN_16X != 0 { 1 } else { 16 };
-        let limit = full_scale(cycles);
-        [self.broadband, self.infrared].map(|light| {
-            let counts =
-                u128::from(light) * u128::from(cycles) / (u128::from(reference_cycles) * divisor);
-            counts.min(u128::from(limit)) as u16
+    /// Counts of an integration of `cycles` cycles with `timing`'s gain, in the light at
+    /// `middle_ns` (the middle of the integration).
+    fn counts_for_cycles(&self, timing: u8, cycles: u64, middle_ns: u64) -> [u16; 2] {
+        let reference_cycles = (CYCLES_PER_STEP * REFERENCE_STEPS) as f64;
+        let divisor = if timing & TIMING_GAIN_16X != 0 {
+            1.0
+        } else {
+            16.0
+        };
+        let limit = full_scale(cycles) as f64;
+        self.light.counts_at(middle_ns).map(|light| {
+            let counts = (light * cycles as f64 / (reference_cycles * divisor)).floor();
+            counts.clamp(0.0, limit) as u16
         })
     }
 
@@ -134,7 +139,8 @@ impl Tsl2561Model {
                 return;
             }
             let cycles = CYCLES_PER_STEP * steps(self.cycle_timing);
-            let data = self.counts_for_cycles(self.cycle_timing, cycles);
+            let middle = self.cycle_start_ns + duration / 2;
+            let data = self.counts_for_cycles(self.cycle_timing, cycles, middle);
             self.complete(data, self.cycle_start_ns);
             self.cycle_start_ns = end;
             self.cycle_timing = self.registers[usize::from(REG_TIMING)];
@@ -178,7 +184,8 @@ impl Tsl2561Model {
             } else if was_manual && !is_manual {
                 if let Some(start) = self.manual_start_ns.take() {
                     let cycles = now.saturating_sub(start) * self.oscillator_hz / 1_000_000_000;
-                    let data = self.counts_for_cycles(value, cycles);
+                    let middle = start + now.saturating_sub(start) / 2;
+                    let data = self.counts_for_cycles(value, cycles, middle);
                     self.complete(data, start);
                 }
             }
@@ -302,6 +309,7 @@ impl Tsl2561Model {
             "conversions": self.conversions_since_power_on,
             "interrupt_pending": self.interrupt_pending,
             "ignored_commands": self.ignored_commands,
+            "lux": self.light.lux_at(now),
         })
     }
 }
@@ -310,11 +318,18 @@ impl Tsl2561Model {
 mod tests {
     use super::*;
 
+    fn counts(broadband: f64, infrared: f64) -> Light {
+        Light::Counts {
+            broadband,
+            infrared,
+        }
+    }
+
     const MS: u64 = 1_000_000;
 
     /// A chip set to 402 ms, 16x (the power-up default is 402 ms, 1x).
     fn chip(osc_khz: u32) -> Tsl2561Model {
-        let mut chip = Tsl2561Model::new(1200, 300, osc_khz, 0x50);
+        let mut chip = Tsl2561Model::new(counts(1200.0, 300.0), osc_khz, 0x50);
         chip.write(&[0x81, 0x12], 0);
         chip
     }
@@ -351,7 +366,7 @@ mod tests {
 
     #[test]
     fn counts_scale_with_integration_time_and_gain_and_saturate() {
-        let mut chip = Tsl2561Model::new(100_000, 322, 735, 0x50);
+        let mut chip = Tsl2561Model::new(counts(100_000.0, 322.0), 735, 0x50);
         chip.write(&[0x81, 0x00], 0); // 13 ms, 1x
         chip.write(&[0x80, 0x03], 0);
         let t = chip.integration_ns(0x00);
@@ -367,7 +382,7 @@ mod tests {
         chip.write(&[0x80, 0x03], 2 * t);
         let t101 = chip.integration_ns(0x01);
         assert_eq!(read_word(&mut chip, 0xAC, 2 * t + t101), 25155);
-        let mut bright = Tsl2561Model::new(1_000_000, 0, 735, 0x50);
+        let mut bright = Tsl2561Model::new(counts(1_000_000.0, 0.0), 735, 0x50);
         let mut now = 0;
         for (timing, full) in [(0x10, 5047), (0x11, 37177), (0x12, 65535)] {
             bright.write(&[0x81, timing], now);
@@ -436,7 +451,7 @@ mod tests {
         chip.read(&mut high, t);
         assert_eq!(u16::from_le_bytes([low[0], high[0]]), 1200);
         // Four-byte read from 0x8C walks both channels.
-        let mut fresh = Tsl2561Model::new(1200, 300, 735, 0x50);
+        let mut fresh = Tsl2561Model::new(counts(1200.0, 300.0), 735, 0x50);
         assert_eq!(fresh.registers(0)[1], 0x02, "power-up TIMING: 402 ms, 1x");
         fresh.write(&[0x81, 0x12], 0);
         fresh.write(&[0x80, 0x03], 0);
