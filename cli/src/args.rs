@@ -26,6 +26,17 @@ impl Args {
         self.words.len() != before
     }
 
+    /// Whether `flag` (or `short`) is present, with or without a value; removes nothing.
+    pub fn has(&self, flag: &str, short: Option<&str>) -> bool {
+        self.words.iter().any(|word| {
+            word == flag
+                || Some(word.as_str()) == short
+                || word
+                    .strip_prefix(flag)
+                    .is_some_and(|rest| rest.starts_with('='))
+        })
+    }
+
     /// The value of `flag` (`--flag VALUE`, `--flag=VALUE` or `-f VALUE`), if present;
     /// removes both. The last one wins when given twice.
     pub fn value(&mut self, flag: &str, short: Option<&str>) -> Result<Option<String>, UsageError> {

@@ -334,3 +334,36 @@ fn utc_hhmm() -> (u32, u32) {
         .as_secs();
     (((seconds / 3600) % 24) as u32, ((seconds / 60) % 60) as u32)
 }
+
+#[test]
+fn lux_range_auto_prints_fractional_lux_and_the_setting_it_chose() {
+    let run = lightseg(&["lux", "--range", "auto"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // 1200 / 300 counts at 402 ms 16x: (1200 * 0x214 - 300 * 0x2d1) / 2^14 = 25.7629.
+    assert_eq!(
+        run.stdout,
+        "lux=25.7629 broadband=1200 infrared=300 gain=16 time_ms=402 saturated=0\n"
+    );
+    assert_eq!(run.device(0x39)["powered"], false);
+    let run = lightseg(&["lux", "--range", "auto", "--gain", "16"]);
+    assert_eq!(run.status, 2, "--range auto with --gain is a usage error");
+}
+
+#[test]
+fn lux_with_several_addresses_reads_them_in_one_conversion_time() {
+    let run = lightseg(&["lux", "-a", "low,0x39,high", "--json"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(lines[0].starts_with("{\"address\":\"0x29\",\"lux\":7.5122,"));
+    assert!(lines[1].starts_with("{\"address\":\"0x39\",\"lux\":25.7629,"));
+    assert!(lines[2].starts_with("{\"address\":\"0x49\",\"lux\":563.4155,"));
+    // Three OPENs (a few ms of bus time each) and one conversion wait at 735 kHz of at
+    // most 428.5 ms for all three: the sequential way would take three.
+    let elapsed_ms = run.report["virtual_ns"].as_u64().expect("ns") as f64 / 1e6;
+    assert!(elapsed_ms < 428.5 + 15.0, "{elapsed_ms} ms");
+    for address in [0x29, 0x39, 0x49] {
+        assert_eq!(run.device(address)["powered"], false);
+        assert_eq!(run.device(address)["stale_reads"], 0);
+    }
+}
