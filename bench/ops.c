@@ -11,6 +11,10 @@
  *   warm-idle     warm mode, readings one worst-case integration time apart (the program
  *                 does other work in between, not measured)
  *   commit        5 x HT16K33_UPDATE_DIGIT, then HT16K33_COMMIT (0x70)
+ *   fullrange     TSL2561_SENSELUX (0x39; the scene sets the light); prints the last lux
+ *   senseall      TSL2561_SENSEALL on 0x29, 0x39 and 0x49, all at SETTING
+ *   collect-early TSL2561_START (not measured), then TSL2561_COLLECT at once, which must
+ *                 fail with EAGAIN (measured); the reading is then collected (not measured)
  * SETTING is the integration time in ms, 13, 101 or 402 (ignored by commit).
  *
  * The program sets up (OPEN, SETINTEGRATIONTIME, SETWARM, ...), then runs the operation
@@ -55,7 +59,15 @@ static void die(const char *what, int error)
 
 int main(int argc, char **argv)
 {
+	TSL2561 sensors[3] = {
+		TSL2561_INITIALIZER(1, TSL2561_ADDR_LOW),
+		TSL2561_INITIALIZER(1, TSL2561_ADDR_FLOAT),
+		TSL2561_INITIALIZER(1, TSL2561_ADDR_HIGH),
+	};
 	TSL2561 sensor = TSL2561_INITIALIZER(1, TSL2561_ADDR_FLOAT);
+	double last_lux = -1;
+	tsl2561Gain_t used_gain = TSL2561_GAIN_16X;
+	tsl2561IntegrationTime_t used_time = TSL2561_INTEGRATIONTIME_402MS;
 	HT16K33 display = HT16K33_INITIALIZER(1, HT16K33_ADDR_01);
 	long long virtual_total = 0, cpu_total = 0;
 	tsl2561IntegrationTime_t time;
@@ -81,6 +93,11 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "commit")) {
 		if (HT16K33_OPEN(&display) || HT16K33_ON(&display))
 			die("display setup", display.lasterr);
+	} else if (!strcmp(op, "senseall")) {
+		for (i = 0; i < 3; i++)
+			if (TSL2561_OPEN(&sensors[i]) ||
+			    TSL2561_SETINTEGRATIONTIME(&sensors[i], time))
+				die("sensor setup", sensors[i].lasterr);
 	} else {
 		if (!strcmp(op, "autogain-two"))
 			sensor.sensor_addr = TSL2561_ADDR_LOW;
@@ -100,6 +117,25 @@ int main(int argc, char **argv)
 			die("gain back to 16x", sensor.lasterr);
 		if (!strcmp(op, "warm-idle"))
 			usleep(idle_us);
+		if (!strcmp(op, "collect-early")) {
+			uint32_t wait = 0;
+
+			if (TSL2561_START(&sensor))
+				die("start", sensor.lasterr);
+			if (!setup_only) {
+				v0 = monotonic_ns();
+				c0 = cpu_ns();
+				rc = TSL2561_COLLECT(&sensor, NULL, NULL, NULL, &wait);
+				cpu_total += cpu_ns() - c0;
+				virtual_total += monotonic_ns() - v0;
+				if (rc != -1 || errno != EAGAIN)
+					die("COLLECT before the end did not fail with EAGAIN", EINVAL);
+			}
+			usleep(idle_us);
+			if (TSL2561_COLLECT(&sensor, &full, &ir, &last_lux, &wait))
+				die("collect", sensor.lasterr);
+			continue;
+		}
 		if (setup_only)
 			continue;
 		v0 = monotonic_ns();
@@ -108,6 +144,13 @@ int main(int argc, char **argv)
 			for (digit = 0; digit < 5; digit++)
 				HT16K33_UPDATE_DIGIT(&display, digit, (i + digit) % 10, 0);
 			rc = HT16K33_COMMIT(&display);
+		} else if (!strcmp(op, "fullrange")) {
+			rc = TSL2561_SENSELUX(&sensor, &last_lux, &used_gain, &used_time);
+		} else if (!strcmp(op, "senseall")) {
+			double lux_all[3];
+
+			rc = TSL2561_SENSEALL(sensors, 3, lux_all);
+			last_lux = lux_all[1];
 		} else {
 			rc = TSL2561_SENSELIGHT(&sensor, &full, &ir, &lux,
 						!strncmp(op, "autogain", 8));
@@ -120,7 +163,10 @@ int main(int argc, char **argv)
 			die("autogain-two did not switch to 1x", EINVAL);
 	}
 	TSL2561_CLOSE(&sensor);
+	for (i = 0; i < 3; i++)
+		TSL2561_CLOSE(&sensors[i]);
 	HT16K33_CLOSE(&display);
-	printf("virtual_ns=%lld cpu_ns=%lld count=%d\n", virtual_total, cpu_total, count);
+	printf("virtual_ns=%lld cpu_ns=%lld count=%d lux=%.6f gain=%d time=%d\n", virtual_total,
+	       cpu_total, count, last_lux, (int)used_gain, (int)used_time);
 	return 0;
 }

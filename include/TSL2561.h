@@ -378,9 +378,9 @@ int TSL2561_COLLECT(struct TSL2561 *sensor,
  * own integration time and gain, and its own `lasterr` and status flags.
  *
  * Returns 0 when every sensor was read; -1 with `errno` set to the first failure's errno
- * when one or more failed (each failed struct has `lasterr` set and its `lux[i]` left
- * untouched; the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`,
- * a misaligned `sensors` or `count` below 1.
+ * when one or more failed (each failed struct has `lasterr` set and its `lux[i]` is NaN;
+ * the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`, a
+ * misaligned `sensors` or `count` below 1.
  */
 int TSL2561_SENSEALL(struct TSL2561 *sensors, int count, double *lux);
 

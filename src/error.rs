@@ -18,7 +18,7 @@ pub enum Error {
     #[error("invalid {0}")]
     InvalidArgument(&'static str),
     /// The conversion started is not complete yet (a non-blocking collect).
-    #[error("the conversion is not complete yet ({} us left)", remaining.as_micros())]
+    #[error("the conversion is not complete yet")]
     NotReady {
         /// How long until it has surely completed.
         remaining: std::time::Duration,

@@ -96,12 +96,14 @@ fn read_display_state(backpack: &HT16K33) -> Result<DisplayState> {
 /// Runs `operation` on the open backpack behind `backpack`, holding the chip's lock from
 /// reading the struct to writing it back: the state stored in the struct goes in, the
 /// state it ended with (only writes that succeeded change it) is stored. Maps the result.
+/// One copy for every function (`dyn`, not inlined into each).
 ///
 /// # Safety
 /// `backpack` must be non-null, aligned and valid for reads and writes.
+#[inline(never)]
 unsafe fn with_open(
     backpack: *mut HT16K33,
-    operation: impl FnOnce(&mut Ht16k33<&mut I2cDevice>) -> Result<()>,
+    operation: &mut dyn FnMut(&mut Ht16k33<&mut I2cDevice>) -> Result<()>,
 ) -> c_int {
     // SAFETY: the caller guarantees `backpack` is valid for reads.
     let (fd, address) = unsafe { ((*backpack).adapter_fd, (*backpack).driver_addr) };
@@ -233,7 +235,7 @@ pub unsafe extern "C" fn HT16K33_ON(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
         // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
         // valid struct.
-        Some(backpack) => unsafe { with_open(backpack, |display| display.wake()) },
+        Some(backpack) => unsafe { with_open(backpack, &mut |display| display.wake()) },
         None => -1,
     })
 }
@@ -244,7 +246,7 @@ pub unsafe extern "C" fn HT16K33_ON(backpack: *mut HT16K33) -> c_int {
 pub unsafe extern "C" fn HT16K33_OFF(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe { with_open(backpack, |display| display.sleep()) },
+        Some(backpack) => unsafe { with_open(backpack, &mut |display| display.sleep()) },
         None => -1,
     })
 }
@@ -261,7 +263,7 @@ pub unsafe extern "C" fn HT16K33_BLINK(backpack: *mut HT16K33, blink_cmd: BlinkV
         // SAFETY: as in HT16K33_ON.
         unsafe {
             match Blink::try_from(blink_cmd.0) {
-                Ok(blink) => with_open(backpack, |display| display.set_blink(blink)),
+                Ok(blink) => with_open(backpack, &mut |display| display.set_blink(blink)),
                 Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
             }
         }
@@ -283,7 +285,7 @@ pub unsafe extern "C" fn HT16K33_DISPLAY(
         // SAFETY: as in HT16K33_ON.
         unsafe {
             match Display::try_from(display_cmd.0) {
-                Ok(mode) => with_open(backpack, |display| display.set_display(mode.is_on())),
+                Ok(mode) => with_open(backpack, &mut |display| display.set_display(mode.is_on())),
                 Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
             }
         }
@@ -298,7 +300,7 @@ pub unsafe extern "C" fn HT16K33_BRIGHTNESS(backpack: *mut HT16K33, brightness: 
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
         Some(backpack) => unsafe {
-            with_open(backpack, |display| display.set_brightness(brightness))
+            with_open(backpack, &mut |display| display.set_brightness(brightness))
         },
         None => -1,
     })
@@ -356,7 +358,7 @@ pub unsafe extern "C" fn HT16K33_CLEAN_DIGIT(backpack: *mut HT16K33, digit: c_us
 pub unsafe extern "C" fn HT16K33_COMMIT(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe { with_open(backpack, |display| display.commit()) },
+        Some(backpack) => unsafe { with_open(backpack, &mut |display| display.commit()) },
         None => -1,
     })
 }

@@ -14,10 +14,9 @@ pub mod ht16k33;
 pub(crate) mod registry;
 pub mod tsl2561;
 
-use std::cell::RefCell;
+use std::cell::UnsafeCell;
 use std::os::raw::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Once, PoisonError, RwLock, RwLockWriteGuard};
 
 use crate::error::Error;
 
@@ -29,49 +28,102 @@ pub fn set_errno(value: c_int) {
 
 /// Every exported call holds this for reading while it runs; `fork()` takes it for
 /// writing (see [`forbid_calls_across_fork`]), so it waits until no call is in flight
-/// and the child starts with every lock of the library free.
-static CALLS_IN_FLIGHT: RwLock<()> = RwLock::new(());
+/// and the child starts with every lock of the library free. A POSIX read-write lock
+/// (std's would need a guard kept across the fork and costs more code): unlocked in the
+/// parent, made anew in the child.
+struct CallLock(UnsafeCell<libc::pthread_rwlock_t>);
 
-thread_local! {
-    /// Held by the forking thread from `fork()`'s prepare handler to its parent or child
-    /// handler.
-    static HELD_FOR_FORK: RefCell<Option<RwLockWriteGuard<'static, ()>>> =
-        const { RefCell::new(None) };
-}
+// SAFETY: a pthread read-write lock is made to be shared between threads; it is only
+// used through the pthread_rwlock_* calls, which synchronise.
+unsafe impl Sync for CallLock {}
+
+static CALLS_IN_FLIGHT: CallLock = CallLock(UnsafeCell::new(libc::PTHREAD_RWLOCK_INITIALIZER));
 
 extern "C" fn before_fork() {
-    let held = CALLS_IN_FLIGHT
-        .write()
-        .unwrap_or_else(PoisonError::into_inner);
-    HELD_FOR_FORK.with(|slot| *slot.borrow_mut() = Some(held));
+    // SAFETY: an initialised lock; the forking thread holds no read lock (no call runs
+    // fork), so this waits for the calls of other threads and cannot deadlock.
+    unsafe { libc::pthread_rwlock_wrlock(CALLS_IN_FLIGHT.0.get()) };
 }
 
-extern "C" fn after_fork() {
-    HELD_FOR_FORK.with(|slot| drop(slot.borrow_mut().take()));
+extern "C" fn after_fork_in_parent() {
+    // SAFETY: held for writing by this thread since before_fork.
+    unsafe { libc::pthread_rwlock_unlock(CALLS_IN_FLIGHT.0.get()) };
+}
+
+extern "C" fn after_fork_in_child() {
+    // The child's one thread has another thread id than the one that locked it, so the
+    // lock is not unlocked but made anew (glibc would take the unlock for a reader's).
+    // SAFETY: no other thread exists in the child, and no call is in flight (before_fork
+    // held the lock for writing), so nothing else can be using it.
+    unsafe {
+        CALLS_IN_FLIGHT
+            .0
+            .get()
+            .write(libc::PTHREAD_RWLOCK_INITIALIZER)
+    };
 }
 
 /// Registers the `fork()` handlers once: a fork waits for the calls in flight in other
 /// threads, so a child never inherits a lock that a thread it does not have holds.
 fn forbid_calls_across_fork() {
-    static REGISTERED: Once = Once::new();
-    REGISTERED.call_once(|| {
+    extern "C" fn register() {
         // SAFETY: three plain extern "C" functions without arguments, valid for the
         // life of the process (the library is never unloaded while in use).
-        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork)) };
-    });
+        unsafe {
+            libc::pthread_atfork(
+                Some(before_fork),
+                Some(after_fork_in_parent),
+                Some(after_fork_in_child),
+            )
+        };
+    }
+    // SAFETY: an initialised once-control; `register` runs exactly once, and callers
+    // racing with it wait until it has.
+    unsafe { libc::pthread_once(REGISTERED.0.get(), register) };
+}
+
+/// Whether the fork handlers are registered (`pthread_once`).
+struct Once(UnsafeCell<libc::pthread_once_t>);
+
+// SAFETY: a pthread once-control is made to be shared between threads.
+unsafe impl Sync for Once {}
+
+static REGISTERED: Once = Once(UnsafeCell::new(libc::PTHREAD_ONCE_INIT));
+
+/// Holds [`CALLS_IN_FLIGHT`] for reading while it lives.
+struct CallInFlight;
+
+impl Drop for CallInFlight {
+    fn drop(&mut self) {
+        // SAFETY: this thread took it for reading in `enter_call`.
+        unsafe { libc::pthread_rwlock_unlock(CALLS_IN_FLIGHT.0.get()) };
+    }
 }
 
 /// Runs an exported function's body; a panic becomes -1 with `errno` = EIO instead of
 /// unwinding into C.
 pub(crate) fn guard(body: impl FnOnce() -> c_int) -> c_int {
+    let _in_flight = enter_call();
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| panicked())
+}
+
+/// What every exported call does first: hold [`CALLS_IN_FLIGHT`] for reading. One copy
+/// for all of them (not inlined into each).
+#[inline(never)]
+fn enter_call() -> CallInFlight {
     forbid_calls_across_fork();
-    let _in_flight = CALLS_IN_FLIGHT
-        .read()
-        .unwrap_or_else(PoisonError::into_inner);
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
-        set_errno(libc::EIO);
-        -1
-    })
+    // SAFETY: an initialised lock. A read lock cannot deadlock here: exported calls do
+    // not nest, and the writer (fork) does not wait on anything a reader holds.
+    unsafe { libc::pthread_rwlock_rdlock(CALLS_IN_FLIGHT.0.get()) };
+    CallInFlight
+}
+
+/// The C failure value of a call that panicked: -1 with `errno` EIO.
+#[inline(never)]
+#[cold]
+fn panicked() -> c_int {
+    set_errno(libc::EIO);
+    -1
 }
 
 /// The struct behind a C pointer, or `None` when it is NULL or misaligned (then `errno`

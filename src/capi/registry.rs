@@ -128,6 +128,15 @@ impl Witness {
     }
 }
 
+/// Opens the device and makes its witness: the part of [`Registry::open`] that does not
+/// depend on the kind of chip (one copy for both registries).
+#[inline(never)]
+fn open_witnessed(adapter_nr: i32, address: u8) -> Result<(I2cDevice, Witness)> {
+    let device = open_device(adapter_nr, address)?;
+    let witness = Witness::of(device.as_raw_fd());
+    Ok((device, witness))
+}
+
 /// One descriptor the library opened.
 struct Entry<S> {
     fd: RawFd,
@@ -192,12 +201,12 @@ impl<S: Default> Registry<S> {
     /// Opens `/dev/i2c-<adapter_nr>` with `address` selected and registers the new
     /// descriptor, which stays open until [`Registry::close`].
     pub fn open(&self, adapter_nr: i32, address: u8) -> Result<RawFd> {
-        let device = open_device(adapter_nr, address)?;
+        let (device, witness) = open_witnessed(adapter_nr, address)?;
         let fd = device.as_raw_fd();
         let entry = Arc::new(Entry {
             fd,
             address,
-            witness: Witness::of(fd),
+            witness,
             device: Mutex::new(Some(device)),
             chip: self.chip(adapter_nr, address),
         });
@@ -223,6 +232,18 @@ impl<S: Default> Registry<S> {
         address: u8,
         operation: impl FnOnce(&mut I2cDevice, &mut S) -> Result<R>,
     ) -> Result<R> {
+        let entry = self.open_entry(fd, address)?;
+        let mut device = lock(&entry.device);
+        let device = device.as_mut().ok_or(Error::NotOpen)?;
+        let mut chip = lock(&entry.chip);
+        operation(device, &mut chip)
+    }
+
+    /// The entry of `fd` when it is one of this registry's, opened for `address`, and
+    /// still the open file the library opened (else it is forgotten, not closed). One
+    /// copy for every caller of [`Registry::with_open`] (not inlined into each).
+    #[inline(never)]
+    fn open_entry(&self, fd: RawFd, address: u8) -> Result<Arc<Entry<S>>> {
         let entry = self.lookup(fd).ok_or(Error::NotOpen)?;
         if entry.address != address {
             return Err(Error::NotOpen);
@@ -234,9 +255,8 @@ impl<S: Default> Registry<S> {
             self.unregister(&entry);
             return Err(Error::NotOpen);
         }
-        let device = device.as_mut().ok_or(Error::NotOpen)?;
-        let mut chip = lock(&entry.chip);
-        operation(device, &mut chip)
+        drop(device);
+        Ok(entry)
     }
 
     /// Runs `farewell` as [`Registry::with_open`] does, then closes `fd` (also when

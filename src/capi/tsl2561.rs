@@ -144,6 +144,31 @@ unsafe fn with_open<R>(
     operation: impl FnOnce(&mut Chip<'_>) -> Result<R>,
     record: impl FnOnce(&mut TSL2561, &Result<R>),
 ) -> Result<R> {
+    let mut work = Some((operation, record));
+    let mut outcome = None;
+    // SAFETY: passed on from the caller.
+    unsafe {
+        with_open_chip(sensor, &mut |chip, snapshot| {
+            if let Some((operation, record)) = work.take() {
+                let result = operation(chip);
+                record(snapshot, &result);
+                outcome = Some(result);
+            }
+        })?;
+    }
+    outcome.unwrap_or(Err(Error::NotOpen))
+}
+
+/// The work of [`with_open`], one copy for every function (`dyn`, not inlined into
+/// each): `body` gets the chip and the struct as read under the lock.
+///
+/// # Safety
+/// `sensor` must be non-null, aligned and valid for reads and writes.
+#[inline(never)]
+unsafe fn with_open_chip(
+    sensor: *mut TSL2561,
+    body: &mut dyn FnMut(&mut Chip<'_>, &mut TSL2561),
+) -> Result<()> {
     // SAFETY: the caller guarantees `sensor` is valid for reads.
     let (fd, address) = unsafe { ((*sensor).adapter_fd, (*sensor).sensor_addr) };
     SENSORS.with_open(fd, address, |device, state| {
@@ -156,10 +181,9 @@ unsafe fn with_open<R>(
         let mut chip = Tsl2561::new(device, SystemClock, read_settings(&snapshot)?)
             .with_state(*state)
             .with_power_mode(read_power_mode(&snapshot));
-        let result = operation(&mut chip);
+        body(&mut chip, &mut snapshot);
         *state = chip.state();
         store_settings(&mut snapshot, chip.settings());
-        record(&mut snapshot, &result);
         // SAFETY: the caller guarantees `sensor` is valid for writes. Only the fields
         // this layer owns are written back (`lasterr` is the caller's to set).
         unsafe {
@@ -167,8 +191,8 @@ unsafe fn with_open<R>(
             addr_of_mut!((*sensor).gain).write(snapshot.gain);
             addr_of_mut!((*sensor).buf).write(snapshot.buf);
         }
-        Ok(result)
-    })?
+        Ok(())
+    })
 }
 
 /// Opens `/dev/i2c-<adapter_nr>`, selects `sensor_addr`, makes sure a TSL2561 is there
@@ -458,6 +482,34 @@ fn record_saturation(snapshot: &mut TSL2561, saturated: bool) {
     };
 }
 
+/// Starts a conversion on the open chip behind `sensor` (TSL2561_START, SENSEALL): when
+/// it will have surely completed. One copy shared by both (not inlined).
+///
+/// # Safety
+/// `sensor` must be non-null, aligned and valid for reads and writes.
+#[inline(never)]
+unsafe fn start_conversion(sensor: *mut TSL2561) -> Result<std::time::Instant> {
+    // SAFETY: passed on from the caller.
+    unsafe { with_open(sensor, |chip| chip.start(), |_, _| {}) }
+}
+
+/// Collects the conversion under way on the chip behind `sensor` without waiting
+/// (TSL2561_COLLECT, SENSEALL), recording its saturation in the struct. One copy shared
+/// by both (not inlined).
+///
+/// # Safety
+/// `sensor` must be non-null, aligned and valid for reads and writes.
+#[inline(never)]
+unsafe fn collect_conversion(sensor: *mut TSL2561) -> Result<Measurement> {
+    let record = |snapshot: &mut TSL2561, result: &Result<Measurement>| {
+        if let Ok(measurement) = result {
+            record_saturation(snapshot, measurement.saturated);
+        }
+    };
+    // SAFETY: passed on from the caller.
+    unsafe { with_open(sensor, |chip| chip.collect(), record) }
+}
+
 /// Writes `value` through `pointer` unless it is NULL (an output the caller did not ask
 /// for).
 ///
@@ -550,7 +602,7 @@ pub unsafe extern "C" fn TSL2561_START(sensor: *mut TSL2561) -> c_int {
         // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
         // valid struct.
         unsafe {
-            let result = with_open(sensor, |chip| chip.start().map(drop), |_, _| {});
+            let result = start_conversion(sensor).map(drop);
             finish(addr_of_mut!((*sensor).lasterr), result)
         }
     })
@@ -580,16 +632,11 @@ pub unsafe extern "C" fn TSL2561_COLLECT(
         let Some(sensor) = checked(sensor) else {
             return -1;
         };
-        let record = |snapshot: &mut TSL2561, result: &Result<Measurement>| {
-            if let Ok(measurement) = result {
-                record_saturation(snapshot, measurement.saturated);
-            }
-        };
         // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
         // valid struct; the outputs are NULL or writable.
         unsafe {
             let lasterr = addr_of_mut!((*sensor).lasterr);
-            match with_open(sensor, |chip| chip.collect(), record) {
+            match collect_conversion(sensor) {
                 Ok(measurement) => {
                     write_optional(full_spectrum, measurement.broadband);
                     write_optional(infrared, measurement.infrared);
@@ -617,9 +664,9 @@ pub unsafe extern "C" fn TSL2561_COLLECT(
 /// own integration time and gain, and its own `lasterr` and status flags.
 ///
 /// Returns 0 when every sensor was read; -1 with `errno` set to the first failure's errno
-/// when one or more failed (each failed struct has `lasterr` set and its `lux[i]` left
-/// untouched; the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`,
-/// a misaligned `sensors` or `count` below 1.
+/// when one or more failed (each failed struct has `lasterr` set and its `lux[i]` is NaN;
+/// the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`, a
+/// misaligned `sensors` or `count` below 1.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_SENSEALL(
     sensors: *mut TSL2561,
@@ -642,42 +689,44 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
         // first is) and `count` writable doubles from `lux`: the SAFETY of each block.
         // SAFETY: `index` < `count`, within the array.
         let sensor = |index: usize| unsafe { sensors.add(index) };
-        let record = |snapshot: &mut TSL2561, result: &Result<Measurement>| {
-            if let Ok(measurement) = result {
-                record_saturation(snapshot, measurement.saturated);
-            }
-        };
-        let mut started = vec![None; count];
-        for (index, slot) in started.iter_mut().enumerate() {
-            // SAFETY: a valid struct of the array.
-            match unsafe { with_open(sensor(index), |chip| chip.start(), |_, _| {}) } {
-                Ok(ready_at) => *slot = Some(ready_at),
-                // SAFETY: as above.
+        // Pass 1: start every sensor; `lux[i]` is NaN for one that failed.
+        let mut last_ready = None;
+        for index in 0..count {
+            // SAFETY: a valid struct of the array, and its double.
+            match unsafe { start_conversion(sensor(index)) } {
+                Ok(ready_at) => last_ready = last_ready.max(Some(ready_at)),
                 Err(error) => unsafe {
                     fail(addr_of_mut!((*sensor(index)).lasterr), &error);
+                    lux.add(index).write_unaligned(f64::NAN);
                 },
             }
         }
-        if let Some(last) = started.iter().flatten().max() {
-            SystemClock.sleep_until(*last);
+        if let Some(last) = last_ready {
+            SystemClock.sleep_until(last);
         }
+        // Pass 2: collect every sensor that started.
         let mut first_error = None;
-        for (index, ready) in started.iter().enumerate() {
-            // SAFETY: a valid struct of the array.
-            let lasterr = unsafe { addr_of_mut!((*sensor(index)).lasterr) };
-            if ready.is_none() {
+        for index in 0..count {
+            // SAFETY: a valid struct of the array, and its double.
+            let (lasterr, slot) =
+                unsafe { (addr_of_mut!((*sensor(index)).lasterr), lux.add(index)) };
+            // SAFETY: as above.
+            if unsafe { slot.read_unaligned() }.is_nan() {
                 // SAFETY: as above; the start failed and set it.
                 first_error.get_or_insert(unsafe { lasterr.read() });
                 continue;
             }
             // SAFETY: as above.
-            match unsafe { with_open(sensor(index), |chip| chip.collect(), record) } {
-                // SAFETY: `index` < `count` writable doubles.
-                Ok(measurement) => unsafe { lux.add(index).write_unaligned(measurement.lux) },
+            match unsafe { collect_conversion(sensor(index)) } {
+                // SAFETY: as above.
+                Ok(measurement) => unsafe { slot.write_unaligned(measurement.lux) },
                 Err(error) => {
                     first_error.get_or_insert(error.errno());
                     // SAFETY: as above.
-                    unsafe { fail(lasterr, &error) };
+                    unsafe {
+                        fail(lasterr, &error);
+                        slot.write_unaligned(f64::NAN);
+                    }
                 }
             }
         }
