@@ -247,6 +247,20 @@ fn open_starts_every_sensor_setting_afresh_warm_mode_included() {
 }
 
 #[test]
+fn two_structs_opened_for_one_chip_share_what_is_known_of_it() {
+    for linkage in LINKAGES {
+        let run = contract(linkage, &["two"], None, &[]);
+        run.has("descriptors differ=1");
+        run.has("first gain 1x rc=0");
+        // The chip was left at 1x by the first struct: the second (16x) reprograms it
+        // before reading, so its counts are 16x counts.
+        run.has("second reads rc=0 full=1200 gain=16");
+        run.has("second after first closed rc=0 full=1200");
+        assert_eq!(run.device(0x39)["stale_reads"], 0);
+    }
+}
+
+#[test]
 fn a_child_forked_during_a_call_can_use_the_chip() {
     for linkage in LINKAGES {
         let run = contract(linkage, &["fork"], None, &[("LIGHTSEG_SIM_REALTIME", "1")]);

@@ -73,7 +73,7 @@ impl FileIdentity {
 enum Comparison {
     Same,
     Different,
-    /// No `kcmp` here (ENOSYS, EPERM): the kernel cannot tell.
+    /// `kcmp` failed (no `kcmp` here, or a descriptor that is not open).
     Unknown,
 }
 
@@ -83,13 +83,12 @@ fn compare_open_files(first: RawFd, second: RawFd) -> Comparison {
     // SAFETY: kcmp only reads the two descriptor tables (here the caller's own); bad
     // descriptors make it fail with EBADF.
     let answer = unsafe { libc::syscall(libc::SYS_kcmp, pid, pid, KCMP_FILE, first, second) };
+    // Failures (ENOSYS, EPERM; EBADF for a closed descriptor, which the file identity
+    // then refuses too) leave it to the file identity.
     match answer {
         0 => Comparison::Same,
         1..=2 => Comparison::Different,
-        _ => match std::io::Error::last_os_error().raw_os_error() {
-            Some(libc::EBADF) => Comparison::Different,
-            _ => Comparison::Unknown,
-        },
+        _ => Comparison::Unknown,
     }
 }
 
@@ -274,5 +273,53 @@ impl<S: Default> Registry<S> {
         let closed = lock(&entry.device).take().map(drop).ok_or(Error::NotOpen);
         self.unregister(&entry);
         closed.and(said)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::File;
+
+    fn open(path: &str) -> File {
+        File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn the_file_identity_tells_files_apart_but_not_two_opens_of_one() {
+        let (null, other_null, zero) = (open("/dev/null"), open("/dev/null"), open("/dev/zero"));
+        let identity = FileIdentity::of(null.as_raw_fd()).expect("an open descriptor");
+        assert_eq!(FileIdentity::of(other_null.as_raw_fd()), Some(identity));
+        assert_ne!(FileIdentity::of(zero.as_raw_fd()), Some(identity));
+        assert_eq!(FileIdentity::of(-1), None);
+    }
+
+    #[test]
+    fn the_witness_recognises_its_open_file_and_nothing_else() {
+        let null = open("/dev/null");
+        let fd = null.as_raw_fd();
+        let witness = Witness::of(fd);
+        assert!(witness.recognises(fd));
+        // Another open of the same file at another number: kcmp tells them apart.
+        let other = open("/dev/null");
+        assert!(!witness.recognises(other.as_raw_fd()));
+        // Without kcmp only the file identity is compared: the same file passes, another
+        // file and a closed descriptor do not.
+        let identity_only = Witness {
+            duplicate: None,
+            identity: FileIdentity::of(fd),
+        };
+        assert!(identity_only.recognises(fd));
+        assert!(
+            identity_only.recognises(other.as_raw_fd()),
+            "the documented limit"
+        );
+        assert!(!identity_only.recognises(open("/dev/zero").as_raw_fd()));
+        assert!(!identity_only.recognises(-1));
+        let unknown = Witness {
+            duplicate: None,
+            identity: None,
+        };
+        assert!(!unknown.recognises(fd));
     }
 }

@@ -312,6 +312,18 @@ mod tests {
     }
 
     #[test]
+    fn positions_set_from_rust_are_what_commit_sends() {
+        let mut bus = MockBus::default();
+        let mut display = Ht16k33::new(&mut bus, DisplayState::default());
+        display.set_positions([0x06, 0x5B, 0xFF, 0x4F, 0x66]);
+        assert_eq!(display.state().positions, [0x06, 0x5B, 0xFF, 0x4F, 0x66]);
+        display.commit().expect("commit");
+        let mut ram = vec![0u8; 16];
+        ram[..9].copy_from_slice(&[0x06, 0, 0x5B, 0, 0xFF, 0, 0x4F, 0, 0x66]);
+        assert_eq!(bus.log, vec![WriteI2cBlock(0x00, ram)]);
+    }
+
+    #[test]
     fn commands_are_only_written_while_on_but_always_recorded() {
         let mut bus = MockBus::default();
         let mut display = Ht16k33::new(&mut bus, DisplayState::default());

@@ -307,6 +307,12 @@ mod tests {
         assert_eq!(IntegrationTime::Ms101.ch_scale(), 0x0FE7);
         assert_eq!(IntegrationTime::Ms402.ch_scale(), 1024);
         assert_eq!(IntegrationTime::Ms13.full_scale(), 5047);
+        let nominal: Vec<u32> = IntegrationTime::ALL
+            .iter()
+            .map(|t| t.nominal_ms())
+            .collect();
+        assert_eq!(nominal, [13, 101, 402]);
+        assert_eq!((Gain::X1.factor(), Gain::X16.factor()), (1, 16));
         assert_eq!(IntegrationTime::Ms101.full_scale(), 37177);
         assert_eq!(IntegrationTime::Ms402.full_scale(), 65535);
     }

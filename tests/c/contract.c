@@ -11,6 +11,9 @@
  *   reopen      what survives TSL2561_CLOSE + TSL2561_OPEN.
  *   fork        fork() while another thread is inside a reading of the same sensor; the
  *               child then reads that sensor (run with LIGHTSEG_SIM_REALTIME=1).
+ *   two         two structs opened for one chip: a gain set through one, a reading
+ *               through the other (which must reprogram the chip); one closed, the
+ *               other still working.
  *
  * Prints one line per check: "<what> rc=<rc> errno=<lasterr>" and the like. */
 #include <errno.h>
@@ -324,6 +327,30 @@ static int forked(void)
 	return 0;
 }
 
+static int two_structs(void)
+{
+	TSL2561 first = TSL2561_INIT(1, TSL2561_ADDR_FLOAT)
+	TSL2561 second = TSL2561_INIT(1, TSL2561_ADDR_FLOAT)
+	uint16_t full = 0, ir = 0;
+	uint32_t lux = 0;
+	int rc;
+
+	if (TSL2561_OPEN(&first) || TSL2561_OPEN(&second)) {
+		printf("setup failed\n");
+		return 1;
+	}
+	printf("descriptors differ=%d\n", first.adapter_fd != second.adapter_fd);
+	rc = TSL2561_SETGAIN(&first, TSL2561_GAIN_1X);
+	printf("first gain 1x rc=%d\n", rc);
+	rc = TSL2561_SENSELIGHT(&second, &full, &ir, &lux, 0);
+	printf("second reads rc=%d full=%u gain=%d\n", rc, full, (int)second.gain);
+	TSL2561_CLOSE(&first);
+	rc = TSL2561_SENSELIGHT(&second, &full, &ir, &lux, 0);
+	printf("second after first closed rc=%d full=%u\n", rc, full);
+	TSL2561_CLOSE(&second);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "threads";
@@ -341,6 +368,8 @@ int main(int argc, char **argv)
 		return reopen_rule();
 	if (!strcmp(what, "fork"))
 		return forked();
+	if (!strcmp(what, "two"))
+		return two_structs();
 	printf("unknown check %s\n", what);
 	return 2;
 }
