@@ -132,6 +132,20 @@ enum Op {
         slot: usize,
         level: u8,
     },
+    /// TSL2561_SENSELUX, with or without its optional outputs.
+    SensorSenseLux {
+        slot: usize,
+        null_outputs: bool,
+    },
+    /// TSL2561_START.
+    SensorStart(usize),
+    /// TSL2561_COLLECT; with `wait`, after sleeping the time an EAGAIN said.
+    SensorCollect {
+        slot: usize,
+        wait: bool,
+    },
+    /// TSL2561_SENSEALL on every sensor slot.
+    SensorSenseAll,
 }
 
 fn small_int() -> impl Strategy<Value = i32> {
@@ -177,6 +191,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<bool>(), 0..SENSORS.max(DISPLAYS), address()).prop_map(|(sensor_side, slot, address)| Op::ReopenBehindBack { sensor_side, slot, address }),
         1 => (s.clone(), prop_oneof![Just(0), Just(0x10)]).prop_map(|(slot, gain)| Op::SensorRace { slot, gain }),
         1 => (d, 0..16u8).prop_map(|(slot, level)| Op::DisplayRace { slot, level }),
+        2 => (s.clone(), any::<bool>()).prop_map(|(slot, null_outputs)| Op::SensorSenseLux { slot, null_outputs }),
+        2 => s.clone().prop_map(Op::SensorStart),
+        3 => (s, any::<bool>()).prop_map(|(slot, wait)| Op::SensorCollect { slot, wait }),
+        1 => Just(Op::SensorSenseAll),
     ]
 }
 
@@ -222,6 +240,23 @@ fn expected_counts(light: u64, time: i32, gain: i32) -> u16 {
     };
     let divisor = if gain == 0x10 { 1 } else { 16 };
     (light * steps / (322 * divisor)).min(full_scale) as u16
+}
+
+/// The lux a reading of the scene's light at `time` and `gain` must give (with its
+/// fraction), and whether it saturates; `None` for a device the scene lacks.
+fn expected_lux(address: u8, time: i32, gain: i32) -> Option<(f64, bool)> {
+    let (_, broadband, infrared) = LIGHT.iter().find(|(a, _, _)| *a == address)?;
+    let settings = lightseg::tsl2561::Settings {
+        integration_time: lightseg::tsl2561::IntegrationTime::try_from(time).ok()?,
+        gain: lightseg::tsl2561::Gain::try_from(gain).ok()?,
+        package: lightseg::tsl2561::Package::TFnCl,
+    };
+    let measurement = lightseg::tsl2561::Measurement::from_counts(
+        expected_counts(*broadband, time, gain),
+        expected_counts(*infrared, time, gain),
+        settings,
+    );
+    Some((measurement.lux, measurement.saturated))
 }
 
 fn check_result(rc: c_int, before: c_int, lasterr: c_int, what: &str) -> Result<(), TestCaseError> {
@@ -565,6 +600,145 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             );
             if !world.foreign.contains(&fd) {
                 world.foreign.push(fd);
+            }
+        }
+        Op::SensorSenseLux { slot, null_outputs } => {
+            let sensor = &mut world.sensors[*slot];
+            let before = sensor.lasterr;
+            let (mut lux, mut gain, mut time) = (-1.0f64, GainValue(-1), IntegrationTimeValue(-1));
+            let (gain_ptr, time_ptr) = if *null_outputs {
+                (ptr::null_mut(), ptr::null_mut())
+            } else {
+                (
+                    &mut gain as *mut GainValue,
+                    &mut time as *mut IntegrationTimeValue,
+                )
+            };
+            let rc = TSL2561_SENSELUX(sensor, &mut lux, gain_ptr, time_ptr);
+            check_result(rc, before, sensor.lasterr, "TSL2561_SENSELUX")?;
+            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_SENSELUX",
+            )?;
+            if rc != 0 {
+                prop_assert_eq!(lux, -1.0, "output touched on failure");
+                return Ok(());
+            }
+            prop_assert!(valid_settings(sensor));
+            if !*null_outputs {
+                prop_assert_eq!((gain.0, time.0), (sensor.gain.0, sensor.integration_time.0));
+            }
+            // The setting used, unless the second conversion clipped and the probe's
+            // reading came back: then the lux is the probe's (13.7 ms 1x).
+            let (time, gain) = (sensor.integration_time.0, sensor.gain.0);
+            let (expected, saturated) = expected_lux(address, time, gain)
+                .ok_or_else(|| TestCaseError::fail("a reading from a device the scene lacks"))?;
+            let (probe, _) = expected_lux(address, 0, 0).unwrap_or((f64::NAN, false));
+            prop_assert!(
+                (!saturated && lux == expected) || lux == probe,
+                "SENSELUX read {} lux; {} expected at time {} gain {} (struct {:?}, outputs {:?} {:?})",
+                lux,
+                expected,
+                time,
+                gain,
+                sensor,
+                gain_ptr.is_null(),
+                time_ptr.is_null()
+            );
+        }
+        Op::SensorStart(slot) => {
+            let sensor = &mut world.sensors[*slot];
+            let before = sensor.lasterr;
+            let rc = TSL2561_START(sensor);
+            check_result(rc, before, sensor.lasterr, "TSL2561_START")?;
+            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+            check_descriptor(&world.live, rc, fd, Kind::Sensor, address, "TSL2561_START")?;
+        }
+        Op::SensorCollect { slot, wait } => {
+            let sensor = &mut world.sensors[*slot];
+            let (mut full, mut ir, mut lux, mut wait_us) = (0xDEADu16, 0xDEADu16, -1.0f64, 0u32);
+            let mut before = sensor.lasterr;
+            let mut rc = TSL2561_COLLECT(sensor, &mut full, &mut ir, &mut lux, &mut wait_us);
+            check_result(rc, before, sensor.lasterr, "TSL2561_COLLECT")?;
+            if rc != 0 && sensor.lasterr == libc::EAGAIN {
+                prop_assert!(wait_us > 0, "EAGAIN with no time left");
+                prop_assert_eq!((full, ir), (0xDEAD, 0xDEAD), "outputs touched on EAGAIN");
+                if *wait {
+                    let pause = libc::timespec {
+                        tv_sec: (wait_us / 1_000_000) as libc::time_t,
+                        tv_nsec: (wait_us % 1_000_000) as libc::c_long * 1000,
+                    };
+                    libc::nanosleep(&pause, ptr::null_mut());
+                    before = sensor.lasterr;
+                    rc = TSL2561_COLLECT(sensor, &mut full, &mut ir, &mut lux, &mut wait_us);
+                    check_result(rc, before, sensor.lasterr, "TSL2561_COLLECT after the wait")?;
+                    prop_assert!(
+                        rc == 0 || sensor.lasterr != libc::EAGAIN,
+                        "still EAGAIN after waiting the time it said"
+                    );
+                }
+            }
+            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_COLLECT",
+            )?;
+            if rc == 0 {
+                let (time, gain) = (sensor.integration_time.0, sensor.gain.0);
+                let (broadband, infrared) = LIGHT
+                    .iter()
+                    .find(|(a, _, _)| *a == address)
+                    .map(|(_, b, i)| (*b, *i))
+                    .ok_or_else(|| {
+                        TestCaseError::fail("a reading from a device the scene lacks")
+                    })?;
+                prop_assert_eq!(
+                    full,
+                    expected_counts(broadband, time, gain),
+                    "COLLECT broadband"
+                );
+                prop_assert_eq!(
+                    ir,
+                    expected_counts(infrared, time, gain),
+                    "COLLECT infrared"
+                );
+                let (expected, _) = expected_lux(address, time, gain).unwrap_or((f64::NAN, false));
+                prop_assert_eq!(lux, expected, "COLLECT lux");
+            }
+        }
+        Op::SensorSenseAll => {
+            let mut lux = [-1.0f64; SENSORS];
+            let rc = TSL2561_SENSEALL(
+                world.sensors.as_mut_ptr(),
+                SENSORS as c_int,
+                lux.as_mut_ptr(),
+            );
+            prop_assert!(rc == 0 || rc == -1);
+            for (sensor, lux) in world.sensors.iter().zip(lux) {
+                if lux.is_nan() || lux == -1.0 {
+                    continue; // failed (NaN), or an earlier element stopped nothing: skipped
+                }
+                prop_assert!(
+                    world
+                        .live
+                        .contains(&(sensor.adapter_fd, Kind::Sensor, sensor.sensor_addr)),
+                    "SENSEALL read a descriptor the library did not open for it"
+                );
+                let (expected, _) =
+                    expected_lux(sensor.sensor_addr, sensor.integration_time.0, sensor.gain.0)
+                        .ok_or_else(|| {
+                            TestCaseError::fail("a reading from a device the scene lacks")
+                        })?;
+                prop_assert_eq!(lux, expected, "SENSEALL lux");
             }
         }
         Op::SensorRace { slot, gain } => {

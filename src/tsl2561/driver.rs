@@ -365,9 +365,14 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
         let stay_powered = self.power_mode == PowerMode::Warm;
         let probe = autorange::probe_settings(self.settings);
         // A power-on starts a fresh conversion with the TIMING in effect: powered down,
-        // TIMING at the probe setting, then power on.
-        if matches!(self.state.power, Power::Converting { .. }) {
-            self.power_off()?;
+        // TIMING at the probe setting, then power on. After a failure (TIMING unknown)
+        // the chip may still be powered although the state says down: power it off too.
+        let maybe_powered = matches!(self.state.power, Power::Converting { .. });
+        if maybe_powered || self.state.timing.is_none() {
+            if let Err(error) = self.power_off() {
+                self.state = ChipState::default();
+                return Err(error);
+            }
         }
         let programmed = self.write_timing(probe.integration_time, probe.gain);
         if let Err(error) = programmed {
@@ -418,12 +423,16 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
 
     /// Collects the conversion [`Tsl2561::start`] began, without waiting: `NotReady` with
     /// the time left, and no bus traffic, before it has surely completed; the reading
-    /// once it has (then powered down unless warm). With no conversion under way it
+    /// once it has (then powered down unless warm). With no conversion under way, or
+    /// one with other settings than this handle's (another handle changed them), it
     /// starts one and answers `NotReady`.
     pub fn collect(&mut self) -> Result<Measurement> {
+        // A conversion under way with another TIMING (another handle on the chip
+        // changed it) is not this handle's: start one with its own settings.
+        let own_timing = self.state.timing == Some(self.settings.timing_register());
         let ready_at = match self.state.power {
-            Power::Converting { ready_at } => ready_at,
-            Power::Down => self.start()?,
+            Power::Converting { ready_at } if own_timing => ready_at,
+            _ => self.start()?,
         };
         let now = self.clock.now();
         if now < ready_at {
@@ -859,6 +868,21 @@ mod tests {
     }
 
     #[test]
+    fn full_range_powers_down_a_chip_of_unknown_state_before_the_probe() {
+        // After a failure nothing is known: the chip may still be converting, and a
+        // power-on would then not start the probe's conversion.
+        let mut bus = MockBus::with_words(&[4000, 1000]);
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+            .with_state(ChipState::default());
+        chip.read_full_range().expect("reads");
+        assert_eq!(
+            bus.log[..3],
+            [POWER_OFF, WriteByteData(0x81, 0x00), POWER_ON]
+        );
+    }
+
+    #[test]
     fn full_range_keeps_the_probe_in_bright_light_and_refuses_what_clips_it() {
         // 3787 to 4900 at 13.7 ms 1x: the probe is the best reading.
         let mut bus = MockBus::with_words(&[4000, 1000]);
@@ -915,6 +939,27 @@ mod tests {
         assert!((measurement.lux - 422_100.0 / 16_384.0).abs() < 1e-9);
         assert!(clock.sleeps.is_empty(), "never sleeps");
         assert_eq!(bus.log, vec![POWER_ON, READ_CH0, READ_CH1, POWER_OFF]);
+    }
+
+    #[test]
+    fn collect_never_reads_a_conversion_made_with_other_settings() {
+        let mut bus = MockBus::with_words(&[1200, 300]);
+        let mut clock = MockClock::default();
+        // The chip converts at 402 ms 1x (another handle's gain); this handle is 16x.
+        let state = ChipState {
+            timing: Some(0x02),
+            power: Power::Converting {
+                ready_at: clock.now(),
+            },
+        };
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default()).with_state(state);
+        assert!(matches!(chip.collect(), Err(Error::NotReady { .. })));
+        assert_eq!(chip.state().timing, Some(0x12));
+        // Already powered: TIMING, then a power cycle starts a conversion with it.
+        assert_eq!(
+            bus.log,
+            vec![WriteByteData(0x81, 0x12), POWER_OFF, POWER_ON]
+        );
     }
 
     #[test]
