@@ -349,6 +349,7 @@ verify() {
 	expect "$arch" contract_fork 0 <<-EOF
 		child read rc=0 full=1200
 		child exit 0
+		parent read after fork
 	EOF
 	# i2c-stub answers a transfer to an address it does not serve with ENODEV.
 	expect "$arch" absent_chip 0 <<-EOF

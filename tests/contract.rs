@@ -266,5 +266,6 @@ fn a_child_forked_during_a_call_can_use_the_chip() {
         let run = contract(linkage, &["fork"], None, &[("LIGHTSEG_SIM_REALTIME", "1")]);
         run.has("child read rc=0 full=1200");
         run.has("child exit 0");
+        run.has("parent read after fork");
     }
 }

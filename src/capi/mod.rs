@@ -90,13 +90,17 @@ unsafe impl Sync for Once {}
 
 static REGISTERED: Once = Once(UnsafeCell::new(libc::PTHREAD_ONCE_INIT));
 
-/// Holds [`CALLS_IN_FLIGHT`] for reading while it lives.
-struct CallInFlight;
+/// Holds [`CALLS_IN_FLIGHT`] for reading while it lives (when taking it succeeded).
+struct CallInFlight {
+    locked: bool,
+}
 
 impl Drop for CallInFlight {
     fn drop(&mut self) {
-        // SAFETY: this thread took it for reading in `enter_call`.
-        unsafe { libc::pthread_rwlock_unlock(CALLS_IN_FLIGHT.0.get()) };
+        if self.locked {
+            // SAFETY: this thread took it for reading in `enter_call`.
+            unsafe { libc::pthread_rwlock_unlock(CALLS_IN_FLIGHT.0.get()) };
+        }
     }
 }
 
@@ -113,9 +117,10 @@ pub(crate) fn guard(body: impl FnOnce() -> c_int) -> c_int {
 fn enter_call() -> CallInFlight {
     forbid_calls_across_fork();
     // SAFETY: an initialised lock. A read lock cannot deadlock here: exported calls do
-    // not nest, and the writer (fork) does not wait on anything a reader holds.
-    unsafe { libc::pthread_rwlock_rdlock(CALLS_IN_FLIGHT.0.get()) };
-    CallInFlight
+    // not nest, and the writer (fork) does not wait on anything a reader holds. Should
+    // it fail (EAGAIN: too many readers), the call goes on without it.
+    let locked = unsafe { libc::pthread_rwlock_rdlock(CALLS_IN_FLIGHT.0.get()) } == 0;
+    CallInFlight { locked }
 }
 
 /// The C failure value of a call that panicked: -1 with `errno` EIO.

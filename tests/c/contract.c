@@ -323,6 +323,12 @@ static int forked(void)
 		printf("child killed by signal %d\n", WTERMSIG(status));
 	else
 		printf("child exit %d\n", WEXITSTATUS(status));
+	/* The parent goes on too, also from a thread that did not fork. */
+	alarm(10);
+	pthread_create(&worker, NULL, read_once, NULL);
+	pthread_join(worker, NULL);
+	alarm(0);
+	printf("parent read after fork\n");
 	TSL2561_CLOSE(&shared_sensor);
 	return 0;
 }
