@@ -384,6 +384,33 @@ int TSL2561_COLLECT(struct TSL2561 *sensor,
  */
 int TSL2561_SENSEALL(struct TSL2561 *sensors, int count, double *lux);
 
+/**
+ * The chip's interrupt, a lightseg extension, for a program that waits on the INT pin
+ * with a GPIO edge instead of polling (lightseg does not touch GPIO: wire INT, active
+ * low and open drain, to a GPIO with a pull-up and wait for its falling edge, e.g. with
+ * libgpiod). With `persist` 1 to 15 the pin is asserted once channel 0 has been out of
+ * the window (at or below `low`, or above `high`, raw counts at the struct's gain and
+ * integration time) for that many conversions in a row; with `persist` 0 after every
+ * conversion (an end-of-conversion signal); it stays asserted until
+ * `TSL2561_CLEARINTERRUPT`. The chip must keep converting for this, so warm mode is
+ * switched on (`TSL2561_STATUS_WARM`). `persist` -1 switches the interrupt off (the
+ * power mode stays). `TSL2561_OPEN` sets both thresholds back to 0.
+ *
+ * Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for `persist` outside -1 to 15
+ * (nothing is sent), EBADF when not open, the kernel's errno for a bus error. NULL
+ * `sensor`: -1, errno EINVAL.
+ */
+int TSL2561_SETINTERRUPT(struct TSL2561 *sensor, uint16_t low, uint16_t high, int persist);
+
+/**
+ * Clears a pending interrupt (see `TSL2561_SETINTERRUPT`): the INT pin goes high again.
+ * A lightseg extension.
+ *
+ * Returns 0, or -1 with `lasterr` and `errno` set: EBADF when not open, the kernel's
+ * errno for a bus error. NULL `sensor`: -1, errno EINVAL.
+ */
+int TSL2561_CLEARINTERRUPT(struct TSL2561 *sensor);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

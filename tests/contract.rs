@@ -208,9 +208,9 @@ fn a_descriptor_of_one_struct_kind_is_refused_by_the_other() {
         run.has("sense_own rc=0 full=1200");
         run.has("commit_own rc=0");
         // Nothing crossed reached a chip: the display saw only its own COMMIT, the
-        // sensor only its OPEN (17 transfers) and its own reading (4).
+        // sensor only its OPEN (18 transfers) and its own reading (4).
         assert_eq!(run.device(0x70)["transfers"], 1);
-        assert_eq!(run.device(0x39)["transfers"], 17 + 4);
+        assert_eq!(run.device(0x39)["transfers"], 18 + 4);
     }
 }
 

@@ -132,16 +132,18 @@ fn probe_sequence() -> Vec<Vec<u64>> {
     sequence
 }
 
-/// Transfers of a TSL2561_OPEN (probe 13, then 4), and how many of them read.
-const OPEN_TRANSFERS: usize = 17;
+/// Transfers of a TSL2561_OPEN (probe 13, then 5), and how many of them read.
+const OPEN_TRANSFERS: usize = 18;
 const OPEN_READS: usize = 10;
 
-/// OPEN: the probe, power on, read the ID register (0x8A), TIMING 402 ms 16x, power off.
+/// OPEN: the probe, power on, read the ID register (0x8A), interrupt off and cleared
+/// (0xC6 = command | clear | INTERRUPT), TIMING 402 ms 16x, power off.
 fn open_sequence() -> Vec<Vec<u64>> {
     let mut sequence = probe_sequence();
     sequence.extend([
         POWER_ON.to_vec(),
         vec![0x8A],
+        vec![0xC6, 0x00],
         vec![0x81, 0x12],
         POWER_OFF.to_vec(),
     ]);

@@ -244,3 +244,28 @@ fn a_reading_follows_light_that_changes_over_time() {
     assert!((readings[0] - 1.0).abs() < 0.05, "{readings:?}");
     assert!((readings[2] - 5000.0).abs() < 50.0, "{readings:?}");
 }
+
+#[test]
+fn the_interrupt_asserts_int_when_the_light_leaves_the_window_until_cleared() {
+    // 402 ms 16x at 735 kHz (402 ms a conversion); 5 lux (233 counts at ratio 0.25) in
+    // the window 100..=1000 until 2 s, then 50 lux (2330 counts) above it.
+    let scene = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n\
+                 lux_schedule = [[0.0, 5.0], [2.0, 50.0]]\nlux_steps = true\n";
+    let pending = |run: &Run| run.report["devices"][0]["interrupt_pending"].clone();
+    let run = range(&["interrupt", "1500", "0"], scene);
+    assert!(
+        run.stdout.contains("setinterrupt rc=0 status=2"),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains(&format!("bad persist rc=-1 errno={}", libc::EINVAL)));
+    assert_eq!(pending(&run), false, "in the window: no interrupt");
+    assert_eq!(run.report["devices"][0]["powered"], true, "kept converting");
+    let run = range(&["interrupt", "4000", "0"], scene);
+    assert_eq!(pending(&run), true, "two conversions above the window");
+    let run = range(&["interrupt", "4000", "1"], scene);
+    assert!(run.stdout.contains("clearinterrupt rc=0"));
+    assert_eq!(pending(&run), false, "cleared");
+}

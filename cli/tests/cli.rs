@@ -139,7 +139,8 @@ fn lux_prints_one_reading_and_leaves_the_sensor_powered_down() {
     expected.extend([vec![0xA2, 0, 0], vec![0xA4, 0, 0]]);
     expected.extend([
         POWER_ON.to_vec(),
-        vec![0x8A], // ID
+        vec![0x8A],       // ID
+        vec![0xC6, 0x00], // interrupt off, cleared
         vec![0x81, 0x12],
         POWER_OFF.to_vec(),
         POWER_ON.to_vec(),

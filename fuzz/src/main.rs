@@ -146,6 +146,15 @@ enum Op {
     },
     /// TSL2561_SENSEALL on every sensor slot.
     SensorSenseAll,
+    /// TSL2561_SETINTERRUPT (any persistence, -1 switching it off).
+    SensorInterrupt {
+        slot: usize,
+        low: u16,
+        high: u16,
+        persist: i32,
+    },
+    /// TSL2561_CLEARINTERRUPT.
+    SensorClearInterrupt(usize),
 }
 
 fn small_int() -> impl Strategy<Value = i32> {
@@ -195,6 +204,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => s.clone().prop_map(Op::SensorStart),
         3 => (s, any::<bool>()).prop_map(|(slot, wait)| Op::SensorCollect { slot, wait }),
         1 => Just(Op::SensorSenseAll),
+        1 => (0..SENSORS, any::<u16>(), any::<u16>(), prop_oneof![Just(-1), 0..16i32, any::<i32>()]).prop_map(|(slot, low, high, persist)| Op::SensorInterrupt { slot, low, high, persist }),
+        1 => (0..SENSORS).prop_map(Op::SensorClearInterrupt),
     ]
 }
 
@@ -650,6 +661,55 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 gain_ptr.is_null(),
                 time_ptr.is_null()
             );
+        }
+        Op::SensorInterrupt {
+            slot,
+            low,
+            high,
+            persist,
+        } => {
+            let sensor = &mut world.sensors[*slot];
+            let before = sensor.lasterr;
+            let rc = TSL2561_SETINTERRUPT(sensor, *low, *high, *persist);
+            check_result(rc, before, sensor.lasterr, "TSL2561_SETINTERRUPT")?;
+            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_SETINTERRUPT",
+            )?;
+            if !(-1..=15).contains(persist) {
+                prop_assert_eq!(
+                    (rc, sensor.lasterr),
+                    (-1, libc::EINVAL),
+                    "persist {}",
+                    persist
+                );
+            }
+            if rc == 0 && *persist >= 0 {
+                prop_assert!(
+                    TSL2561_STATUS(sensor) & TSL2561_STATUS_WARM != 0,
+                    "not warm"
+                );
+            }
+        }
+        Op::SensorClearInterrupt(slot) => {
+            let sensor = &mut world.sensors[*slot];
+            let before = sensor.lasterr;
+            let rc = TSL2561_CLEARINTERRUPT(sensor);
+            check_result(rc, before, sensor.lasterr, "TSL2561_CLEARINTERRUPT")?;
+            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+            check_descriptor(
+                &world.live,
+                rc,
+                fd,
+                Kind::Sensor,
+                address,
+                "TSL2561_CLEARINTERRUPT",
+            )?;
         }
         Op::SensorStart(slot) => {
             let sensor = &mut world.sensors[*slot];

@@ -13,8 +13,8 @@ use crate::bus::I2cDevice;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::tsl2561::{
-    ChipState, FullRange, Gain, IntegrationTime, Measurement, Package, PowerMode, Reading,
-    Settings, Tsl2561,
+    ChipState, FullRange, Gain, IntegrationTime, Interrupt, Measurement, Package, PowerMode,
+    Reading, Settings, Tsl2561,
 };
 
 /// ADC integration time. The chip integrates for 918 x N oscillator cycles
@@ -736,6 +736,79 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
                 set_errno(errno);
                 -1
             }
+        }
+    })
+}
+
+/// The chip's interrupt, a lightseg extension, for a program that waits on the INT pin
+/// with a GPIO edge instead of polling (lightseg does not touch GPIO: wire INT, active
+/// low and open drain, to a GPIO with a pull-up and wait for its falling edge, e.g. with
+/// libgpiod). With `persist` 1 to 15 the pin is asserted once channel 0 has been out of
+/// the window (at or below `low`, or above `high`, raw counts at the struct's gain and
+/// integration time) for that many conversions in a row; with `persist` 0 after every
+/// conversion (an end-of-conversion signal); it stays asserted until
+/// `TSL2561_CLEARINTERRUPT`. The chip must keep converting for this, so warm mode is
+/// switched on (`TSL2561_STATUS_WARM`). `persist` -1 switches the interrupt off (the
+/// power mode stays). `TSL2561_OPEN` sets both thresholds back to 0.
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for `persist` outside -1 to 15
+/// (nothing is sent), EBADF when not open, the kernel's errno for a bus error. NULL
+/// `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_SETINTERRUPT(
+    sensor: *mut TSL2561,
+    low: u16,
+    high: u16,
+    persist: c_int,
+) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        let interrupt = match persist {
+            -1 => Ok(None),
+            0..=15 => Ok(Some(Interrupt {
+                low,
+                high,
+                persist: persist as u8,
+            })),
+            _ => Err(Error::InvalidArgument("interrupt persistence (-1 to 15)")),
+        };
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        unsafe {
+            let result = interrupt.and_then(|interrupt| {
+                with_open(
+                    sensor,
+                    |chip| chip.set_interrupt(interrupt),
+                    |snapshot, result| {
+                        if result.is_ok() && interrupt.is_some() {
+                            snapshot.buf[POWER_MODE_INDEX] = POWER_MODE_WARM;
+                        }
+                    },
+                )
+            });
+            finish(addr_of_mut!((*sensor).lasterr), result)
+        }
+    })
+}
+
+/// Clears a pending interrupt (see `TSL2561_SETINTERRUPT`): the INT pin goes high again.
+/// A lightseg extension.
+///
+/// Returns 0, or -1 with `lasterr` and `errno` set: EBADF when not open, the kernel's
+/// errno for a bus error. NULL `sensor`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn TSL2561_CLEARINTERRUPT(sensor: *mut TSL2561) -> c_int {
+    guard(|| {
+        let Some(sensor) = checked(sensor) else {
+            return -1;
+        };
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        unsafe {
+            let result = with_open(sensor, |chip| chip.clear_interrupt(), |_, _| {});
+            finish(addr_of_mut!((*sensor).lasterr), result)
         }
     })
 }

@@ -12,8 +12,9 @@ use super::autorange::{self, Choice};
 use super::identify;
 use super::lux::{Measurement, Reading};
 use super::registers::{
-    COMMAND_BIT, CONTROL_POWEROFF, CONTROL_POWERON, REG_CHAN0_LOW, REG_CHAN1_LOW, REG_CONTROL,
-    REG_ID, REG_TIMING, WORD_BIT,
+    CLEAR_BIT, COMMAND_BIT, CONTROL_POWEROFF, CONTROL_POWERON, REG_CHAN0_LOW, REG_CHAN1_LOW,
+    REG_CONTROL, REG_ID, REG_INTERRUPT, REG_THRESHHIGH_LOW, REG_THRESHLOW_LOW, REG_TIMING,
+    WORD_BIT,
 };
 use super::settings::{Gain, IntegrationTime, Package, Settings};
 use crate::bus::SmbusDevice;
@@ -228,14 +229,18 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
 
     /// Brings a newly opened chip to a known state: make sure it is a TSL2561 without
     /// disturbing anything else (see [`super::identify`]), power on, check the ID
-    /// register (and take the package from it), program `settings`, power off. Fails
-    /// with `WrongDevice` when the device is not a TSL2561.
+    /// register (and take the package from it), switch the interrupt off and clear it,
+    /// program `settings`, power off. Fails with `WrongDevice` when the device is not a
+    /// TSL2561.
     pub fn initialise(&mut self, settings: Settings) -> Result<()> {
         identify::probe(&mut self.bus)?;
         self.powered(false, |chip| {
             let id = chip.bus.read_byte_data(COMMAND_BIT | REG_ID)?;
             chip.settings.package =
                 package_from_id(id).ok_or(Error::WrongDevice("TSL2561 (ID register)"))?;
+            // Interrupt off and any pending one cleared, in one write (CLEAR bit set).
+            chip.bus
+                .write_byte_data(COMMAND_BIT | CLEAR_BIT | REG_INTERRUPT, 0)?;
             chip.write_timing(settings.integration_time, settings.gain)
         })
     }
@@ -344,6 +349,26 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     }
 }
 
+/// The chip's interrupt (docs/DEVICES.md, "Interrupt"): a level interrupt on the INT pin
+/// (active low, held until cleared) when channel 0 is out of the window, that is at or
+/// below `low` or above `high` (raw counts at the gain and integration time in effect),
+/// for `persist` conversions in a row; `persist` 0 interrupts after every conversion (an
+/// end-of-conversion signal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interrupt {
+    /// Low threshold, channel-0 counts.
+    pub low: u16,
+    /// High threshold, channel-0 counts.
+    pub high: u16,
+    /// Conversions out of the window before the interrupt, 0 to 15.
+    pub persist: u8,
+}
+
+/// INTERRUPT register: INTR field (bits 5:4) 01, a level interrupt.
+const INTERRUPT_LEVEL: u8 = 0x10;
+/// Highest PERSIST value (bits 3:0).
+const PERSIST_MAX: u8 = 0x0F;
+
 /// A full-range reading and how many conversions it took.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FullRange {
@@ -400,6 +425,32 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
                 }
             }
         })
+    }
+
+    /// Programs the interrupt (`Some`) or switches it off (`None`). The chip must stay
+    /// powered for its conversions to raise the interrupt, so `Some` switches to warm
+    /// mode; `None` leaves the power mode as it is. `persist` above 15 is refused with
+    /// `InvalidArgument` before anything is sent. Thresholds are written as words, never
+    /// as bytes (a data byte with bit 7 set would be taken for a command).
+    pub fn set_interrupt(&mut self, interrupt: Option<Interrupt>) -> Result<()> {
+        let Some(Interrupt { low, high, persist }) = interrupt else {
+            return self.write_register(REG_INTERRUPT, 0);
+        };
+        if persist > PERSIST_MAX {
+            return Err(Error::InvalidArgument("interrupt persistence (0 to 15)"));
+        }
+        self.bus
+            .write_word_data(COMMAND_BIT | WORD_BIT | REG_THRESHLOW_LOW, low)?;
+        self.bus
+            .write_word_data(COMMAND_BIT | WORD_BIT | REG_THRESHHIGH_LOW, high)?;
+        self.write_register(REG_INTERRUPT, INTERRUPT_LEVEL | persist)?;
+        self.set_power_mode(PowerMode::Warm)
+    }
+
+    /// Clears a pending interrupt (the INT pin goes high again): a command byte with the
+    /// CLEAR bit, 0xC0.
+    pub fn clear_interrupt(&mut self) -> Result<()> {
+        self.bus.write_byte(COMMAND_BIT | CLEAR_BIT)
     }
 
     /// Starts a conversion unless one is under way (warm, or started before), without
@@ -533,6 +584,7 @@ mod tests {
             expected.extend([
                 POWER_ON,
                 ReadByteData(0x8A),
+                WriteByteData(0xC6, 0x00),
                 WriteByteData(0x81, 0x12),
                 POWER_OFF,
             ]);
@@ -975,5 +1027,47 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(bus.log, vec![POWER_ON]);
+    }
+
+    #[test]
+    fn the_interrupt_is_programmed_with_word_writes_and_keeps_the_chip_powered() {
+        let mut bus = MockBus::default();
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default())
+            .with_state(timing_state(Some(0x12)));
+        let window = Interrupt {
+            low: 100,
+            high: 0x9000,
+            persist: 3,
+        };
+        chip.set_interrupt(Some(window)).expect("programs");
+        assert_eq!(chip.power_mode(), PowerMode::Warm);
+        chip.clear_interrupt().expect("clears");
+        chip.set_interrupt(None).expect("off");
+        // THRESHLOW 0xA2, THRESHHIGH 0xA4 as words; INTERRUPT 0x86 = level (0x10) | 3;
+        // powered up; CLEAR 0xC0; INTERRUPT off.
+        assert_eq!(
+            bus.log,
+            vec![
+                WriteWordData(0xA2, 100),
+                WriteWordData(0xA4, 0x9000),
+                WriteByteData(0x86, 0x13),
+                POWER_ON,
+                WriteByte(0xC0),
+                WriteByteData(0x86, 0x00)
+            ]
+        );
+        let mut bus = MockBus::default();
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        let too_long = Interrupt {
+            persist: 16,
+            ..window
+        };
+        assert_eq!(
+            chip.set_interrupt(Some(too_long)).map_err(|e| e.errno()),
+            Err(libc::EINVAL)
+        );
+        assert!(bus.log.is_empty());
     }
 }

@@ -11,6 +11,6 @@ pub mod lux;
 pub mod registers;
 pub mod settings;
 
-pub use driver::{ChipState, FullRange, Power, PowerMode, Tsl2561};
+pub use driver::{ChipState, FullRange, Interrupt, Power, PowerMode, Tsl2561};
 pub use lux::{Measurement, Reading};
 pub use settings::{Gain, IntegrationTime, Package, Settings};

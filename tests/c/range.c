@@ -4,7 +4,10 @@
  *   all        TSL2561_SENSEALL on the sensors at 0x29, 0x39, 0x49 (13.7, 101, 402 ms)
  *   collect    TSL2561_START, then TSL2561_COLLECT at once (EAGAIN and the time left),
  *              after half of it (EAGAIN), and after the rest (the reading)
- *   watch N    N full-range readings of 0x39, one a second (for light that changes) */
+ *   watch N    N full-range readings of 0x39, one a second (for light that changes)
+ *   interrupt MS CLEAR  TSL2561_SETINTERRUPT(100, 1000, persist 2) on 0x39, then MS
+ *              milliseconds of sleep, then TSL2561_CLEARINTERRUPT when CLEAR is 1 (the
+ *              emulator's report shows whether INT is asserted at exit) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +86,21 @@ int main(int argc, char **argv)
 		for (i = 0; i < count; i++) {
 			senselux(sensor);
 			sleep_us(1000000);
+		}
+		return 0;
+	}
+	if (!strcmp(what, "interrupt")) {
+		long ms = argc > 2 ? atol(argv[2]) : 1000;
+		int clear = argc > 3 && atoi(argv[3]) == 1, rc;
+
+		rc = TSL2561_SETINTERRUPT(sensor, 100, 1000, 2);
+		printf("setinterrupt rc=%d status=%d\n", rc, TSL2561_STATUS(sensor));
+		rc = TSL2561_SETINTERRUPT(sensor, 100, 1000, 16);
+		printf("bad persist rc=%d errno=%d\n", rc, sensor->lasterr);
+		sleep_us((unsigned long)ms * 1000);
+		if (clear) {
+			rc = TSL2561_CLEARINTERRUPT(sensor);
+			printf("clearinterrupt rc=%d\n", rc);
 		}
 		return 0;
 	}

@@ -59,6 +59,8 @@ pub struct Tsl2561Model {
     last_change_ns: u64,
     shadow_high: [Option<u8>; 2],
     interrupt_pending: bool,
+    /// Consecutive conversions with channel 0 out of the threshold window.
+    out_of_window: u32,
     stale_reads: u64,
     ignored_commands: u64,
     /// The latest time the chip has seen.
@@ -86,6 +88,7 @@ impl Tsl2561Model {
             last_change_ns: 0,
             shadow_high: [None; 2],
             interrupt_pending: false,
+            out_of_window: 0,
             stale_reads: 0,
             ignored_commands: 0,
             latest_ns: 0,
@@ -118,10 +121,32 @@ impl Tsl2561Model {
         self.data = data;
         self.data_started_ns = started_ns;
         self.conversions_since_power_on += 1;
+        // INTERRUPT: bits 5:4 INTR (0 off), bits 3:0 PERSIST; the window is on channel 0
+        // only, out of it when ch0 <= THRESHLOW or ch0 > THRESHHIGH; PERSIST 0 interrupts
+        // after every conversion, N after N consecutive ones out of the window
+        // (docs/DEVICES.md, "Interrupt").
         let interrupt = self.registers[usize::from(REG_INTERRUPT)];
-        if (interrupt >> 4) & 0x3 != 0 {
+        let (intr, persist) = ((interrupt >> 4) & 0x3, u32::from(interrupt & 0x0F));
+        if intr == 0 {
+            self.out_of_window = 0;
+            return;
+        }
+        let threshold =
+            |at: usize| u16::from_le_bytes([self.registers[at], self.registers[at + 1]]);
+        let (low, high) = (threshold(0x2), threshold(0x4));
+        if data[0] <= low || data[0] > high {
+            self.out_of_window += 1;
+        } else {
+            self.out_of_window = 0;
+        }
+        if persist == 0 || self.out_of_window >= persist {
             self.interrupt_pending = true;
         }
+    }
+
+    /// Whether the INT pin is asserted (held until a command with the CLEAR bit).
+    pub fn interrupt_pending(&self) -> bool {
+        self.interrupt_pending
     }
 
     /// Completes every integration cycle that ended by `now`.
@@ -147,10 +172,12 @@ impl Tsl2561Model {
             if self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
                 return;
             }
-            // Skip whole cycles with unchanged settings in one step (long idle times).
+            // Skip whole cycles with unchanged settings in one step (long idle times),
+            // unless interrupts count them.
             let duration = self.integration_ns(self.cycle_timing);
             let whole = now.saturating_sub(self.cycle_start_ns) / duration;
-            if whole > 1 {
+            let interrupts_off = (self.registers[usize::from(REG_INTERRUPT)] >> 4) & 0x3 == 0;
+            if whole > 1 && interrupts_off {
                 self.cycle_start_ns += (whole - 1) * duration;
                 self.conversions_since_power_on += whole - 1;
             }
@@ -469,5 +496,34 @@ mod tests {
         chip.write(&[0x81, 0x13], 201_000_000); // stop after half the 402 ms time
         let value = read_word(&mut chip, 0xAC, 201_000_000);
         assert!((590..=610).contains(&value), "{value}");
+    }
+
+    #[test]
+    fn the_interrupt_fires_after_persist_conversions_out_of_the_window_and_clears() {
+        // 402 ms 16x at 735 kHz (402.2 ms a conversion); 1200 counts on channel 0.
+        let mut chip = Tsl2561Model::new(counts(1200.0, 300.0), 735, 0x50);
+        let cycle = chip.integration_ns(0x12);
+        // Window 100..=1000 (1200 is above it), level interrupt, PERSIST 2.
+        chip.write(&[0xA2, 100, 0, 0xE8, 0x03], 0); // THRESHLOW 100, THRESHHIGH 1000
+        chip.write(&[0x86, 0x12], 0); // INTERRUPT: level, persist 2
+        chip.write(&[0x81, 0x12], 0); // TIMING 402 ms 16x
+        chip.write(&[0x80, 0x03], 0); // power on
+        chip.read(&mut [0u8; 1], cycle + 1);
+        assert!(
+            !chip.interrupt_pending(),
+            "one conversion out of the window"
+        );
+        chip.read(&mut [0u8; 1], 2 * cycle + 1);
+        assert!(chip.interrupt_pending(), "two in a row");
+        chip.write(&[0xC0], 2 * cycle + 2); // CLEAR
+        assert!(!chip.interrupt_pending());
+        // In the window (1200 below a high threshold of 5000): no interrupt.
+        chip.write(&[0xA4, 0x88, 0x13], 2 * cycle + 3);
+        chip.read(&mut [0u8; 1], 6 * cycle);
+        assert!(!chip.interrupt_pending());
+        // PERSIST 0: after every conversion, whatever the thresholds.
+        chip.write(&[0x86, 0x10], 6 * cycle + 1);
+        chip.read(&mut [0u8; 1], 7 * cycle + 10);
+        assert!(chip.interrupt_pending());
     }
 }
