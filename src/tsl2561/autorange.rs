@@ -39,14 +39,16 @@ pub enum Choice {
     Saturated,
 }
 
-/// Counts at (`time`, `gain`) per count at the probe setting: the ratio of their
-/// integration cycles times the ratio of their gains.
+/// Counts at (`time`, `gain`) in units of one 918-cycle step at 1x: integration steps
+/// times the gain factor (11 for the probe, 5152 for 402 ms 16x).
+fn sensitivity(time: IntegrationTime, gain: Gain) -> u64 {
+    time.steps() * u64::from(gain.factor())
+}
+
+/// Counts at (`time`, `gain`) per count at the probe setting, as a fraction.
 fn sensitivity_over_probe(time: IntegrationTime, gain: Gain) -> (u64, u64) {
     let (probe_time, probe_gain) = PROBE;
-    (
-        time.steps() * u64::from(gain.factor()),
-        probe_time.steps() * u64::from(probe_gain.factor()),
-    )
+    (sensitivity(time, gain), sensitivity(probe_time, probe_gain))
 }
 
 /// The largest probe count for which (`time`, `gain`) stays within its headroom: 104,

@@ -96,13 +96,9 @@ impl IntegrationTime {
 
     /// The largest count a channel can read: cycles / 2 - 2, at most 65535 (5047, 37177,
     /// 65535; docs/DEVICES.md, "Integration timing").
-    pub const fn full_scale(self) -> u16 {
+    pub fn full_scale(self) -> u16 {
         let counts = self.cycles() / 2 - 2;
-        if counts > u16::MAX as u64 {
-            u16::MAX
-        } else {
-            counts as u16
-        }
+        u16::try_from(counts).unwrap_or(u16::MAX)
     }
 
     /// Integration time with the slowest oscillator the datasheet allows, rounded up to
