@@ -59,7 +59,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 INSTALL     ?= install
 HEADERS     := include/TSL2561.h include/7seg_bp_ada.h
 
-EXAMPLES := single_sensor three_sensors hello_display counter missing_bus
+EXAMPLES := single_sensor three_sensors hello_display counter missing_bus lux_meter
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)
 TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/c/*.c)))
 TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)

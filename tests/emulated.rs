@@ -753,3 +753,27 @@ fn threads_read_different_sensors_in_parallel_and_share_one_safely() {
         assert_eq!(run.device(address)["stale_reads"], 0);
     }
 }
+
+#[test]
+fn lux_meter_example_reads_any_light_several_sensors_and_without_blocking() {
+    for program in ["examples/lux_meter", "examples/lux_meter-static"] {
+        let run = run(program);
+        assert!(run.success, "{}", run.stdout);
+        // Default scene at 402 ms 16x (T/FN/CL): 0x39 1200/300 counts, 0x29 400/120,
+        // 0x49 30000/9000: (ch0 B - ch1 M) / 2^14 with the datasheet rows.
+        run.assert_printed(&[
+            "0x39: 25.763 lux (gain 16x, setting 2)",
+            "0x29: 7.512 lux",
+            "0x49: 563.416 lux",
+        ]);
+        // The non-blocking reading: 428.4 ms of 50 ms chores before it was there.
+        assert!(
+            run.stdout.contains("0x29: 7.512 lux after 9 chores"),
+            "{}",
+            run.stdout
+        );
+        for address in [0x29, 0x39, 0x49] {
+            assert_eq!(run.device(address)["stale_reads"], 0);
+        }
+    }
+}
