@@ -7,7 +7,8 @@
 //!
 //! Pointer contract of every exported function (stated for C readers in the header):
 //! the struct pointer is NULL (refused with EINVAL) or points to a struct of the right
-//! type; out-pointers are NULL (refused) or writable.
+//! type; out-pointers are NULL (refused with EINVAL, or skipped where a function
+//! documents an output as optional) or writable.
 #![allow(clippy::missing_safety_doc)]
 
 pub mod ht16k33;
