@@ -355,6 +355,22 @@ fn check_setting(
     Ok(rc)
 }
 
+/// A setting call on sensor `slot`: [`check_setting`], and success only on a descriptor
+/// the library opened for that chip.
+fn sensor_setting(
+    world: &mut World,
+    slot: usize,
+    name: &str,
+    value: i32,
+    set: impl FnOnce(&mut TSL2561) -> c_int,
+    stored: fn(&TSL2561) -> i32,
+) -> Result<(), TestCaseError> {
+    let sensor = &mut world.sensors[slot];
+    let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
+    let rc = check_setting(sensor, name, value, set, stored)?;
+    check_descriptor(&world.live, rc, fd, Kind::Sensor, address, name)
+}
+
 unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
     match op {
         Op::SensorInit { slot, bus, address } => world.sensors[*slot] = sensor_init(*bus, *address),
@@ -390,48 +406,22 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             prop_assert_eq!(world.sensors[*slot].adapter_fd, -1);
             world.closed(fd, Kind::Sensor, address);
         }
-        Op::SensorTime { slot, value } => {
-            let (fd, address) = (
-                world.sensors[*slot].adapter_fd,
-                world.sensors[*slot].sensor_addr,
-            );
-            let rc = check_setting(
-                &mut world.sensors[*slot],
-                "TSL2561_SETINTEGRATIONTIME",
-                *value,
-                |sensor| TSL2561_SETINTEGRATIONTIME(sensor, IntegrationTimeValue(*value)),
-                |sensor| sensor.integration_time.0,
-            )?;
-            check_descriptor(
-                &world.live,
-                rc,
-                fd,
-                Kind::Sensor,
-                address,
-                "TSL2561_SETINTEGRATIONTIME",
-            )?;
-        }
-        Op::SensorGain { slot, value } => {
-            let (fd, address) = (
-                world.sensors[*slot].adapter_fd,
-                world.sensors[*slot].sensor_addr,
-            );
-            let rc = check_setting(
-                &mut world.sensors[*slot],
-                "TSL2561_SETGAIN",
-                *value,
-                |sensor| TSL2561_SETGAIN(sensor, GainValue(*value)),
-                |sensor| sensor.gain.0,
-            )?;
-            check_descriptor(
-                &world.live,
-                rc,
-                fd,
-                Kind::Sensor,
-                address,
-                "TSL2561_SETGAIN",
-            )?;
-        }
+        Op::SensorTime { slot, value } => sensor_setting(
+            world,
+            *slot,
+            "TSL2561_SETINTEGRATIONTIME",
+            *value,
+            |sensor| TSL2561_SETINTEGRATIONTIME(sensor, IntegrationTimeValue(*value)),
+            |sensor| sensor.integration_time.0,
+        )?,
+        Op::SensorGain { slot, value } => sensor_setting(
+            world,
+            *slot,
+            "TSL2561_SETGAIN",
+            *value,
+            |sensor| TSL2561_SETGAIN(sensor, GainValue(*value)),
+            |sensor| sensor.gain.0,
+        )?,
         Op::SensorWarm { slot, warm } => {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
