@@ -165,13 +165,13 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
         self.bus.write_byte_data(COMMAND_BIT | register, value)
     }
 
-    /// Powers the chip up, which starts a conversion with the TIMING in effect.
-    fn power_on(&mut self) -> Result<()> {
+    /// Powers the chip up, which starts a conversion with the TIMING in effect; returns
+    /// the moment by which it has surely completed.
+    fn power_on(&mut self) -> Result<Instant> {
         self.write_register(REG_CONTROL, CONTROL_POWERON)?;
-        self.state.power = Power::Converting {
-            ready_at: self.clock.now() + self.settings.integration_time.conversion_wait(),
-        };
-        Ok(())
+        let ready_at = self.clock.now() + self.settings.integration_time.conversion_wait();
+        self.state.power = Power::Converting { ready_at };
+        Ok(ready_at)
     }
 
     fn power_off(&mut self) -> Result<()> {
@@ -204,7 +204,7 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     ) -> Result<R> {
         let on = match self.state.power {
             Power::Converting { .. } => Ok(()),
-            Power::Down => self.power_on(),
+            Power::Down => self.power_on().map(drop),
         };
         let result = on.and_then(|()| {
             let result = steps(self);
@@ -293,11 +293,11 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// (broadband). The next reading's wait is counted from just before this read.
     fn sample_broadband(&mut self) -> Result<u16> {
         let conversion_wait = self.settings.integration_time.conversion_wait();
-        // Every caller powers the chip on first; were it down, a whole conversion is
-        // waited rather than a stale one read.
+        // Every caller powers the chip on first; were it down, it is powered on here
+        // rather than a stale conversion read.
         let ready_at = match self.state.power {
             Power::Converting { ready_at } => ready_at,
-            Power::Down => self.clock.now() + conversion_wait,
+            Power::Down => self.power_on()?,
         };
         self.clock.sleep_until(ready_at);
         let now = self.clock.now().max(ready_at);
@@ -460,16 +460,8 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
         if let Power::Converting { ready_at } = self.state.power {
             return Ok(ready_at);
         }
-        match self.power_on() {
-            Ok(()) => match self.state.power {
-                Power::Converting { ready_at } => Ok(ready_at),
-                Power::Down => Err(Error::NotOpen),
-            },
-            Err(error) => {
-                self.state = ChipState::default();
-                Err(error)
-            }
-        }
+        self.power_on()
+            .inspect_err(|_| self.state = ChipState::default())
     }
 
     /// Collects the conversion [`Tsl2561::start`] began, without waiting: `NotReady` with
@@ -478,13 +470,9 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// one with other settings than this handle's (another handle changed them), it
     /// starts one and answers `NotReady`.
     pub fn collect(&mut self) -> Result<Measurement> {
-        // A conversion under way with another TIMING (another handle on the chip
-        // changed it) is not this handle's: start one with its own settings.
-        let own_timing = self.state.timing == Some(self.settings.timing_register());
-        let ready_at = match self.state.power {
-            Power::Converting { ready_at } if own_timing => ready_at,
-            _ => self.start()?,
-        };
+        // `start` leaves a conversion under way with this handle's TIMING alone, and
+        // starts one otherwise (none under way, or another handle changed the TIMING).
+        let ready_at = self.start()?;
         let now = self.clock.now();
         if now < ready_at {
             return Err(Error::NotReady {
@@ -1057,6 +1045,15 @@ mod tests {
                 WriteByteData(0x86, 0x00)
             ]
         );
+        let mut bus = MockBus::default();
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        let longest = Interrupt {
+            persist: 15,
+            ..window
+        };
+        chip.set_interrupt(Some(longest))
+            .expect("15 is the longest");
         let mut bus = MockBus::default();
         let mut clock = MockClock::default();
         let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
