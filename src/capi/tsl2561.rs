@@ -689,12 +689,17 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
         // first is) and `count` writable doubles from `lux`: the SAFETY of each block.
         // SAFETY: `index` < `count`, within the array.
         let sensor = |index: usize| unsafe { sensors.add(index) };
-        // Pass 1: start every sensor; `lux[i]` is NaN for one that failed.
+        // Pass 1: start every sensor; `lux[i]` is 0 for one under way, NaN for one that
+        // failed (written here, so that pass 2 never reads what the caller left there).
         let mut last_ready = None;
         for index in 0..count {
             // SAFETY: a valid struct of the array, and its double.
             match unsafe { start_conversion(sensor(index)) } {
-                Ok(ready_at) => last_ready = last_ready.max(Some(ready_at)),
+                Ok(ready_at) => {
+                    last_ready = last_ready.max(Some(ready_at));
+                    // SAFETY: as above.
+                    unsafe { lux.add(index).write_unaligned(0.0) };
+                }
                 Err(error) => unsafe {
                     fail(addr_of_mut!((*sensor(index)).lasterr), &error);
                     lux.add(index).write_unaligned(f64::NAN);
