@@ -9,7 +9,7 @@ use lightseg::ht16k33::text::layout;
 use lightseg::ht16k33::{Blink, DisplayState, Ht16k33};
 
 use crate::args::{self, Args, UsageError};
-use crate::{device_error, open_chip, repetitions, Failure, Ticker};
+use crate::{device_error, open_chip, repetitions, Failure, Target, Ticker};
 
 /// Characters the help promises: shown, and refused (no shape in the glyph table).
 const SHOWN: &str = "A b C d E F H I J L n o P r S U y - _";
@@ -208,7 +208,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
 fn show(
     display: &mut Ht16k33<lightseg::bus::I2cDevice>,
     positions: [u8; 5],
-    what: &str,
+    what: &Target,
 ) -> Result<(), Failure> {
     display.set_positions(positions);
     display.commit().map_err(device_error(what))

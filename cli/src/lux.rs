@@ -10,7 +10,7 @@ use lightseg::tsl2561::{
 };
 
 use crate::args::{self, Args, UsageError};
-use crate::{device_error, open_chip, repetitions, Failure, Ticker};
+use crate::{device_error, open_chip, repetitions, Failure, Target, Ticker};
 
 pub const HELP: &str = "\
 Usage: lightseg lux [OPTIONS]
@@ -209,7 +209,7 @@ fn read_loop(
     sensor: &mut Tsl2561<lightseg::bus::I2cDevice, SystemClock>,
     options: &Options,
     limit: u64,
-    what: &str,
+    what: &Target,
 ) -> Result<(), Failure> {
     let mut ticker = Ticker::new(SystemClock.now(), options.watch);
     for taken in 1..=limit {
@@ -259,7 +259,7 @@ fn run_several(options: &Options) -> Result<(), Failure> {
 type Sensor = Tsl2561<lightseg::bus::I2cDevice, SystemClock>;
 
 fn read_several(
-    sensors: &mut [(Sensor, String, u8)],
+    sensors: &mut [(Sensor, Target, u8)],
     options: &Options,
     limit: u64,
 ) -> Result<(), Failure> {

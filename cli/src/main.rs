@@ -5,6 +5,7 @@
 
 mod args;
 mod display;
+mod hints;
 mod lux;
 
 use std::process::ExitCode;
@@ -52,14 +53,33 @@ impl From<UsageError> for Failure {
     }
 }
 
-/// Opens `/dev/i2c-<bus>` for the `chip` at `address`; also returns how error messages
-/// name the device ("TSL2561 at 0x39 on /dev/i2c-1").
-pub fn open_chip(
-    chip: &str,
+/// A chip the command talks to; error messages name it ("TSL2561 at 0x39 on
+/// /dev/i2c-1") and say what to do next.
+#[derive(Debug, Clone)]
+pub struct Target {
+    chip: &'static str,
     bus: i32,
     address: u8,
-) -> Result<(lightseg::bus::I2cDevice, String), Failure> {
-    let what = format!("{chip} at {address:#04x} on /dev/i2c-{bus}");
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at {:#04x} on /dev/i2c-{}",
+            self.chip, self.address, self.bus
+        )
+    }
+}
+
+/// Opens `/dev/i2c-<bus>` for the `chip` at `address`; also returns the [`Target`]
+/// error messages name.
+pub fn open_chip(
+    chip: &'static str,
+    bus: i32,
+    address: u8,
+) -> Result<(lightseg::bus::I2cDevice, Target), Failure> {
+    let what = Target { chip, bus, address };
     let device = lightseg::bus::open_device(bus, address).map_err(device_error(&what))?;
     Ok((device, what))
 }
@@ -70,9 +90,16 @@ pub fn repetitions(count: Option<u64>, watch: Option<Duration>) -> u64 {
     count.unwrap_or(if watch.is_some() { u64::MAX } else { 1 })
 }
 
-/// Maps a driver error to a device failure naming the device.
-pub fn device_error(what: &str) -> impl Fn(lightseg::Error) -> Failure + '_ {
-    move |error| Failure::Device(format!("{what}: {error}"))
+/// Maps a driver error to a device failure naming the device and, where the error
+/// says what is wrong, the next step (hints.rs).
+pub fn device_error(what: &Target) -> impl Fn(lightseg::Error) -> Failure + '_ {
+    move |error| {
+        let hint = hints::next_step(what.chip, what.bus, what.address, &error);
+        Failure::Device(match hint {
+            Some(hint) => format!("{what}: {error}\n  {hint}"),
+            None => format!("{what}: {error}"),
+        })
+    }
 }
 
 /// Set by SIGINT and SIGTERM: a watch loop stops at its next wait and powers down.

@@ -368,3 +368,40 @@ fn lux_with_several_addresses_reads_them_in_one_conversion_time() {
         assert_eq!(run.device(address)["stale_reads"], 0);
     }
 }
+
+#[test]
+fn errors_name_the_next_step() {
+    let run = lightseg(&["lux", "--bus", "7"]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("sudo raspi-config"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("sudo modprobe i2c-dev"),
+        "{}",
+        run.stderr
+    );
+    for (faults, next) in [
+        ("eacces_on_open = true", "sudo adduser $USER i2c"),
+        (
+            "ebusy_on_slave = true",
+            "echo 1-0039 | sudo tee /sys/bus/i2c/devices/1-0039/driver/unbind",
+        ),
+        ("absent = true", "i2cdetect -y 1"),
+    ] {
+        let scene = format!(
+            "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\nfaults = {{ {faults} }}\n"
+        );
+        let path = std::env::temp_dir().join(format!(
+            "lightseg-cli-next-{}-{}.toml",
+            std::process::id(),
+            faults.len()
+        ));
+        std::fs::write(&path, scene).expect("scene");
+        let run = lightseg_in(
+            &["lux"],
+            &[("LIGHTSEG_SIM_SCENE", path.to_str().expect("path"))],
+        );
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(run.status, 1, "{faults}");
+        assert!(run.stderr.contains(next), "{faults}: {}", run.stderr);
+    }
+}
