@@ -9,7 +9,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{build_dir, scratch_dir, sim_library};
+use common::{build_dir, report_device, scratch_dir, sim_library};
 
 const EBADF: i32 = libc::EBADF;
 const ENODEV: i32 = libc::ENODEV;
@@ -29,12 +29,7 @@ impl Run {
     }
 
     fn device(&self, address: u64) -> &Value {
-        self.report["devices"]
-            .as_array()
-            .expect("devices")
-            .iter()
-            .find(|d| d["address"] == address)
-            .unwrap_or_else(|| panic!("no device {address:#x}"))
+        report_device(&self.report, address)
     }
 
     /// The first bytes written to `address`, one per transfer.

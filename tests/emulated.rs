@@ -10,7 +10,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{build_dir, scratch_dir, sim_library};
+use common::{build_dir, report_device, scratch_dir, sim_library};
 
 struct Run {
     success: bool,
@@ -32,12 +32,7 @@ impl Run {
     }
 
     fn device(&self, address: u64) -> &Value {
-        self.report["devices"]
-            .as_array()
-            .expect("devices")
-            .iter()
-            .find(|d| d["address"] == address)
-            .unwrap_or_else(|| panic!("no device {address:#x} in the report"))
+        report_device(&self.report, address)
     }
 
     /// The trace of a device as (op, written bytes, read bytes, result).

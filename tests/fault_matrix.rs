@@ -13,7 +13,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{build_dir, scratch_dir, sim_library};
+use common::{build_dir, report_device, scratch_dir, sim_library};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,13 +42,7 @@ fn probe(function: &str, calls: u32, scene: &str, address: u64) -> Outcome {
         serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report written"))
             .expect("json");
     let _ = std::fs::remove_dir_all(&dir);
-    let device = report["devices"]
-        .as_array()
-        .expect("devices")
-        .iter()
-        .find(|d| d["address"] == address)
-        .cloned()
-        .expect("device in report");
+    let device = report_device(&report, address).clone();
     Outcome { stdout, device }
 }
 

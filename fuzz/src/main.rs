@@ -324,6 +324,26 @@ fn check_descriptor(
     Ok(())
 }
 
+/// A sensor call returned `rc`: [`check_result`] against `lasterr_before`, and success
+/// only on a descriptor the library opened for that sensor.
+fn check_sensor_call(
+    live: &[(c_int, Kind, u8)],
+    sensor: &TSL2561,
+    rc: c_int,
+    lasterr_before: c_int,
+    name: &str,
+) -> Result<(), TestCaseError> {
+    check_result(rc, lasterr_before, sensor.lasterr, name)?;
+    check_descriptor(
+        live,
+        rc,
+        sensor.adapter_fd,
+        Kind::Sensor,
+        sensor.sensor_addr,
+        name,
+    )
+}
+
 /// A struct pointer handed to a second thread.
 struct Shared<T>(*mut T);
 // SAFETY: the library serialises calls on one chip; the pointer outlives the scope.
@@ -427,16 +447,7 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let before = sensor.lasterr;
             let status_before = TSL2561_STATUS(sensor);
             let rc = TSL2561_SETWARM(sensor, *warm);
-            check_result(rc, before, sensor.lasterr, "TSL2561_SETWARM")?;
-            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
-            check_descriptor(
-                &world.live,
-                rc,
-                fd,
-                Kind::Sensor,
-                address,
-                "TSL2561_SETWARM",
-            )?;
+            check_sensor_call(&world.live, sensor, rc, before, "TSL2561_SETWARM")?;
             let warm_now = TSL2561_STATUS(sensor) & TSL2561_STATUS_WARM != 0;
             if rc == 0 {
                 prop_assert_eq!(warm_now, *warm != 0, "warm mode as asked");
@@ -472,16 +483,7 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 &mut lux as *mut u32
             };
             let rc = TSL2561_SENSELIGHT(sensor, full_ptr, ir_ptr, lux_ptr, *autogain);
-            check_result(rc, before, sensor.lasterr, "TSL2561_SENSELIGHT")?;
-            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
-            check_descriptor(
-                &world.live,
-                rc,
-                fd,
-                Kind::Sensor,
-                address,
-                "TSL2561_SENSELIGHT",
-            )?;
+            check_sensor_call(&world.live, sensor, rc, before, "TSL2561_SENSELIGHT")?;
             if rc != 0 {
                 prop_assert_eq!(
                     (full, ir, lux),
@@ -616,16 +618,8 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 )
             };
             let rc = TSL2561_SENSELUX(sensor, &mut lux, gain_ptr, time_ptr);
-            check_result(rc, before, sensor.lasterr, "TSL2561_SENSELUX")?;
-            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
-            check_descriptor(
-                &world.live,
-                rc,
-                fd,
-                Kind::Sensor,
-                address,
-                "TSL2561_SENSELUX",
-            )?;
+            check_sensor_call(&world.live, sensor, rc, before, "TSL2561_SENSELUX")?;
+            let address = sensor.sensor_addr;
             if rc != 0 {
                 prop_assert_eq!(lux, -1.0, "output touched on failure");
                 return Ok(());
@@ -642,14 +636,11 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let (probe, _) = expected_lux(address, 0, 0).unwrap_or((f64::NAN, false));
             prop_assert!(
                 (!saturated && lux == expected) || lux == probe,
-                "SENSELUX read {} lux; {} expected at time {} gain {} (struct {:?}, outputs {:?} {:?})",
+                "SENSELUX read {} lux; {} expected at time {} gain {}",
                 lux,
                 expected,
                 time,
-                gain,
-                sensor,
-                gain_ptr.is_null(),
-                time_ptr.is_null()
+                gain
             );
         }
         Op::SensorInterrupt {
@@ -661,16 +652,7 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
             let rc = TSL2561_SETINTERRUPT(sensor, *low, *high, *persist);
-            check_result(rc, before, sensor.lasterr, "TSL2561_SETINTERRUPT")?;
-            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
-            check_descriptor(
-                &world.live,
-                rc,
-                fd,
-                Kind::Sensor,
-                address,
-                "TSL2561_SETINTERRUPT",
-            )?;
+            check_sensor_call(&world.live, sensor, rc, before, "TSL2561_SETINTERRUPT")?;
             if !(-1..=15).contains(persist) {
                 prop_assert_eq!(
                     (rc, sensor.lasterr),
@@ -690,24 +672,13 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
             let rc = TSL2561_CLEARINTERRUPT(sensor);
-            check_result(rc, before, sensor.lasterr, "TSL2561_CLEARINTERRUPT")?;
-            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
-            check_descriptor(
-                &world.live,
-                rc,
-                fd,
-                Kind::Sensor,
-                address,
-                "TSL2561_CLEARINTERRUPT",
-            )?;
+            check_sensor_call(&world.live, sensor, rc, before, "TSL2561_CLEARINTERRUPT")?;
         }
         Op::SensorStart(slot) => {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
             let rc = TSL2561_START(sensor);
-            check_result(rc, before, sensor.lasterr, "TSL2561_START")?;
-            let (fd, address) = (sensor.adapter_fd, sensor.sensor_addr);
-            check_descriptor(&world.live, rc, fd, Kind::Sensor, address, "TSL2561_START")?;
+            check_sensor_call(&world.live, sensor, rc, before, "TSL2561_START")?;
         }
         Op::SensorCollect { slot, wait } => {
             let sensor = &mut world.sensors[*slot];

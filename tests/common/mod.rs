@@ -46,6 +46,17 @@ pub fn sim_library() -> PathBuf {
     built().join("target/release/liblightseg_sim.so")
 }
 
+/// The entry of the device at `address` in an emulator report.
+#[allow(dead_code)] // not every test binary looks into the report by address
+pub fn report_device(report: &serde_json::Value, address: u64) -> &serde_json::Value {
+    report["devices"]
+        .as_array()
+        .expect("devices")
+        .iter()
+        .find(|d| d["address"] == address)
+        .unwrap_or_else(|| panic!("no device {address:#x} in the report"))
+}
+
 /// A new empty directory under the system's temporary directory.
 pub fn scratch_dir() -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
