@@ -59,7 +59,10 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 INSTALL     ?= install
 HEADERS     := include/TSL2561.h include/7seg_bp_ada.h
 
-EXAMPLES := single_sensor three_sensors hello_display counter missing_bus lux_meter
+EXAMPLES := single_sensor three_sensors hello_display counter missing_bus lux_meter \
+	numbers big_clock marquee matrices lux_display
+# The emulated bus the examples run on: the default scene plus one of every backpack.
+EXAMPLE_SCENE := c-examples/backpacks.toml
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)
 TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/c/*.c)))
 TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)
@@ -81,7 +84,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lo
 
 .PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
 	valgrind reliability bench install uninstall install-check cross-check mutants \
-	kernel-check
+	kernel-check pictures
 
 all: libs tools examples
 
@@ -230,17 +233,22 @@ fuzz: tools
 # any memory error or definite leak fails.
 valgrind: all
 	@set -e; for program in $(EXAMPLE_BINS) $(TEST_BINS); do \
-	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) $(VALGRIND) $$program > /dev/null; \
+	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/$(EXAMPLE_SCENE) \
+	    $(VALGRIND) $$program > /dev/null; \
 	  echo "  memcheck: 0 errors: $$program"; \
 	done
 
 test: all lint check-c fuzz-short valgrind install-check kernel-check
 	$(CARGO) test --release --workspace
 
+# Every example under the emulator, with one of each backpack on the bus
+# (c-examples/backpacks.toml); each display is drawn when what it shows changes, in
+# place on a terminal.
 demo: all
 	@for example in $(EXAMPLES); do \
 	  echo "== $$example"; \
-	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 $(BUILD)/examples/$$example \
+	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 \
+	    LIGHTSEG_SIM_SCENE=$(CURDIR)/$(EXAMPLE_SCENE) $(BUILD)/examples/$$example \
 	    || echo "(exit status $$?)"; \
 	done
 
@@ -280,3 +288,24 @@ headers:
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+# The README's pictures of each backpack kind (docs/pictures/*.svg), drawn by the
+# emulator (LIGHTSEG_SIM_SVG) from what the lightseg command and the examples show.
+PICTURE_SIM := LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/$(EXAMPLE_SCENE)
+pictures: all
+	rm -rf $(BUILD)/svg && mkdir -p $(BUILD)/svg docs/pictures
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display 12:34
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display -k seg7-large -a 0x71 -- -8.5
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display -k alphanumeric \
+		-a 0x72,0x73 'LIGHTSEG'
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(BUILD)/examples/matrices > /dev/null
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display -k bargraph24 -a 0x77 \
+		--bars GGGGGGGGGGGGGGGGYYYYRRRR
+	cp $(BUILD)/svg/i2c-1-0x70.svg docs/pictures/seg7.svg
+	cp $(BUILD)/svg/i2c-1-0x71.svg docs/pictures/seg7-large.svg
+	cp $(BUILD)/svg/i2c-1-0x72.svg docs/pictures/alphanumeric-left.svg
+	cp $(BUILD)/svg/i2c-1-0x73.svg docs/pictures/alphanumeric-right.svg
+	cp $(BUILD)/svg/i2c-1-0x74.svg docs/pictures/matrix8x8.svg
+	cp $(BUILD)/svg/i2c-1-0x75.svg docs/pictures/bicolor8x8.svg
+	cp $(BUILD)/svg/i2c-1-0x76.svg docs/pictures/matrix16x8.svg
+	cp $(BUILD)/svg/i2c-1-0x77.svg docs/pictures/bargraph24.svg

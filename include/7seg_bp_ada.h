@@ -132,6 +132,36 @@ static const uint8_t ht16k55_digits[129] = {
 
 
 /**
+ * Colon bit of HT16K33_CHAIN_SET_DOTS (both 7-segment backpacks).
+ */
+#define HT16K33_DOT_COLON 2
+
+/**
+ * 1.2" 7-segment only: upper dot of the left colon.
+ */
+#define HT16K33_DOT_LEFT_UPPER 4
+
+/**
+ * 1.2" 7-segment only: lower dot of the left colon.
+ */
+#define HT16K33_DOT_LEFT_LOWER 8
+
+/**
+ * 1.2" 7-segment only: the upper dot between the third and fourth digit.
+ */
+#define HT16K33_DOT_UPPER 16
+
+/**
+ * Most backpacks in one chain.
+ */
+#define HT16K33_CHAIN_MAX 8
+
+/**
+ * Longest text HT16K33_CHAIN_SCROLL_START keeps, in bytes.
+ */
+#define HT16K33_SCROLL_TEXT_MAX 255
+
+/**
  * Blink rate of the whole display.
  */
 typedef enum ht16k33blink_t {
@@ -166,6 +196,66 @@ typedef enum ht16k33display_t {
    */
   HT16K33_DISPLAY_ON = 1,
 } ht16k33display_t;
+
+/**
+ * Which backpack the chain is made of.
+ */
+typedef enum ht16k33backpack_t {
+  /**
+   * 0.56" 4-digit 7-segment (with colon).
+   */
+  HT16K33_SEG7 = 0,
+  /**
+   * 1.2" 4-digit 7-segment (centre colon, left colon dots, upper dot).
+   */
+  HT16K33_SEG7_LARGE = 1,
+  /**
+   * 0.54" quad alphanumeric (14 segments and a decimal point per character).
+   */
+  HT16K33_ALPHANUMERIC = 2,
+  /**
+   * 8x8 single-colour matrix.
+   */
+  HT16K33_MATRIX8X8 = 3,
+  /**
+   * 8x8 bicolour matrix.
+   */
+  HT16K33_BICOLOR8X8 = 4,
+  /**
+   * 16x8 1.2" matrix backpack (16 wide, 8 tall).
+   */
+  HT16K33_MATRIX16X8 = 5,
+  /**
+   * 16x8 0.8" mini matrix FeatherWing (16 wide, 8 tall).
+   */
+  HT16K33_MINI16X8 = 6,
+  /**
+   * Bicolour 24-bar bargraph.
+   */
+  HT16K33_BARGRAPH24 = 7,
+} ht16k33backpack_t;
+
+/**
+ * A pixel or bar colour; on single-colour matrices any colour but OFF lights the pixel.
+ */
+typedef enum ht16k33color_t {
+  /**
+   * Dark.
+   */
+  HT16K33_COLOR_OFF = 0,
+  /**
+   * Red.
+   */
+  HT16K33_COLOR_RED = 1,
+  /**
+   * Green.
+   */
+  HT16K33_COLOR_GREEN = 2,
+  /**
+   * Red and green together.
+   */
+  HT16K33_COLOR_YELLOW = 3,
+} ht16k33color_t;
 
 /**
  * Segment patterns of the five display positions: digit 0, digit 1, colon, digit 2,
@@ -217,6 +307,62 @@ typedef struct HT16K33 {
    */
   struct ht16k55_matrix display_buffer;
 } HT16K33;
+
+/**
+ * One to eight backpacks of one kind on one I2C bus, shown as one display, left to
+ * right in the order of `addresses`. Fill it with HT16K33_CHAIN_OPEN. One struct per
+ * display; calls on one struct from several threads need the caller's own lock.
+ */
+typedef struct HT16K33_CHAIN {
+  /**
+   * I2C adapter number: the N of /dev/i2c-N.
+   */
+  int adapter_nr;
+  /**
+   * The backpack kind.
+   */
+  ht16k33backpack_t kind;
+  /**
+   * Number of backpacks, 1 to HT16K33_CHAIN_MAX.
+   */
+  int count;
+  /**
+   * Their addresses (0x70 to 0x77), left to right.
+   */
+  uint8_t addresses[8];
+  /**
+   * Their open descriptors; -1 when closed.
+   */
+  int adapter_fds[8];
+  /**
+   * errno value of the last failed call; never reset by a successful one.
+   */
+  int lasterr;
+  /**
+   * Matrices: quarter turns clockwise, 0 to 3 (HT16K33_CHAIN_SET_ROTATION).
+   */
+  int rotation;
+  /**
+   * The display RAM image of each backpack, as HT16K33_CHAIN_COMMIT sends it.
+   */
+  uint8_t ram[8][16];
+  /**
+   * Scrolling: milliseconds per step (0: not scrolling).
+   */
+  unsigned int scroll_step_ms;
+  /**
+   * Scrolling: the step last shown.
+   */
+  unsigned long scroll_step;
+  /**
+   * Scrolling: monotonic time of step 0, in nanoseconds since the library's epoch.
+   */
+  uint64_t scroll_start_ns;
+  /**
+   * Scrolling: the text, NUL-terminated.
+   */
+  char scroll_text[256];
+} HT16K33_CHAIN;
 
 #ifdef __cplusplus
 extern "C" {
@@ -315,6 +461,249 @@ int HT16K33_CLEAN_DIGIT(struct HT16K33 *backpack, unsigned short digit);
  * a bus error (the original driver did not report it). NULL `backpack`: -1, errno EINVAL.
  */
 int HT16K33_COMMIT(struct HT16K33 *backpack);
+
+/**
+ * Puts `value` into the display buffer, right-aligned: -999 to 9999. Leading positions
+ * blank, colon off. No bus traffic: HT16K33_COMMIT shows it. Works open or not.
+ *
+ * Returns 0, or -1 with `lasterr`/`errno` and the buffer unchanged: ERANGE when it has
+ * more than four characters (the minus sign counts). NULL `backpack`: -1, errno EINVAL.
+ */
+int HT16K33_PRINT_INT(struct HT16K33 *backpack, long value);
+
+/**
+ * Puts `value` into the display buffer, right-aligned, with `decimals` digits after the
+ * point, or as many as fit when `decimals` is negative (3.14159 shows 3.142). Rounded as
+ * printf("%.*f") rounds, also when that adds a digit (9.996 with 2 decimals is 10.00);
+ * a value that rounds to zero has no minus sign. The point lights the decimal point of
+ * the digit before it. Errors as HT16K33_PRINT_INT, and EDOM for NaN or infinity.
+ */
+int HT16K33_PRINT_FLOAT(struct HT16K33 *backpack, double value, int decimals);
+
+/**
+ * Puts `value` into the display buffer in hexadecimal, right-aligned, 0 to 0xFFFF, as
+ * `A b C d E F` (b and d small, so that they differ from 8 and 0). Errors as
+ * HT16K33_PRINT_INT.
+ */
+int HT16K33_PRINT_HEX(struct HT16K33 *backpack, unsigned long value);
+
+/**
+ * Puts `text` into the display buffer from the left, blanking the rest: up to four
+ * characters (digits, and letters and signs the glyph table has a shape for); a ':'
+ * lights the colon, a '.' the decimal point of the character before it (or a blank
+ * digit's, when there is none or it has one). "" blanks the display. Returns 0, or -1
+ * with the buffer unchanged: ERANGE for more than four characters, EILSEQ for a
+ * character without a shape (K M V W X and others: the README lists them), EINVAL for
+ * NULL `text`.
+ */
+int HT16K33_PRINT_TEXT(struct HT16K33 *backpack, const char *text);
+
+/**
+ * Puts a time into the display buffer: `hours` (0-99, without a leading zero) and
+ * `minutes` (0-59) as HH:MM, the colon lit when `colon` is non-zero (blink it once a
+ * second for a clock). -1 with EINVAL for hours or minutes out of range.
+ */
+int HT16K33_PRINT_TIME(struct HT16K33 *backpack, int hours, int minutes, int colon);
+
+/**
+ * Sets digit `digit` (0 to 3, left to right; the colon is not a digit here) to the raw
+ * pattern `segments`: bit 0 = segment A (top), 1 = B, 2 = C, 3 = D, 4 = E, 5 = F,
+ * 6 = G (middle), 7 = decimal point. -1 with EINVAL for a digit above 3.
+ */
+int HT16K33_SET_RAW(struct HT16K33 *backpack, unsigned short digit, uint8_t segments);
+
+/**
+ * Lights (`on` non-zero) or darkens the colon in the display buffer; the digits stay.
+ */
+int HT16K33_SET_COLON(struct HT16K33 *backpack, int on);
+
+/**
+ * Fills `chain` for `count` (1 to 8) backpacks of `kind` at `addresses` (left to
+ * right) on /dev/i2c-`adapter_nr`, opens a descriptor for each and blanks the RAM
+ * images. No bus traffic (call HT16K33_CHAIN_ON). Any earlier content of the struct is
+ * overwritten: close an open chain first.
+ *
+ * Returns 0, or -1 with `lasterr`/`errno` and every descriptor closed again: EINVAL for
+ * a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F or
+ * given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the message
+ * of `lightseg scan` and the README say what to check). NULL `chain`: -1, errno EINVAL.
+ */
+int HT16K33_CHAIN_OPEN(struct HT16K33_CHAIN *chain,
+                       int adapter_nr,
+                       ht16k33backpack_t kind,
+                       const uint8_t *addresses,
+                       int count);
+
+/**
+ * Closes the chain's descriptors and sets them to -1; the backpacks keep showing what
+ * they showed. Safe on a closed chain and on NULL. Descriptors the library did not open
+ * for these addresses are not closed (`lasterr` EBADF).
+ */
+void HT16K33_CHAIN_CLOSE(struct HT16K33_CHAIN *chain);
+
+/**
+ * Switches every backpack on: oscillator on (0x21), display on and steady (0x81), full
+ * brightness (0xEF). Returns 0, or -1 with `lasterr`/`errno`: EBADF when not open, the
+ * kernel's errno for a bus error (EREMOTEIO, ENXIO: no backpack answers at an address).
+ */
+int HT16K33_CHAIN_ON(struct HT16K33_CHAIN *chain);
+
+/**
+ * Puts every backpack in standby (0x20): dark, RAM kept. Errors as HT16K33_CHAIN_ON.
+ */
+int HT16K33_CHAIN_OFF(struct HT16K33_CHAIN *chain);
+
+/**
+ * Sets every backpack's brightness, 0 to 15 (larger values are 15). Errors as
+ * HT16K33_CHAIN_ON.
+ */
+int HT16K33_CHAIN_BRIGHTNESS(struct HT16K33_CHAIN *chain, uint8_t level);
+
+/**
+ * Display on with blink rate `blink_cmd` (HT16K33_BLINK_OFF for steady). An unknown
+ * rate: -1, EINVAL, nothing sent. Other errors as HT16K33_CHAIN_ON.
+ */
+int HT16K33_CHAIN_BLINK(struct HT16K33_CHAIN *chain, ht16k33blink_t blink_cmd);
+
+/**
+ * Sends the RAM images: one I2C block write per backpack, left to right. Errors as
+ * HT16K33_CHAIN_ON (a failure stops at that backpack).
+ */
+int HT16K33_CHAIN_COMMIT(struct HT16K33_CHAIN *chain);
+
+/**
+ * Blanks the RAM images (no bus traffic; HT16K33_CHAIN_COMMIT shows it).
+ * Returns 0, or -1 with EINVAL when the struct's kind or count is invalid.
+ */
+int HT16K33_CHAIN_CLEAR(struct HT16K33_CHAIN *chain);
+
+/**
+ * Shows `value` right-aligned across the chain's characters (7-segment and
+ * alphanumeric kinds). No bus traffic. Returns 0, or -1 with `lasterr`/`errno` and the
+ * images unchanged: ERANGE when it has more characters than the display (the minus sign
+ * counts), EINVAL for a matrix or bargraph.
+ */
+int HT16K33_CHAIN_PRINT_INT(struct HT16K33_CHAIN *chain, long value);
+
+/**
+ * Shows `value` right-aligned with `decimals` digits after the point, or as many as fit
+ * when `decimals` is negative. Rounded as printf("%.*f") rounds (9.996 with 2 decimals
+ * is 10.00); the point lights the digit before it; a value that rounds to zero has no
+ * minus sign. Errors as HT16K33_CHAIN_PRINT_INT, and EDOM for NaN or infinity.
+ */
+int HT16K33_CHAIN_PRINT_FLOAT(struct HT16K33_CHAIN *chain, double value, int decimals);
+
+/**
+ * Shows `value` in hexadecimal, right-aligned (`A b C d E F` on 7 segments, capitals on
+ * the alphanumeric). Errors as HT16K33_CHAIN_PRINT_INT.
+ */
+int HT16K33_CHAIN_PRINT_HEX(struct HT16K33_CHAIN *chain, unsigned long value);
+
+/**
+ * Shows `text` from the left, blanking the rest: each character takes one position; a
+ * '.' lights the decimal point of the character before it (or takes a blank position
+ * when that one has its point already or there is none); on 7-segment kinds a ':'
+ * lights the colon of the backpack of the character before it. "" blanks. Returns 0,
+ * or -1 with the images unchanged: ERANGE when longer than the display (scroll it
+ * instead), EILSEQ for a character the font has no shape for (7 segments: not K M V W X
+ * and others, see the README), EINVAL for NULL text or a matrix or bargraph.
+ */
+int HT16K33_CHAIN_PRINT_TEXT(struct HT16K33_CHAIN *chain, const char *text);
+
+/**
+ * Shows a time of day, `hours` (0-99, no leading zero) and `minutes` (0-59) as HH:MM
+ * right-aligned, the colon lit when `colon` is non-zero (on the alphanumeric, which has
+ * no colon, a decimal point after the hours). -1 with EINVAL for hours or minutes out
+ * of range; other errors as HT16K33_CHAIN_PRINT_INT.
+ */
+int HT16K33_CHAIN_PRINT_TIME(struct HT16K33_CHAIN *chain, int hours, int minutes, int colon);
+
+/**
+ * Sets character `position` (0 = leftmost of the chain) to raw `segments`: bit 0 =
+ * segment A ... bit 6 = G, 0x80 the decimal point on 7 segments; on the alphanumeric
+ * bits 0-13 as in the README's table and 0x4000 the decimal point. -1 with EINVAL for a
+ * position past the display or bits the kind does not have.
+ */
+int HT16K33_CHAIN_SET_RAW(struct HT16K33_CHAIN *chain, unsigned short position, uint16_t segments);
+
+/**
+ * Sets the colon and dots of backpack `backpack` (0 = leftmost) of a 7-segment chain to
+ * `mask`: HT16K33_DOT_COLON, and on the 1.2" also HT16K33_DOT_LEFT_UPPER,
+ * HT16K33_DOT_LEFT_LOWER, HT16K33_DOT_UPPER. -1 with EINVAL for other kinds or a
+ * backpack past the chain.
+ */
+int HT16K33_CHAIN_SET_DOTS(struct HT16K33_CHAIN *chain, unsigned short backpack, uint8_t mask);
+
+/**
+ * Sets pixel (`x`, `y`) of a matrix chain (0, 0 = top left, after the rotation; the
+ * chain's matrices side by side, left to right) to `color`. -1 with EINVAL for a pixel
+ * off the display, an unknown colour or a kind that is not a matrix.
+ */
+int HT16K33_CHAIN_SET_PIXEL(struct HT16K33_CHAIN *chain, int x, int y, ht16k33color_t color);
+
+/**
+ * Draws `bitmap` (`height` rows of (`width` + 7) / 8 bytes, most significant bit
+ * leftmost) with its top left corner at (`x`, `y`): set bits take `color`, clear bits
+ * leave the pixel as it is, pixels off the display are skipped. A row of pixels is a
+ * bitmap one pixel high. -1 with EINVAL for NULL, negative sizes, an unknown colour or
+ * a kind that is not a matrix.
+ */
+int HT16K33_CHAIN_DRAW_BITMAP(struct HT16K33_CHAIN *chain,
+                              int x,
+                              int y,
+                              const uint8_t *bitmap,
+                              int width,
+                              int height,
+                              ht16k33color_t color);
+
+/**
+ * Sets how the matrices are mounted: 0 to 3 quarter turns clockwise (each matrix
+ * turned alike; the chain still runs left to right). Pixels already set stay where they
+ * are in RAM. -1 with EINVAL for other values or kinds.
+ */
+int HT16K33_CHAIN_SET_ROTATION(struct HT16K33_CHAIN *chain, int quarter_turns);
+
+/**
+ * Sets bar `bar` of a bargraph chain (0 = the first bar of the first backpack) to
+ * `color`. -1 with EINVAL for a bar past the chain, an unknown colour, another kind.
+ */
+int HT16K33_CHAIN_SET_BAR(struct HT16K33_CHAIN *chain, int bar, ht16k33color_t color);
+
+/**
+ * A level meter: bars 0 to `lit` - 1 in `color`, the rest dark. Errors as
+ * HT16K33_CHAIN_SET_BAR.
+ */
+int HT16K33_CHAIN_SET_LEVEL(struct HT16K33_CHAIN *chain, int lit, ht16k33color_t color);
+
+/**
+ * Starts scrolling `text` across a character chain, one character every `step_ms`
+ * milliseconds (at least 1): shows step 0 (the first character at the right edge) now.
+ * Then call HT16K33_CHAIN_SCROLL_STEP from your loop. The text is copied into the
+ * struct. Returns 0, or -1: ERANGE for text longer than HT16K33_SCROLL_TEXT_MAX bytes,
+ * EILSEQ for a character without a shape, EINVAL for NULL, a zero step or a kind
+ * without characters; bus errors as HT16K33_CHAIN_ON.
+ */
+int HT16K33_CHAIN_SCROLL_START(struct HT16K33_CHAIN *chain, const char *text, unsigned int step_ms);
+
+/**
+ * Shows the scroll's step that is due now, if it is not shown yet: call it from your
+ * loop more often than the step time. Step k is due `k * step_ms` after the start (no
+ * drift); steps missed while the program was busy are skipped. Returns 1 when it showed
+ * a step, 0 when none was due, -1 with `lasterr`/`errno`: EINVAL when no scroll was
+ * started, bus errors as HT16K33_CHAIN_ON.
+ */
+int HT16K33_CHAIN_SCROLL_STEP(struct HT16K33_CHAIN *chain);
+
+/**
+ * Scrolls `text` across a character chain `cycles` times (at least 1), one character
+ * every `step_ms` milliseconds, and returns when done (the display blank). Step k is
+ * shown `k * step_ms` after the start, so the rate holds however long each transfer
+ * takes. Errors as HT16K33_CHAIN_SCROLL_START, and EINVAL for zero cycles.
+ */
+int HT16K33_CHAIN_SCROLL(struct HT16K33_CHAIN *chain,
+                         const char *text,
+                         unsigned int step_ms,
+                         unsigned int cycles);
 
 #ifdef __cplusplus
 }  // extern "C"

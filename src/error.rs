@@ -26,6 +26,15 @@ pub enum Error {
     /// Even the least sensitive setting clipped: too bright to measure.
     #[error("the light is too bright to measure (even 13.7 ms at 1x saturates)")]
     TooBright,
+    /// A number or text does not fit the display (too many digits or characters).
+    #[error("{0:?} does not fit on {1} characters")]
+    DoesNotFit(String, usize),
+    /// A character the display's font has no shape for.
+    #[error("{0:?} has no shape on this display")]
+    NoGlyph(char),
+    /// Not a number, or infinite: nothing to show.
+    #[error("{0} is not a number that can be shown")]
+    NotANumber(f64),
     /// The operating system or the bus reported an error.
     #[error("{operation} failed: {source}")]
     Bus {
@@ -51,6 +60,9 @@ impl Error {
             Self::WrongDevice(_) => libc::ENODEV,
             Self::NotReady { .. } => libc::EAGAIN,
             Self::TooBright => libc::ERANGE,
+            Self::DoesNotFit(..) => libc::ERANGE,
+            Self::NoGlyph(_) => libc::EILSEQ,
+            Self::NotANumber(_) => libc::EDOM,
             Self::Bus { source, .. } => source.raw_os_error().unwrap_or(libc::EIO),
         }
     }

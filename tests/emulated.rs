@@ -772,3 +772,167 @@ fn lux_meter_example_reads_any_light_several_sensors_and_without_blocking() {
         }
     }
 }
+
+// ---- Every backpack (issue: numbers, text, chaining, scrolling) --------------------
+
+/// The scene of the C examples: one of every backpack on bus 1.
+fn backpack_scene() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("c-examples/backpacks.toml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn run_on_backpacks(program: &str, args: &[&str]) -> Run {
+    let run = run_with(program, args, Some(&backpack_scene()));
+    assert!(run.success, "{program} {args:?} failed:\n{}", run.stdout);
+    run
+}
+
+impl Run {
+    fn shows(&self, address: u64) -> String {
+        self.device(address)["shows"]
+            .as_str()
+            .expect("shows")
+            .to_string()
+    }
+
+    /// The RAM writes (17 bytes from address 0) to `address`, with their start times.
+    fn ram_writes(&self, address: u64) -> Vec<(u64, Vec<u64>)> {
+        self.device(address)["trace"]
+            .as_array()
+            .expect("trace")
+            .iter()
+            .filter_map(|t| {
+                let written: Vec<u64> = t["write"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(Value::as_u64)
+                    .collect();
+                (written.len() == 17 && written[0] == 0)
+                    .then(|| (t["t_ns"].as_u64().unwrap_or(0), written))
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn the_print_functions_end_on_what_the_display_shows() {
+    let run = run_on_backpacks("examples/numbers", &[]);
+    run.assert_printed(&["numbers: ok"]);
+    // The last print: 12:34 with the colon; refused prints after it changed nothing.
+    assert_eq!(run.shows(0x70), "12:34");
+    // Each print then COMMIT: one RAM transfer, in this order (glyphs restated:
+    // '-' 0x40, '4' 0x66, '2' 0x5B; '3.' 0xCF, '1' 0x06, '4' 0x66, '2' 0x5B).
+    let writes: Vec<Vec<u64>> = run.ram_writes(0x70).into_iter().map(|w| w.1).collect();
+    assert_eq!(writes.len(), 6, "six prints, six transfers");
+    assert_eq!(writes[0][1..10], [0, 0, 0x40, 0, 0, 0, 0x66, 0, 0x5B]);
+    assert_eq!(writes[1][1..10], [0xCF, 0, 0x06, 0, 0, 0, 0x66, 0, 0x5B]);
+}
+
+#[test]
+fn every_backpack_kind_shows_what_the_examples_drew() {
+    let run = run_on_backpacks("examples/big_clock", &[]);
+    assert_eq!(run.shows(0x71), "21.5C");
+    assert_eq!(run.ram(0x71)[4], 0x10, "the upper dot, no colon");
+    let run = run_on_backpacks("examples/matrices", &[]);
+    // The smiley upside down: rows restated from the bitmap, reversed and mirrored.
+    let smiley = [0x3C, 0x42, 0xA5, 0x81, 0xA5, 0x99, 0x42, 0x3C];
+    let rows = |bits: &[u8], flip: bool| -> Vec<String> {
+        let mut rows: Vec<String> = bits
+            .iter()
+            .map(|row| {
+                (0..8)
+                    .map(|x| if row & (0x80 >> x) != 0 { '#' } else { '.' })
+                    .collect()
+            })
+            .collect();
+        if flip {
+            rows.reverse();
+            rows = rows.iter().map(|r| r.chars().rev().collect()).collect();
+        }
+        rows
+    };
+    assert_eq!(run.shows(0x74), rows(&smiley, true).join("/"));
+    assert_eq!(
+        run.shows(0x75),
+        "...R..../...R..../......../...Y..../...Y..../......../...G..../...G...."
+    );
+    let wide: Vec<String> = run.shows(0x76).split('/').map(str::to_string).collect();
+    for (y, row) in rows(&smiley, false).iter().enumerate() {
+        assert_eq!(wide[y][4..12], *row, "row {y} of the 16x8");
+    }
+    assert!(wide[0].starts_with('#') && wide[7].ends_with('#'));
+    let run = run_on_backpacks("examples/lux_display", &[]);
+    let printed: f64 = run
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .and_then(|lux| lux.parse().ok())
+        .expect("lux printed");
+    assert_eq!(
+        run.shows(0x70),
+        format!("{printed:.2}"),
+        "4 digits: 2 decimals"
+    );
+    let bars = run.shows(0x77);
+    let lit = bars.chars().filter(|c| *c != '.').count();
+    assert_eq!(
+        run.stdout.trim_end(),
+        format!("lux_display: {printed:.2} lux, {lit} bars")
+    );
+    assert!(bars.starts_with(&"G".repeat(lit.min(16))));
+}
+
+#[test]
+fn a_chain_commit_is_one_transfer_per_backpack_and_text_spans_them() {
+    let run = run_on_backpacks("examples/marquee", &[]);
+    run.assert_printed(&["marquee: ok"]);
+    let (left, right) = (run.ram_writes(0x72), run.ram_writes(0x73));
+    assert_eq!(left.len(), right.len(), "every commit writes both, once");
+    // First commit: -273.15 right-aligned over 8 characters, "  -2" on the left backpack
+    // and "73.15" on the right. 14-segment: '-' 0x00C0, '2' 0x00DB, '7' 0x0007,
+    // '3' 0x008F with the point 0x4000, '1' 0x0006, '5' 0x2069.
+    assert_eq!(left[0].1[1..9], [0, 0, 0, 0, 0xC0, 0, 0xDB, 0]);
+    assert_eq!(right[0].1[1..9], [0x07, 0, 0x8F, 0x40, 0x06, 0, 0x69, 0x20]);
+    // Then the marquee: "HELLO FROM LIGHTSEG" is 19 characters, 26 steps a cycle;
+    // the H (0x00F6) comes in at the right edge of the right backpack first.
+    assert_eq!(right[1].1[7..9], [0xF6, 0x00]);
+    assert!(left.len() >= 26, "{} commits", left.len());
+}
+
+#[test]
+fn scrolling_keeps_its_rate_over_1000_steps_in_virtual_time() {
+    let run = run_on_backpacks("tests/backpacks", &["scroll"]);
+    run.assert_printed(&["backpacks scroll: ok"]);
+    let steps = run.ram_writes(0x72);
+    assert_eq!(steps.len(), 1007, "53 cycles of 19 steps");
+    let start = steps[0].0;
+    for (k, (at, _)) in steps.iter().enumerate() {
+        assert_eq!(
+            at - start,
+            k as u64 * 100_000_000,
+            "step {k} off its due time"
+        );
+    }
+    let run = run_on_backpacks("tests/backpacks", &["step"]);
+    run.assert_printed(&["backpacks step: ok"]);
+    let steps = run.ram_writes(0x72);
+    assert_eq!(steps.len(), 41, "the start and 40 steps");
+    for (k, (at, _)) in steps.iter().enumerate() {
+        let due = k as u64 * 50_000_000;
+        let late = (at - steps[0].0) - due;
+        assert!(
+            late < 8_000_000,
+            "step {k} {late} ns late (polled every 7 ms)"
+        );
+    }
+}
+
+#[test]
+fn every_refusal_of_the_new_functions_has_its_errno_and_changes_nothing() {
+    let run = run_on_backpacks("tests/backpacks", &["errors"]);
+    run.assert_printed(&["backpacks errors: ok"]);
+    assert_eq!(
+        run.shows(0x74),
+        "......../......../......../......../......../......../......../....####"
+    );
+}

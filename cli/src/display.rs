@@ -1,15 +1,16 @@
-//! `lightseg display`: text, the time, brightness, blinking, on and off for the
-//! 4-digit backpack.
+//! `lightseg display`: numbers, text, the time, scrolling text, pixels and bars on any
+//! Adafruit HT16K33 backpack or a chain of them; brightness, blinking, on and off.
 
 use std::time::Duration;
 
 use lightseg::clock::{Clock, SystemClock};
+use lightseg::ht16k33::backpack::KINDS;
 use lightseg::ht16k33::commands::{ADDR_COUNT, ADDR_FIRST};
-use lightseg::ht16k33::text::layout;
-use lightseg::ht16k33::{Blink, DisplayState, Ht16k33};
+use lightseg::ht16k33::scroll::Marquee;
+use lightseg::ht16k33::{BackpackKind, Blink, Chain, Color, Display, Frame, Rotation};
 
 use crate::args::{self, Args, UsageError};
-use crate::{device_error, open_chip, repetitions, Failure, Target, Ticker};
+use crate::{device_error, open_chip, repetitions, Failure, Ticker};
 
 /// Characters the help promises: shown, and refused (no shape in the glyph table).
 const SHOWN: &str = "A b C d E F H I J L n o P r S U y - _";
@@ -17,23 +18,38 @@ const NOT_SHOWN: &str = "K M T V W";
 
 /// The help text of `lightseg display`.
 pub fn help() -> String {
+    let kinds = KINDS.map(|kind| kind.name()).join(", ");
     format!(
         "\
 Usage: lightseg display [OPTIONS] [TEXT]
        lightseg display --clock [--watch SECONDS] [OPTIONS]
+       lightseg display --scroll TEXT [OPTIONS]
+       lightseg display --pixels ROWS | --bars BARS | --level N [OPTIONS]
 
-Shows TEXT on an HT16K33 4-digit 7-segment backpack, left-aligned (pad with spaces to
-right-align): up to 4 characters, digits and the letters and signs the glyph table has
-({SHOWN} and more; not {NOT_SHOWN}); ':' lights the colon, '.' the decimal point of the
-character before it. An empty TEXT (\"\") blanks the display. The display is switched
-on, steady unless --blink says otherwise. Nothing is printed on success.
+Shows TEXT on HT16K33 backpacks: a number (-12, 3.14) right-aligned, other text from the
+left. Each character takes one position; ':' lights the colon of a 7-segment backpack,
+'.' the decimal point of the character before it. 7 segments show digits and the
+letters and signs the glyph table has ({SHOWN} and more; not {NOT_SHOWN});
+the alphanumeric shows all of ASCII. An empty TEXT (\"\") blanks the display. Several
+addresses make one display of the backpacks, left to right. The display is switched on,
+steady unless --blink says otherwise. Nothing is printed on success.
 
 Options:
   -b, --bus N           I2C bus: /dev/i2c-N (default 1)
-  -a, --address ADDR    0x70 (default) to 0x77
+  -a, --address LIST    0x70 (default) to 0x77; several, comma-separated, for a chain:
+                        -a 0x72,0x73
+  -k, --backpack KIND   {kinds} (default seg7)
       --clock           show the local time as HH:MM
   -w, --watch SECONDS   with --clock: update every SECONDS until interrupted
   -n, --count N         with --clock --watch: stop after N updates
+      --scroll          scroll TEXT through the display from right to left
+      --step-ms N       with --scroll: milliseconds per step (default 250)
+      --cycles N        with --scroll: how many times (default 1)
+      --pixels ROWS     matrices: rows top to bottom separated by '/', one character
+                        per pixel: '.' off, '#' on (bicolour: R, G, Y)
+      --rotate N        matrices: mounted N quarter turns clockwise (0-3)
+      --bars BARS       bargraph: one character per bar from the first: '.', R, G, Y
+      --level N         bargraph: bars 1 to N green, the rest dark
       --brightness N    0 (dimmest) to 15 (brightest)
       --blink RATE      off, slow (0.5 Hz), normal (1 Hz) or fast (2 Hz)
       --on              switch the display on (without changing what it shows)
@@ -59,37 +75,84 @@ const ADDRESSES: [(u8, &str); ADDR_COUNT as usize] = {
 
 enum Content {
     Keep,
-    Text([u8; 5]),
+    Text(String),
     Clock,
+    Scroll(String),
+    Pixels(String),
+    Bars(String),
+    Level(usize),
 }
 
 struct Options {
     bus: i32,
-    address: u8,
+    addresses: Vec<u8>,
+    kind: BackpackKind,
+    rotation: Rotation,
     content: Content,
     watch: Option<Duration>,
     count: Option<u64>,
+    step: Duration,
+    cycles: u32,
     brightness: Option<u8>,
     blink: Option<Blink>,
     /// Standby; otherwise the display is woken and switched on (what `--on` asks).
     off: bool,
 }
 
+fn small_number(
+    flag: &str,
+    text: Option<String>,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<Option<i64>, UsageError> {
+    let Some(text) = text else { return Ok(None) };
+    let value = args::integer(flag, &text)?;
+    if !range.contains(&value) {
+        return Err(UsageError(format!(
+            "{flag}: {text} is not {} to {}",
+            range.start(),
+            range.end()
+        )));
+    }
+    Ok(Some(value))
+}
+
 fn parse(mut args: Args) -> Result<Options, UsageError> {
     let bus = args::bus(args.value("--bus", Some("-b"))?)?;
-    let address = args::address(args.value("--address", Some("-a"))?, ADDR_FIRST, &ADDRESSES)?;
+    let addresses = match args.value("--address", Some("-a"))? {
+        None => vec![ADDR_FIRST],
+        Some(list) => {
+            let mut addresses = Vec::new();
+            for part in list.split(',') {
+                let address = args::address(Some(part.trim().to_string()), ADDR_FIRST, &ADDRESSES)?;
+                if addresses.contains(&address) {
+                    return Err(UsageError(format!("--address: {address:#04x} given twice")));
+                }
+                addresses.push(address);
+            }
+            addresses
+        }
+    };
+    let kind = match args.value("--backpack", Some("-k"))? {
+        None => BackpackKind::Seg7,
+        Some(name) => BackpackKind::from_name(&name).ok_or_else(|| {
+            let kinds: Vec<&str> = KINDS.iter().map(|kind| kind.name()).collect();
+            UsageError(format!(
+                "--backpack: {name:?} is not one of {}",
+                kinds.join(", ")
+            ))
+        })?,
+    };
     let clock = args.switch("--clock", None);
+    let scroll = args.switch("--scroll", None);
     let watch = args::interval(args.value("--watch", Some("-w"))?)?;
     let count = args::count(args.value("--count", Some("-n"))?)?;
-    let brightness = match args.value("--brightness", None)? {
-        None => None,
-        Some(text) => Some(
-            u8::try_from(args::integer("--brightness", &text)?)
-                .ok()
-                .filter(|level| *level <= 15)
-                .ok_or_else(|| UsageError(format!("--brightness: {text} is not 0 to 15")))?,
-        ),
-    };
+    let step = small_number("--step-ms", args.value("--step-ms", None)?, 1..=60_000)?;
+    let cycles = small_number("--cycles", args.value("--cycles", None)?, 1..=1_000_000)?;
+    let rotation = small_number("--rotate", args.value("--rotate", None)?, 0..=3)?;
+    let pixels = args.value("--pixels", None)?;
+    let bars = args.value("--bars", None)?;
+    let level = small_number("--level", args.value("--level", None)?, 0..=192)?;
+    let brightness = small_number("--brightness", args.value("--brightness", None)?, 0..=15)?;
     let blink = match args.value("--blink", None)?.as_deref() {
         None => None,
         Some("off") => Some(Blink::Off),
@@ -105,19 +168,37 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     let on = args.switch("--on", None);
     let off = args.switch("--off", None);
     let mut words = args.positional()?;
-    let content = match (words.len(), clock) {
-        (0, false) => Content::Keep,
-        (0, true) => Content::Clock,
-        (1, false) => {
-            let text = words.remove(0);
-            Content::Text(layout(&text).map_err(|error| UsageError(error.to_string()))?)
-        }
-        (1, true) => return Err(UsageError("give either TEXT or --clock".into())),
-        _ => {
-            return Err(UsageError(
-                "give the text as one argument (quote it if it has spaces)".into(),
-            ))
-        }
+    if words.len() > 1 {
+        return Err(UsageError(
+            "give the text as one argument (quote it if it has spaces)".into(),
+        ));
+    }
+    let text = words.pop();
+    let given = [
+        text.is_some() && !scroll,
+        clock,
+        scroll,
+        pixels.is_some(),
+        bars.is_some(),
+        level.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err(UsageError(
+            "give one of TEXT, --clock, --scroll TEXT, --pixels, --bars, --level".into(),
+        ));
+    }
+    let content = if let Some(rows) = pixels {
+        Content::Pixels(rows)
+    } else if let Some(bars) = bars {
+        Content::Bars(bars)
+    } else if let Some(level) = level {
+        Content::Level(level as usize)
+    } else if clock {
+        Content::Clock
+    } else if scroll {
+        Content::Scroll(text.ok_or_else(|| UsageError("--scroll needs a TEXT".into()))?)
+    } else {
+        text.map_or(Content::Keep, Content::Text)
     };
     if on && off {
         return Err(UsageError("--on and --off contradict each other".into()));
@@ -135,88 +216,181 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     }
     if matches!(content, Content::Keep) && !on && !off && brightness.is_none() && blink.is_none() {
         return Err(UsageError(
-            "nothing to do: give TEXT, --clock, --brightness, --blink, --on or --off".into(),
+            "nothing to do: give TEXT, --clock, --scroll, --pixels, --bars, --level, \
+             --brightness, --blink, --on or --off"
+                .into(),
         ));
     }
-    Ok(Options {
+    let options = Options {
         bus,
-        address,
+        addresses,
+        kind,
+        rotation: Rotation::from_index(rotation.unwrap_or(0) as i32)
+            .map_err(|error| UsageError(error.to_string()))?,
         content,
         watch,
         count,
-        brightness,
+        step: Duration::from_millis(step.unwrap_or(250) as u64),
+        cycles: cycles.unwrap_or(1) as u32,
+        brightness: brightness.map(|level| level as u8),
         blink,
         off,
-    })
+    };
+    // What the content needs of the display, checked before any bus traffic.
+    let mut frame = Frame::new(options.kind, options.addresses.len())
+        .map_err(|error| UsageError(format!("--address: {error}")))?;
+    if options.rotation != Rotation::None {
+        frame
+            .set_rotation(options.rotation)
+            .map_err(|_| UsageError("--rotate is for matrices".into()))?;
+    }
+    fill(&mut frame, &options.content)
+        .map_err(|error| UsageError(content_error(&options, error)))?;
+    Ok(options)
 }
 
-/// The local time as the backpack shows it: "HH:MM".
-fn clock_text() -> String {
+/// A usage message for content the display cannot show, with what to do instead.
+fn content_error(options: &Options, error: lightseg::Error) -> String {
+    match (&options.content, &error) {
+        (Content::Text(_), lightseg::Error::DoesNotFit(..)) => {
+            format!("{error}: scroll it with --scroll, or chain more backpacks with --address")
+        }
+        (Content::Text(text), lightseg::Error::InvalidArgument(_)) if text.is_empty() => {
+            error.to_string()
+        }
+        (Content::Text(_) | Content::Scroll(_), lightseg::Error::InvalidArgument(_)) => {
+            format!(
+                "a {} shows no text: use --pixels, --bars or --level",
+                options.kind.name()
+            )
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// Whether `text` is a number as written (shown right-aligned, as written).
+fn is_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty()
+        && digits.chars().any(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+}
+
+fn color_of(letter: char) -> Option<Color> {
+    match letter {
+        '.' | ' ' => Some(Color::Off),
+        'R' | 'r' => Some(Color::Red),
+        'G' | 'g' | '#' => Some(Color::Green),
+        'Y' | 'y' => Some(Color::Yellow),
+        _ => None,
+    }
+}
+
+/// Puts `content` into `frame` (the clock and scrolling are filled when shown).
+fn fill(frame: &mut Frame, content: &Content) -> lightseg::Result<()> {
+    let bad = |what| lightseg::Error::InvalidArgument(what);
+    match content {
+        Content::Keep | Content::Clock => Ok(()),
+        Content::Text(text) if is_number(text) => frame.print_right(text),
+        Content::Text(text) => frame.print_text(text),
+        Content::Scroll(text) => Marquee::new(frame.kind(), text, frame.cells()).map(|_| ()),
+        Content::Pixels(rows) => {
+            for (y, row) in rows.split('/').enumerate() {
+                for (x, letter) in row.chars().enumerate() {
+                    let color = color_of(letter).ok_or(bad("pixel (not . # R G Y)"))?;
+                    frame.set_pixel(x, y, color)?;
+                }
+            }
+            Ok(())
+        }
+        Content::Bars(bars) => {
+            for (bar, letter) in bars.chars().enumerate() {
+                let color = color_of(letter).ok_or(bad("bar (not . R G Y)"))?;
+                frame.set_bar(bar, color)?;
+            }
+            Ok(())
+        }
+        Content::Level(level) => frame.set_level(*level, Color::Green),
+    }
+}
+
+/// The local time: hours and minutes.
+fn local_time() -> (u32, u32) {
     // SAFETY: time(NULL) only returns a value; localtime_r writes the struct it is given.
     let mut local: libc::tm = unsafe { std::mem::zeroed() };
     let now = unsafe { libc::time(std::ptr::null_mut()) };
     if unsafe { libc::localtime_r(&now, &mut local) }.is_null() {
-        return "--:--".to_string();
+        return (0, 0);
     }
-    format!("{:02}:{:02}", local.tm_hour, local.tm_min)
+    (local.tm_hour as u32, local.tm_min as u32)
 }
 
 /// Runs `lightseg display`.
 pub fn run(args: Args) -> Result<(), Failure> {
     let options = parse(args)?;
-    let (device, what) = open_chip("HT16K33", options.bus, options.address)?;
-    if options.off {
-        // Believed on, so that `sleep` sends the standby command (0x20).
-        let on = DisplayState {
-            on: true,
-            ..DisplayState::default()
-        };
-        return Ht16k33::new(device, on)
-            .sleep()
-            .map_err(device_error(&what));
+    let mut buses = Vec::new();
+    let mut first = None;
+    for address in &options.addresses {
+        let (device, what) = open_chip("HT16K33", options.bus, *address)?;
+        buses.push(device);
+        first.get_or_insert(what);
     }
-    let mut display = Ht16k33::new(device, DisplayState::default());
+    let Some(what) = first else {
+        return Ok(());
+    };
+    let mut frame = Frame::new(options.kind, buses.len()).map_err(device_error(&what))?;
+    if options.rotation != Rotation::None {
+        frame
+            .set_rotation(options.rotation)
+            .map_err(device_error(&what))?;
+    }
+    let mut display = Chain::with_frame(buses, frame).map_err(device_error(&what))?;
+    if options.off {
+        return display.sleep().map_err(device_error(&what));
+    }
     let setup = (|| {
         display.wake()?;
         // The display-setup command: on, with the blink rate asked for (steady if none).
-        display.set_blink(options.blink.unwrap_or(Blink::Off))?;
+        display.set_display(Display::On, options.blink.unwrap_or(Blink::Off))?;
         if let Some(level) = options.brightness {
             display.set_brightness(level)?;
         }
         Ok(())
     })();
     setup.map_err(device_error(&what))?;
-    match options.content {
+    match &options.content {
         Content::Keep => Ok(()),
-        Content::Text(positions) => show(&mut display, positions, &what),
         Content::Clock => {
             let limit = repetitions(options.count, options.watch);
             let mut ticker = Ticker::new(SystemClock.now(), options.watch);
             for shown in 1..=limit {
-                let positions =
-                    layout(&clock_text()).map_err(|error| Failure::Device(error.to_string()))?;
-                show(&mut display, positions, &what)?;
+                let (hours, minutes) = local_time();
+                display
+                    .frame_mut()
+                    .print_right(&format!("{hours:02}:{minutes:02}"))
+                    .and_then(|()| display.commit())
+                    .map_err(device_error(&what))?;
                 if shown == limit || !ticker.wait_next(&mut SystemClock) {
                     break;
                 }
             }
             Ok(())
         }
+        Content::Scroll(text) => display
+            .scroll(text, options.step, options.cycles, &mut SystemClock)
+            .map_err(device_error(&what)),
+        content => fill(display.frame_mut(), content)
+            .and_then(|()| display.commit())
+            .map_err(device_error(&what)),
     }
-}
-
-fn show(
-    display: &mut Ht16k33<lightseg::bus::I2cDevice>,
-    positions: [u8; 5],
-    what: &Target,
-) -> Result<(), Failure> {
-    display.set_positions(positions);
-    display.commit().map_err(device_error(what))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use lightseg::ht16k33::text::layout;
 
     #[test]
     fn the_help_lists_what_really_shows() {

@@ -278,11 +278,11 @@ fn display_shows_text_with_colon_and_points() {
     let written = run.written(0x70);
     assert_eq!(written[..3], [vec![0x21], vec![0x87], vec![0xE4]]);
     assert_eq!(written.len(), 4, "one transfer for the text");
-    // 1 = 0x06 (+ point 0x80), 2 = 0x5B, colon 0xFF, 3 = 0x4F, A = 0x77.
+    // 1 = 0x06 (+ point 0x80), 2 = 0x5B, colon 0x02, 3 = 0x4F, A = 0x77.
     let mut ram = vec![0u64; 16];
     ram[0] = 0x86;
     ram[2] = 0x5B;
-    ram[4] = 0xFF;
+    ram[4] = 0x02;
     ram[6] = 0x4F;
     ram[8] = 0x77;
     assert_eq!(run.ram(), ram);
@@ -317,7 +317,7 @@ fn display_clock_shows_the_local_time() {
         vec![
             pattern(hour / 10),
             pattern(hour % 10),
-            0xFF,
+            0x02,
             pattern(minute / 10),
             pattern(minute % 10),
         ]

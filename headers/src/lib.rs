@@ -194,7 +194,7 @@ fn ht16k33_init_and_words() -> String {
 
 struct Header {
     file: &'static str,
-    source: &'static str,
+    sources: &'static [&'static str],
     guard: &'static str,
     sys_includes: &'static [&'static str],
     macros: String,
@@ -223,11 +223,13 @@ fn generate(header: &Header, crate_dir: &Path) -> String {
         config.export.exclude.push(rust_name.to_string());
         config.export.include.push(c_name.to_string());
     }
-    let bindings = cbindgen::Builder::new()
-        .with_config(config)
-        .with_src(crate_dir.join(header.source))
+    let mut builder = cbindgen::Builder::new().with_config(config);
+    for source in header.sources {
+        builder = builder.with_src(crate_dir.join(source));
+    }
+    let bindings = builder
         .generate()
-        .unwrap_or_else(|e| panic!("cbindgen failed on {}: {e}", header.source));
+        .unwrap_or_else(|e| panic!("cbindgen failed on {:?}: {e}", header.sources));
     let mut text = Vec::new();
     bindings.write(&mut text);
     String::from_utf8(text).expect("cbindgen writes UTF-8")
@@ -251,7 +253,7 @@ fn headers_from(crate_dir: &Path) -> Vec<(&'static str, String)> {
     let headers = [
         Header {
             file: "TSL2561.h",
-            source: "src/capi/tsl2561.rs",
+            sources: &["src/capi/tsl2561.rs"],
             guard: "LIGHTSEG_TSL2561_H",
             sys_includes: &["stdint.h", "strings.h", "linux/i2c-dev.h"],
             macros: tsl2561_macros(),
@@ -262,13 +264,15 @@ fn headers_from(crate_dir: &Path) -> Vec<(&'static str, String)> {
         },
         Header {
             file: "7seg_bp_ada.h",
-            source: "src/capi/ht16k33.rs",
+            sources: &["src/capi/ht16k33.rs", "src/capi/chain.rs"],
             guard: "LIGHTSEG_7SEG_BP_ADA_H",
             sys_includes: &["stdint.h", "strings.h", "linux/i2c-dev.h"],
             macros: ht16k33_macros() + &ht16k33_init_and_words(),
             raw_types: &[
                 ("BlinkValue", "ht16k33blink_t"),
                 ("DisplayValue", "ht16k33display_t"),
+                ("BackpackValue", "ht16k33backpack_t"),
+                ("ColorValue", "ht16k33color_t"),
             ],
         },
     ];
@@ -301,7 +305,7 @@ mod tests {
         let scratch = std::env::temp_dir().join(format!("lightseg-headers-{}", std::process::id()));
         let capi = scratch.join("src/capi");
         std::fs::create_dir_all(&capi).expect("scratch dir");
-        for file in ["tsl2561.rs", "ht16k33.rs"] {
+        for file in ["tsl2561.rs", "ht16k33.rs", "chain.rs"] {
             let text =
                 std::fs::read_to_string(crate_dir().join("src/capi").join(file)).expect("source");
             let text = text.replace("Closes the adapter", "Shuts the adapter");

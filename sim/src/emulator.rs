@@ -59,8 +59,6 @@ struct Device {
     errors: u64,
     trace: Vec<Value>,
     trace_dropped: u64,
-    /// What was last drawn in the terminal for this display.
-    last_picture: String,
     /// State of the random-fault generator (xorshift64*).
     random_state: u64,
     /// Virtual time of the end of the last transfer to this device: a thread that talks
@@ -116,6 +114,10 @@ pub struct Emulator {
     next_description: u64,
     removed_buses: Vec<u32>,
     show: bool,
+    /// Where to write SVG pictures of the displays (`LIGHTSEG_SIM_SVG`).
+    svg: Option<std::ffi::OsString>,
+    /// The picture last drawn of each bus's backpacks of one kind.
+    drawn: HashMap<String, String>,
 }
 
 fn errno_name(errno: c_int) -> &'static str {
@@ -169,7 +171,6 @@ impl Emulator {
                 errors: 0,
                 trace: Vec::new(),
                 trace_dropped: 0,
-                last_picture: String::new(),
                 random_state: spec.faults.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
                 latest_ns: 0,
             })
@@ -183,6 +184,8 @@ impl Emulator {
             next_description: 0,
             removed_buses: Vec::new(),
             show,
+            svg: std::env::var_os("LIGHTSEG_SIM_SVG").filter(|dir| !dir.is_empty()),
+            drawn: HashMap::new(),
         }
     }
 
@@ -401,17 +404,49 @@ impl Emulator {
                 }
             }
         }
-        if display_changed && self.show {
-            let device = &mut self.devices[index];
-            if let Model::Ht16k33(chip) = &device.model {
-                let picture = render::picture(device.spec.bus, device.spec.address, chip);
-                if picture != device.last_picture {
-                    render::show(&picture);
-                    device.last_picture = picture;
-                }
-            }
+        if display_changed && (self.show || self.svg.is_some()) {
+            self.draw(index);
         }
         completion
+    }
+
+    /// Draws the display of device `index` with the other backpacks of its kind on its
+    /// bus (a chain is drawn as one picture), when what they show has changed.
+    fn draw(&mut self, index: usize) {
+        let (bus, backpack) = {
+            let spec = &self.devices[index].spec;
+            (spec.bus, spec.backpack.unwrap_or_default())
+        };
+        let mut members: Vec<(u8, &Ht16k33Model)> = self
+            .devices
+            .iter()
+            .filter(|d| d.spec.bus == bus && d.spec.backpack.unwrap_or_default() == backpack)
+            .filter_map(|d| match &d.model {
+                Model::Ht16k33(chip) => Some((d.spec.address, chip)),
+                Model::Tsl2561(_) => None,
+            })
+            .collect();
+        members.sort_by_key(|(address, _)| *address);
+        let picture = render::picture(bus, backpack, &members);
+        let key = format!("{bus}/{}", backpack.name());
+        let last = self.drawn.get(&key).cloned().unwrap_or_default();
+        let worth_drawing = !last.is_empty()
+            || members
+                .iter()
+                .any(|(_, chip)| render::shows_something(chip));
+        if picture == last || !worth_drawing {
+            return;
+        }
+        if self.show {
+            render::show(&key, &picture);
+        }
+        if let Some(directory) = &self.svg {
+            let device = &self.devices[index];
+            if let Model::Ht16k33(chip) = &device.model {
+                render::write_svg(directory, bus, device.spec.address, backpack, chip);
+            }
+        }
+        self.drawn.insert(key, picture);
     }
 
     fn record(
@@ -479,7 +514,16 @@ impl Emulator {
                 });
                 let model = match &mut device.model {
                     Model::Tsl2561(chip) => chip.report(now),
-                    Model::Ht16k33(chip) => chip.report(),
+                    Model::Ht16k33(chip) => {
+                        let backpack = device.spec.backpack.unwrap_or_default();
+                        let mut report = chip.report();
+                        if let Value::Object(fields) = &mut report {
+                            fields.insert("backpack".into(), backpack.name().into());
+                            let shows = crate::backpacks::shows(backpack, &chip.ram(), chip.lit());
+                            fields.insert("shows".into(), shows.into());
+                        }
+                        report
+                    }
                 };
                 if let (Some(entry), Value::Object(model)) = (entry.as_object_mut(), model) {
                     entry.extend(model);

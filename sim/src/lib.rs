@@ -4,9 +4,13 @@
 //! Environment:
 //! - `LIGHTSEG_SIM_SCENE`: TOML scene file ([`scene::Scene`]); a default scene otherwise.
 //! - `LIGHTSEG_SIM_REPORT`: path of the JSON report written at exit.
-//! - `LIGHTSEG_SIM_SHOW=1`: draw each HT16K33 display on standard error when it changes.
+//! - `LIGHTSEG_SIM_SHOW=1`: draw each HT16K33 display on standard error when what it
+//!   shows changes (redrawn in place on a terminal).
+//! - `LIGHTSEG_SIM_SVG=DIR`: write each HT16K33 display as `DIR/i2c-<bus>-0x<address>.svg`
+//!   whenever what it shows changes.
 //! - `LIGHTSEG_SIM_REALTIME=1`: real time instead of the virtual clock.
 
+pub mod backpacks;
 pub mod clock;
 pub mod emulator;
 pub mod interpose;

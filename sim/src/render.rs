@@ -1,59 +1,16 @@
-//! Draws an emulated 4-digit 7-segment backpack in the terminal (`LIGHTSEG_SIM_SHOW=1`).
+//! Draws the emulated displays in the terminal (`LIGHTSEG_SIM_SHOW=1`) and as SVG files
+//! (`LIGHTSEG_SIM_SVG=DIR`): a caption naming the display, then what it shows
+//! ([`crate::backpacks`]). Only what a person would see change is drawn: nothing while a
+//! display that never showed anything stays dark or blank, and nothing when a command
+//! leaves the picture as it was.
 
+use std::sync::Mutex;
+
+use crate::backpacks::{self, Backpack};
 use crate::models::ht16k33::Ht16k33Model;
 use crate::real;
 
-const A: u8 = 0x01;
-const B: u8 = 0x02;
-const C: u8 = 0x04;
-const D: u8 = 0x08;
-const E: u8 = 0x10;
-const F: u8 = 0x20;
-const G: u8 = 0x40;
-const DP: u8 = 0x80;
-/// RAM bytes of the four digits on the Adafruit backpack, and of the colon (bit 1).
-const DIGIT_BYTES: [usize; 4] = [0, 2, 6, 8];
-const COLON_BYTE: usize = 4;
-const COLON_BIT: u8 = 0x02;
-
-fn on(pattern: u8, segment: u8, lit: char) -> char {
-    if pattern & segment != 0 {
-        lit
-    } else {
-        ' '
-    }
-}
-
-/// Three text rows showing the digits and colon of a display RAM image, as lit when
-/// `lit` is true (all dark otherwise).
-pub fn draw(ram: &[u8; 16], lit: bool) -> [String; 3] {
-    let mut rows = [String::new(), String::new(), String::new()];
-    let colon = lit && ram[COLON_BYTE] & COLON_BIT != 0;
-    for (position, byte) in DIGIT_BYTES.iter().enumerate() {
-        let pattern = if lit { ram[*byte] } else { 0 };
-        if position == 2 {
-            rows[0].push_str("  ");
-            rows[1].push_str(if colon { "o " } else { "  " });
-            rows[2].push_str(if colon { "o " } else { "  " });
-        }
-        rows[0].extend([' ', on(pattern, A, '_'), ' ', ' ']);
-        rows[1].extend([
-            on(pattern, F, '|'),
-            on(pattern, G, '_'),
-            on(pattern, B, '|'),
-            ' ',
-        ]);
-        rows[2].extend([
-            on(pattern, E, '|'),
-            on(pattern, D, '_'),
-            on(pattern, C, '|'),
-            on(pattern, DP, '.'),
-        ]);
-    }
-    rows
-}
-
-/// One status line: on/off, blink rate and brightness.
+/// One status phrase: on/off, blink rate and brightness.
 pub fn status(chip: &Ht16k33Model) -> String {
     let blink = match chip.blink() {
         0 => "steady",
@@ -68,40 +25,90 @@ pub fn status(chip: &Ht16k33Model) -> String {
     }
 }
 
-/// The display as text: a status line and three rows of digits.
-pub fn picture(bus: u32, address: u8, chip: &Ht16k33Model) -> String {
-    let rows = draw(&chip.ram(), chip.lit());
+/// The caption of the backpacks of one kind on a bus (a chain, or one).
+pub fn caption(bus: u32, backpack: Backpack, members: &[(u8, &Ht16k33Model)]) -> String {
+    let addresses: Vec<String> = members.iter().map(|(a, _)| format!("{a:#04x}")).collect();
+    let status = members
+        .first()
+        .map(|(_, chip)| status(chip))
+        .unwrap_or_default();
     format!(
-        "+-- HT16K33 bus {bus} {address:#04x}: {} --\n| {}\n| {}\n| {}\n",
-        status(chip),
-        rows[0].trim_end(),
-        rows[1].trim_end(),
-        rows[2].trim_end()
+        "HT16K33 {} at {} on /dev/i2c-{bus}: {status}",
+        backpack.title(),
+        addresses.join(" + "),
     )
 }
 
-/// Writes a picture to standard error.
-pub fn show(picture: &str) {
-    real::write_all(2, picture.as_bytes());
+/// The backpacks of one kind on a bus as text, left to right in address order: the
+/// caption line and the drawings side by side.
+pub fn picture(bus: u32, backpack: Backpack, members: &[(u8, &Ht16k33Model)]) -> String {
+    let drawings: Vec<Vec<String>> = members
+        .iter()
+        .map(|(_, chip)| backpacks::draw(backpack, &chip.ram(), chip.lit()))
+        .collect();
+    let height = drawings.iter().map(Vec::len).max().unwrap_or(0);
+    let mut text = format!("+-- {} --\n", caption(bus, backpack, members));
+    for row in 0..height {
+        let parts: Vec<String> = drawings
+            .iter()
+            .map(|drawing| {
+                let width = drawing.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+                let cell = drawing.get(row).map(String::as_str).unwrap_or("");
+                format!("{cell:<width$}")
+            })
+            .collect();
+        text.push_str("| ");
+        text.push_str(parts.join("   ").trim_end());
+        text.push('\n');
+    }
+    text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Whether the display shows anything at all (lit, and some LED on).
+pub fn shows_something(chip: &Ht16k33Model) -> bool {
+    chip.lit() && chip.ram().iter().any(|byte| *byte != 0)
+}
 
-    #[test]
-    fn draws_digits_colon_and_decimal_points() {
-        let mut ram = [0u8; 16];
-        ram[0] = 0x06; // 1
-        ram[2] = 0x5B | 0x80; // 2.
-        ram[4] = 0x02; // colon
-        ram[6] = 0x4F; // 3
-        ram[8] = 0x66; // 4
-        let rows = draw(&ram, true);
-        assert_eq!(rows[0].trim_end(), "     _     _");
-        assert_eq!(rows[1].trim_end(), "  |  _| o  _| |_|");
-        assert_eq!(rows[2].trim_end(), "  | |_ .o  _|   |");
-        let dark = draw(&ram, false);
-        assert!(dark.iter().all(|row| row.trim().is_empty()));
+/// The last picture written to the terminal, and its number of lines, when it is the
+/// last thing written there: a new picture of the same display replaces it in place.
+static LAST_DRAWN: Mutex<Option<(String, usize)>> = Mutex::new(None);
+
+/// Writes `picture` of the display `key` to standard error; on a terminal it replaces
+/// the previous picture of the same display when nothing was drawn in between.
+pub fn show(key: &str, picture: &str) {
+    let mut last = LAST_DRAWN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // SAFETY: isatty only inspects the descriptor.
+    let terminal = unsafe { libc::isatty(2) } == 1;
+    let mut text = String::new();
+    if let Some((last_key, lines)) = last.as_ref() {
+        if terminal && last_key == key {
+            text.push_str(&format!("\x1b[{lines}A\x1b[J"));
+        }
+    }
+    text.push_str(picture);
+    real::write_all(2, text.as_bytes());
+    *last = Some((key.to_string(), picture.lines().count()));
+}
+
+/// Writes the display as an SVG file into `directory`.
+pub fn write_svg(
+    directory: &std::ffi::OsStr,
+    bus: u32,
+    address: u8,
+    backpack: Backpack,
+    chip: &Ht16k33Model,
+) {
+    let path = std::path::Path::new(directory).join(format!("i2c-{bus}-{address:#04x}.svg"));
+    let text = backpacks::svg(
+        backpack,
+        &chip.ram(),
+        chip.lit(),
+        &caption(bus, backpack, &[(address, chip)]),
+    );
+    if let Err(error) = std::fs::write(&path, text) {
+        let message = format!("lightseg-sim: cannot write {}: {error}\n", path.display());
+        real::write_all(2, message.as_bytes());
     }
 }

@@ -134,6 +134,10 @@ pub struct DeviceSpec {
     /// HT16K33 only: the RAM pointer at start (0 to 15).
     #[serde(default)]
     pub ram_pointer: u8,
+    /// HT16K33 only: the Adafruit backpack it drives (how it is drawn and read back):
+    /// `seg7` (default), `seg7-large`, `alphanumeric`, `matrix8x8`, `bicolor8x8`,
+    /// `matrix16x8`, `mini16x8`, `bargraph24`.
+    pub backpack: Option<crate::backpacks::Backpack>,
     /// Faults to inject.
     #[serde(default)]
     pub faults: Faults,
@@ -274,6 +278,9 @@ impl Scene {
                     "{name}: lux_schedule times must rise from 0 or more"
                 ));
             }
+            if device.backpack.is_some() && device.kind != Kind::Ht16k33 {
+                return Err(format!("{name}: backpack is for an ht16k33"));
+            }
             if device.ram_pointer > 15 {
                 return Err(format!("{name}: ram_pointer must be 0..=15"));
             }
@@ -307,6 +314,7 @@ impl Scene {
             ir_ratio: default_ir_ratio(),
             ram: None,
             ram_pointer: 0,
+            backpack: None,
             faults: Faults::default(),
         };
         Scene {

@@ -5,14 +5,18 @@
 //! come from the header generator (`headers/`, `make headers`).
 #![allow(non_camel_case_types, non_snake_case)]
 
-use std::os::raw::{c_int, c_uchar, c_ushort};
+use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_ushort};
 use std::ptr::{addr_of, addr_of_mut};
 
+use super::chain::text_of;
 use super::registry::Registry;
-use super::{checked, fail, finish, guard};
+use super::{checked, fail, finish, guard, widen_long, widen_ulong};
 use crate::bus::I2cDevice;
 use crate::error::{Error, Result};
+use crate::ht16k33::backpack::BackpackKind;
 use crate::ht16k33::commands::POSITIONS;
+use crate::ht16k33::frame::Frame;
+use crate::ht16k33::text::{positions, ram_from_positions};
 use crate::ht16k33::{Blink, Display, DisplayState, Ht16k33};
 
 /// Blink rate of the whole display.
@@ -82,7 +86,7 @@ pub struct HT16K33 {
 }
 
 /// The descriptors `HT16K33_OPEN` opened (the HT16K33 keeps no state beyond the struct).
-static BACKPACKS: Registry<()> = Registry::new();
+pub(crate) static BACKPACKS: Registry<()> = Registry::new();
 
 fn read_display_state(backpack: &HT16K33) -> Result<DisplayState> {
     Ok(DisplayState {
@@ -361,4 +365,130 @@ pub unsafe extern "C" fn HT16K33_COMMIT(backpack: *mut HT16K33) -> c_int {
         Some(backpack) => unsafe { with_open(backpack, &mut |display| display.commit()) },
         None => -1,
     })
+}
+
+/// Runs `edit` on the display buffer of the struct as a 0.56" backpack's content (no
+/// bus traffic) and writes the five positions back; on an error nothing changes.
+///
+/// # Safety
+/// `backpack` must be non-null, aligned and valid for reads and writes.
+#[inline(never)]
+unsafe fn edit_buffer(
+    backpack: *mut HT16K33,
+    edit: &mut dyn FnMut(&mut Frame) -> Result<()>,
+) -> c_int {
+    // SAFETY: the caller guarantees `backpack` is valid for reads.
+    let buffer = unsafe { addr_of!((*backpack).display_buffer.com).read() };
+    let result = Frame::from_ram(BackpackKind::Seg7, &[ram_from_positions(&buffer)])
+        .and_then(|mut frame| {
+            edit(&mut frame)?;
+            Ok(frame)
+        })
+        .map(|frame| {
+            // SAFETY: as above, valid for writes.
+            unsafe {
+                addr_of_mut!((*backpack).display_buffer.com).write(positions(&frame.ram()[0]))
+            };
+        });
+    // SAFETY: as above.
+    unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
+}
+
+/// Runs an exported buffer-editing function on a checked struct pointer.
+fn exported_edit(backpack: *mut HT16K33, edit: &mut dyn FnMut(&mut Frame) -> Result<()>) -> c_int {
+    guard(|| match checked(backpack) {
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        Some(backpack) => unsafe { edit_buffer(backpack, edit) },
+        None => -1,
+    })
+}
+
+/// Puts `value` into the display buffer, right-aligned: -999 to 9999. Leading positions
+/// blank, colon off. No bus traffic: HT16K33_COMMIT shows it. Works open or not.
+///
+/// Returns 0, or -1 with `lasterr`/`errno` and the buffer unchanged: ERANGE when it has
+/// more than four characters (the minus sign counts). NULL `backpack`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_PRINT_INT(backpack: *mut HT16K33, value: c_long) -> c_int {
+    exported_edit(backpack, &mut |frame| {
+        frame.print_integer(widen_long(value))
+    })
+}
+
+/// Puts `value` into the display buffer, right-aligned, with `decimals` digits after the
+/// point, or as many as fit when `decimals` is negative (3.14159 shows 3.142). Rounded as
+/// printf("%.*f") rounds, also when that adds a digit (9.996 with 2 decimals is 10.00);
+/// a value that rounds to zero has no minus sign. The point lights the decimal point of
+/// the digit before it. Errors as HT16K33_PRINT_INT, and EDOM for NaN or infinity.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_PRINT_FLOAT(
+    backpack: *mut HT16K33,
+    value: f64,
+    decimals: c_int,
+) -> c_int {
+    let decimals = usize::try_from(decimals).ok();
+    exported_edit(backpack, &mut |frame| frame.print_decimal(value, decimals))
+}
+
+/// Puts `value` into the display buffer in hexadecimal, right-aligned, 0 to 0xFFFF, as
+/// `A b C d E F` (b and d small, so that they differ from 8 and 0). Errors as
+/// HT16K33_PRINT_INT.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_PRINT_HEX(backpack: *mut HT16K33, value: c_ulong) -> c_int {
+    exported_edit(backpack, &mut |frame| frame.print_hex(widen_ulong(value)))
+}
+
+/// Puts `text` into the display buffer from the left, blanking the rest: up to four
+/// characters (digits, and letters and signs the glyph table has a shape for); a ':'
+/// lights the colon, a '.' the decimal point of the character before it (or a blank
+/// digit's, when there is none or it has one). "" blanks the display. Returns 0, or -1
+/// with the buffer unchanged: ERANGE for more than four characters, EILSEQ for a
+/// character without a shape (K M V W X and others: the README lists them), EINVAL for
+/// NULL `text`.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_PRINT_TEXT(backpack: *mut HT16K33, text: *const c_char) -> c_int {
+    // SAFETY: the caller promises NULL or a NUL-terminated string.
+    let text = unsafe { text_of(text) };
+    exported_edit(backpack, &mut |frame| match &text {
+        Ok(text) => frame.print_text(text),
+        Err(_) => Err(Error::InvalidArgument("text (NULL or not UTF-8)")),
+    })
+}
+
+/// Puts a time into the display buffer: `hours` (0-99, without a leading zero) and
+/// `minutes` (0-59) as HH:MM, the colon lit when `colon` is non-zero (blink it once a
+/// second for a clock). -1 with EINVAL for hours or minutes out of range.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_PRINT_TIME(
+    backpack: *mut HT16K33,
+    hours: c_int,
+    minutes: c_int,
+    colon: c_int,
+) -> c_int {
+    exported_edit(backpack, &mut |frame| {
+        let hours = u32::try_from(hours).map_err(|_| Error::InvalidArgument("hours"))?;
+        let minutes = u32::try_from(minutes).map_err(|_| Error::InvalidArgument("minutes"))?;
+        frame.print_time(hours, minutes, colon != 0)
+    })
+}
+
+/// Sets digit `digit` (0 to 3, left to right; the colon is not a digit here) to the raw
+/// pattern `segments`: bit 0 = segment A (top), 1 = B, 2 = C, 3 = D, 4 = E, 5 = F,
+/// 6 = G (middle), 7 = decimal point. -1 with EINVAL for a digit above 3.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_SET_RAW(
+    backpack: *mut HT16K33,
+    digit: c_ushort,
+    segments: u8,
+) -> c_int {
+    exported_edit(backpack, &mut |frame| {
+        frame.set_cell(usize::from(digit), segments.into())
+    })
+}
+
+/// Lights (`on` non-zero) or darkens the colon in the display buffer; the digits stay.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_SET_COLON(backpack: *mut HT16K33, on: c_int) -> c_int {
+    exported_edit(backpack, &mut |frame| frame.set_colon(0, on != 0))
 }

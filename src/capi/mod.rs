@@ -11,6 +11,7 @@
 //! documents an output as optional) or writable.
 #![allow(clippy::missing_safety_doc)]
 
+pub mod chain;
 pub mod ht16k33;
 pub(crate) mod registry;
 pub mod tsl2561;
@@ -20,6 +21,18 @@ use std::os::raw::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::Error;
+
+/// A C `long` as 64 bits (it is 32 bits on 32-bit ARM, 64 on amd64 and arm64).
+#[allow(clippy::useless_conversion)]
+pub(crate) fn widen_long(value: std::os::raw::c_long) -> i64 {
+    i64::from(value)
+}
+
+/// A C `unsigned long` as 64 bits (see [`widen_long`]).
+#[allow(clippy::useless_conversion)]
+pub(crate) fn widen_ulong(value: std::os::raw::c_ulong) -> u64 {
+    u64::from(value)
+}
 
 /// Sets the calling thread's `errno`.
 pub fn set_errno(value: c_int) {

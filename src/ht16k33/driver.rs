@@ -163,11 +163,7 @@ impl DisplayState {
 
     /// The display RAM image: position n at byte 2n, every odd byte and bytes 10-15 zero.
     pub fn ram_image(&self) -> [u8; RAM_SIZE] {
-        let mut ram = [0; RAM_SIZE];
-        for (index, pattern) in self.positions.iter().enumerate() {
-            ram[2 * index] = *pattern;
-        }
-        ram
+        super::text::ram_from_positions(&self.positions)
     }
 
     fn display_setup(&self, blink: Blink, on: bool) -> u8 {

@@ -1,0 +1,825 @@
+//! `7seg_bp_ada.h`, second part: every Adafruit HT16K33 backpack, alone or chained, as
+//! one display (`HT16K33_CHAIN`). Same conventions as the old functions: 0, or -1 with
+//! `lasterr` and `errno`; content calls fill the RAM images in the struct and
+//! `HT16K33_CHAIN_COMMIT` sends them.
+//!
+//! cbindgen reads this file after `ht16k33.rs` for the same header.
+#![allow(non_camel_case_types, non_snake_case)]
+
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_ushort};
+use std::os::unix::io::RawFd;
+use std::ptr::{addr_of, addr_of_mut};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use super::ht16k33::{BlinkValue, BACKPACKS};
+use super::{checked, fail, finish, guard, widen_long, widen_ulong};
+use crate::bus::SmbusDevice;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::ht16k33::backpack::{BackpackKind, Color};
+use crate::ht16k33::chain::Chain;
+use crate::ht16k33::frame::{Frame, Rotation, MAX_BACKPACKS};
+use crate::ht16k33::scroll::{Marquee, Schedule};
+use crate::ht16k33::{Blink, Display};
+
+/// Which backpack the chain is made of.
+#[repr(C)]
+pub enum ht16k33backpack_t {
+    /// 0.56" 4-digit 7-segment (with colon).
+    HT16K33_SEG7 = 0,
+    /// 1.2" 4-digit 7-segment (centre colon, left colon dots, upper dot).
+    HT16K33_SEG7_LARGE = 1,
+    /// 0.54" quad alphanumeric (14 segments and a decimal point per character).
+    HT16K33_ALPHANUMERIC = 2,
+    /// 8x8 single-colour matrix.
+    HT16K33_MATRIX8X8 = 3,
+    /// 8x8 bicolour matrix.
+    HT16K33_BICOLOR8X8 = 4,
+    /// 16x8 1.2" matrix backpack (16 wide, 8 tall).
+    HT16K33_MATRIX16X8 = 5,
+    /// 16x8 0.8" mini matrix FeatherWing (16 wide, 8 tall).
+    HT16K33_MINI16X8 = 6,
+    /// Bicolour 24-bar bargraph.
+    HT16K33_BARGRAPH24 = 7,
+}
+
+/// A pixel or bar colour; on single-colour matrices any colour but OFF lights the pixel.
+#[repr(C)]
+pub enum ht16k33color_t {
+    /// Dark.
+    HT16K33_COLOR_OFF = 0,
+    /// Red.
+    HT16K33_COLOR_RED = 1,
+    /// Green.
+    HT16K33_COLOR_GREEN = 2,
+    /// Red and green together.
+    HT16K33_COLOR_YELLOW = 3,
+}
+
+/// An `ht16k33backpack_t` as C stores it (any int may be there).
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackpackValue(pub c_int);
+
+/// An `ht16k33color_t` as C passes it (any int may be there).
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColorValue(pub c_int);
+
+/// Colon bit of HT16K33_CHAIN_SET_DOTS (both 7-segment backpacks).
+pub const HT16K33_DOT_COLON: u8 = 0x02;
+/// 1.2" 7-segment only: upper dot of the left colon.
+pub const HT16K33_DOT_LEFT_UPPER: u8 = 0x04;
+/// 1.2" 7-segment only: lower dot of the left colon.
+pub const HT16K33_DOT_LEFT_LOWER: u8 = 0x08;
+/// 1.2" 7-segment only: the upper dot between the third and fourth digit.
+pub const HT16K33_DOT_UPPER: u8 = 0x10;
+/// Most backpacks in one chain.
+pub const HT16K33_CHAIN_MAX: usize = 8;
+// The header's constants are literals (cbindgen writes them as they are spelled); these
+// checks keep them equal to the core's.
+const _: () = assert!(HT16K33_CHAIN_MAX == MAX_BACKPACKS);
+const _: () = assert!(HT16K33_DOT_COLON == crate::ht16k33::backpack::DOT_COLON);
+const _: () = assert!(HT16K33_DOT_LEFT_UPPER == crate::ht16k33::backpack::DOT_LEFT_UPPER);
+const _: () = assert!(HT16K33_DOT_LEFT_LOWER == crate::ht16k33::backpack::DOT_LEFT_LOWER);
+const _: () = assert!(HT16K33_DOT_UPPER == crate::ht16k33::backpack::DOT_UPPER);
+
+/// Longest text HT16K33_CHAIN_SCROLL_START keeps, in bytes.
+pub const HT16K33_SCROLL_TEXT_MAX: usize = 255;
+
+/// One to eight backpacks of one kind on one I2C bus, shown as one display, left to
+/// right in the order of `addresses`. Fill it with HT16K33_CHAIN_OPEN. One struct per
+/// display; calls on one struct from several threads need the caller's own lock.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct HT16K33_CHAIN {
+    /// I2C adapter number: the N of /dev/i2c-N.
+    pub adapter_nr: c_int,
+    /// The backpack kind.
+    pub kind: BackpackValue,
+    /// Number of backpacks, 1 to HT16K33_CHAIN_MAX.
+    pub count: c_int,
+    /// Their addresses (0x70 to 0x77), left to right.
+    pub addresses: [u8; 8],
+    /// Their open descriptors; -1 when closed.
+    pub adapter_fds: [c_int; 8],
+    /// errno value of the last failed call; never reset by a successful one.
+    pub lasterr: c_int,
+    /// Matrices: quarter turns clockwise, 0 to 3 (HT16K33_CHAIN_SET_ROTATION).
+    pub rotation: c_int,
+    /// The display RAM image of each backpack, as HT16K33_CHAIN_COMMIT sends it.
+    pub ram: [[u8; 16]; 8],
+    /// Scrolling: milliseconds per step (0: not scrolling).
+    pub scroll_step_ms: c_uint,
+    /// Scrolling: the step last shown.
+    pub scroll_step: c_ulong,
+    /// Scrolling: monotonic time of step 0, in nanoseconds since the library's epoch.
+    pub scroll_start_ns: u64,
+    /// Scrolling: the text, NUL-terminated.
+    pub scroll_text: [c_char; 256],
+}
+
+/// One backpack of a chain, reached through the library's descriptor registry: every
+/// transfer takes the chip's lock, as the old functions' do.
+struct Registered {
+    fd: RawFd,
+    address: u8,
+}
+
+impl SmbusDevice for Registered {
+    fn write_byte(&mut self, value: u8) -> Result<()> {
+        BACKPACKS.with_open(self.fd, self.address, |device, ()| device.write_byte(value))
+    }
+
+    fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
+        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
+            device.write_byte_data(command, value)
+        })
+    }
+
+    fn write_word_data(&mut self, command: u8, value: u16) -> Result<()> {
+        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
+            device.write_word_data(command, value)
+        })
+    }
+
+    fn read_byte_data(&mut self, command: u8) -> Result<u8> {
+        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
+            device.read_byte_data(command)
+        })
+    }
+
+    fn read_word_data(&mut self, command: u8) -> Result<u16> {
+        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
+            device.read_word_data(command)
+        })
+    }
+
+    fn write_i2c_block_data(&mut self, command: u8, data: &[u8]) -> Result<()> {
+        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
+            device.write_i2c_block_data(command, data)
+        })
+    }
+}
+
+/// The number of backpacks the struct says it has (1 to 8).
+fn count_of(chain: &HT16K33_CHAIN) -> Result<usize> {
+    usize::try_from(chain.count)
+        .ok()
+        .filter(|count| (1..=MAX_BACKPACKS).contains(count))
+        .ok_or(Error::InvalidArgument("count (1 to 8 backpacks)"))
+}
+
+/// The content the struct holds, as the core's frame.
+fn frame_of(chain: &HT16K33_CHAIN) -> Result<Frame> {
+    let kind = BackpackKind::from_index(chain.kind.0)?;
+    let mut frame = Frame::from_ram(kind, &chain.ram[..count_of(chain)?])?;
+    if frame.pixel_size().0 > 0 {
+        frame.set_rotation(Rotation::from_index(chain.rotation)?)?;
+    }
+    Ok(frame)
+}
+
+/// Runs `edit` on the chain's content (no bus traffic) and stores the result; on an
+/// error nothing changes. Maps the result.
+///
+/// # Safety
+/// `chain` must be non-null, aligned and valid for reads and writes.
+#[inline(never)]
+unsafe fn edit(chain: *mut HT16K33_CHAIN, edit: &mut dyn FnMut(&mut Frame) -> Result<()>) -> c_int {
+    // SAFETY: the caller guarantees `chain` is valid for reads.
+    let snapshot = unsafe { chain.read() };
+    let result = frame_of(&snapshot).and_then(|mut frame| {
+        edit(&mut frame)?;
+        Ok(frame)
+    });
+    let result = result.map(|frame| {
+        for (index, image) in frame.ram().iter().enumerate() {
+            // SAFETY: as above, valid for writes; `index` < count <= 8.
+            unsafe { addr_of_mut!((*chain).ram[index]).write(*image) };
+        }
+    });
+    // SAFETY: as above.
+    unsafe { finish(addr_of_mut!((*chain).lasterr), result) }
+}
+
+/// Runs `operation` on the chain as the core's driver, over the descriptors the struct
+/// holds (each transfer checks its descriptor, as the old functions do). Maps the result.
+///
+/// # Safety
+/// `chain` must be non-null, aligned and valid for reads and writes.
+#[inline(never)]
+unsafe fn drive(
+    chain: *mut HT16K33_CHAIN,
+    operation: &mut dyn FnMut(&mut Chain<Registered>) -> Result<()>,
+) -> c_int {
+    // SAFETY: the caller guarantees `chain` is valid for reads.
+    let snapshot = unsafe { chain.read() };
+    let result = frame_of(&snapshot).and_then(|frame| {
+        let buses = (0..frame.count())
+            .map(|index| Registered {
+                fd: snapshot.adapter_fds[index],
+                address: snapshot.addresses[index],
+            })
+            .collect();
+        let mut driver = Chain::with_frame(buses, frame)?;
+        operation(&mut driver)?;
+        for (index, image) in driver.frame().ram().iter().enumerate() {
+            // SAFETY: as above, valid for writes; `index` < count <= 8.
+            unsafe { addr_of_mut!((*chain).ram[index]).write(*image) };
+        }
+        Ok(())
+    });
+    // SAFETY: as above.
+    unsafe { finish(addr_of_mut!((*chain).lasterr), result) }
+}
+
+/// The text behind a C string pointer: EINVAL for NULL, EILSEQ for bytes that are not
+/// UTF-8.
+///
+/// # Safety
+/// `text` is NULL or points to a NUL-terminated string.
+pub(crate) unsafe fn text_of<'a>(text: *const c_char) -> Result<&'a str> {
+    if text.is_null() {
+        return Err(Error::InvalidArgument("text (NULL)"));
+    }
+    // SAFETY: non-null, and the caller promises a NUL-terminated string.
+    let text = unsafe { CStr::from_ptr(text) };
+    text.to_str().map_err(|error| {
+        let bad = text.to_bytes()[error.valid_up_to()];
+        Error::NoGlyph(char::from(bad))
+    })
+}
+
+/// Runs an exported function on a checked struct pointer.
+fn exported(chain: *mut HT16K33_CHAIN, body: impl FnOnce(*mut HT16K33_CHAIN) -> c_int) -> c_int {
+    guard(|| match checked(chain) {
+        Some(chain) => body(chain),
+        None => -1,
+    })
+}
+
+/// Fills `chain` for `count` (1 to 8) backpacks of `kind` at `addresses` (left to
+/// right) on /dev/i2c-`adapter_nr`, opens a descriptor for each and blanks the RAM
+/// images. No bus traffic (call HT16K33_CHAIN_ON). Any earlier content of the struct is
+/// overwritten: close an open chain first.
+///
+/// Returns 0, or -1 with `lasterr`/`errno` and every descriptor closed again: EINVAL for
+/// a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F or
+/// given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the message
+/// of `lightseg scan` and the README say what to check). NULL `chain`: -1, errno EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_OPEN(
+    chain: *mut HT16K33_CHAIN,
+    adapter_nr: c_int,
+    kind: BackpackValue,
+    addresses: *const u8,
+    count: c_int,
+) -> c_int {
+    exported(chain, |chain| {
+        let mut fresh = HT16K33_CHAIN {
+            adapter_nr,
+            kind,
+            count,
+            addresses: [0; MAX_BACKPACKS],
+            adapter_fds: [-1; MAX_BACKPACKS],
+            lasterr: 0,
+            rotation: 0,
+            ram: [[0; 16]; MAX_BACKPACKS],
+            scroll_step_ms: 0,
+            scroll_step: 0,
+            scroll_start_ns: 0,
+            scroll_text: [0; HT16K33_SCROLL_TEXT_MAX + 1],
+        };
+        let checked_count = count_of(&fresh).and_then(|count| {
+            BackpackKind::from_index(kind.0)?;
+            if addresses.is_null() {
+                return Err(Error::InvalidArgument("addresses (NULL)"));
+            }
+            // SAFETY: non-null; the caller promises `count` readable bytes.
+            let given = unsafe { std::slice::from_raw_parts(addresses, count) };
+            for (index, address) in given.iter().enumerate() {
+                if *address > 0x7F || given[..index].contains(address) {
+                    return Err(Error::InvalidArgument("address (above 0x7F or twice)"));
+                }
+            }
+            fresh.addresses[..count].copy_from_slice(given);
+            Ok(count)
+        });
+        let opened = checked_count.and_then(|count| {
+            for index in 0..count {
+                match BACKPACKS.open(adapter_nr, fresh.addresses[index]) {
+                    Ok(fd) => fresh.adapter_fds[index] = fd,
+                    Err(error) => {
+                        for earlier in 0..index {
+                            let _ = BACKPACKS.close(
+                                fresh.adapter_fds[earlier],
+                                fresh.addresses[earlier],
+                                |_, ()| Ok(()),
+                            );
+                            fresh.adapter_fds[earlier] = -1;
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            Ok(())
+        });
+        if let Err(error) = &opened {
+            fresh.lasterr = error.errno();
+        }
+        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
+        // valid struct.
+        unsafe {
+            chain.write(fresh);
+            finish(addr_of_mut!((*chain).lasterr), opened)
+        }
+    })
+}
+
+/// Closes the chain's descriptors and sets them to -1; the backpacks keep showing what
+/// they showed. Safe on a closed chain and on NULL. Descriptors the library did not open
+/// for these addresses are not closed (`lasterr` EBADF).
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_CLOSE(chain: *mut HT16K33_CHAIN) {
+    exported(chain, |chain| {
+        let mut result = Ok(());
+        for index in 0..MAX_BACKPACKS {
+            // SAFETY: a checked pointer to a valid struct; `index` < 8.
+            let (fd, address) = unsafe {
+                (
+                    addr_of!((*chain).adapter_fds[index]).read(),
+                    addr_of!((*chain).addresses[index]).read(),
+                )
+            };
+            if fd != -1 {
+                let closed = BACKPACKS.close(fd, address, |_, ()| Ok(()));
+                result = result.and(closed);
+                // SAFETY: as above.
+                unsafe { addr_of_mut!((*chain).adapter_fds[index]).write(-1) };
+            }
+        }
+        // SAFETY: as above.
+        unsafe { finish(addr_of_mut!((*chain).lasterr), result) }
+    });
+}
+
+/// Switches every backpack on: oscillator on (0x21), display on and steady (0x81), full
+/// brightness (0xEF). Returns 0, or -1 with `lasterr`/`errno`: EBADF when not open, the
+/// kernel's errno for a bus error (EREMOTEIO, ENXIO: no backpack answers at an address).
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_ON(chain: *mut HT16K33_CHAIN) -> c_int {
+    // SAFETY: a checked pointer; the caller promises a valid struct.
+    exported(chain, |chain| unsafe {
+        drive(chain, &mut |c| c.switch_on())
+    })
+}
+
+/// Puts every backpack in standby (0x20): dark, RAM kept. Errors as HT16K33_CHAIN_ON.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_OFF(chain: *mut HT16K33_CHAIN) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe { drive(chain, &mut |c| c.sleep()) })
+}
+
+/// Sets every backpack's brightness, 0 to 15 (larger values are 15). Errors as
+/// HT16K33_CHAIN_ON.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_BRIGHTNESS(chain: *mut HT16K33_CHAIN, level: u8) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        drive(chain, &mut |c| c.set_brightness(level))
+    })
+}
+
+/// Display on with blink rate `blink_cmd` (HT16K33_BLINK_OFF for steady). An unknown
+/// rate: -1, EINVAL, nothing sent. Other errors as HT16K33_CHAIN_ON.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_BLINK(
+    chain: *mut HT16K33_CHAIN,
+    blink_cmd: BlinkValue,
+) -> c_int {
+    exported(chain, |chain| {
+        let blink = Blink::try_from(blink_cmd.0);
+        // SAFETY: as in HT16K33_CHAIN_ON.
+        unsafe {
+            drive(chain, &mut |c| match &blink {
+                Ok(blink) => c.set_display(Display::On, *blink),
+                Err(_) => Err(Error::InvalidArgument("blink rate")),
+            })
+        }
+    })
+}
+
+/// Sends the RAM images: one I2C block write per backpack, left to right. Errors as
+/// HT16K33_CHAIN_ON (a failure stops at that backpack).
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_COMMIT(chain: *mut HT16K33_CHAIN) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe { drive(chain, &mut |c| c.commit()) })
+}
+
+/// Blanks the RAM images (no bus traffic; HT16K33_CHAIN_COMMIT shows it).
+/// Returns 0, or -1 with EINVAL when the struct's kind or count is invalid.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_CLEAR(chain: *mut HT16K33_CHAIN) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            frame.clear();
+            Ok(())
+        })
+    })
+}
+
+/// Shows `value` right-aligned across the chain's characters (7-segment and
+/// alphanumeric kinds). No bus traffic. Returns 0, or -1 with `lasterr`/`errno` and the
+/// images unchanged: ERANGE when it has more characters than the display (the minus sign
+/// counts), EINVAL for a matrix or bargraph.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_INT(
+    chain: *mut HT16K33_CHAIN,
+    value: c_long,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| frame.print_integer(widen_long(value)))
+    })
+}
+
+/// Shows `value` right-aligned with `decimals` digits after the point, or as many as fit
+/// when `decimals` is negative. Rounded as printf("%.*f") rounds (9.996 with 2 decimals
+/// is 10.00); the point lights the digit before it; a value that rounds to zero has no
+/// minus sign. Errors as HT16K33_CHAIN_PRINT_INT, and EDOM for NaN or infinity.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_FLOAT(
+    chain: *mut HT16K33_CHAIN,
+    value: f64,
+    decimals: c_int,
+) -> c_int {
+    let decimals = usize::try_from(decimals).ok();
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| frame.print_decimal(value, decimals))
+    })
+}
+
+/// Shows `value` in hexadecimal, right-aligned (`A b C d E F` on 7 segments, capitals on
+/// the alphanumeric). Errors as HT16K33_CHAIN_PRINT_INT.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_HEX(
+    chain: *mut HT16K33_CHAIN,
+    value: c_ulong,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| frame.print_hex(widen_ulong(value)))
+    })
+}
+
+/// Shows `text` from the left, blanking the rest: each character takes one position; a
+/// '.' lights the decimal point of the character before it (or takes a blank position
+/// when that one has its point already or there is none); on 7-segment kinds a ':'
+/// lights the colon of the backpack of the character before it. "" blanks. Returns 0,
+/// or -1 with the images unchanged: ERANGE when longer than the display (scroll it
+/// instead), EILSEQ for a character the font has no shape for (7 segments: not K M V W X
+/// and others, see the README), EINVAL for NULL text or a matrix or bargraph.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TEXT(
+    chain: *mut HT16K33_CHAIN,
+    text: *const c_char,
+) -> c_int {
+    exported(chain, |chain| {
+        // SAFETY: the caller promises NULL or a NUL-terminated string; `chain` as in
+        // HT16K33_CHAIN_ON.
+        unsafe {
+            match text_of(text) {
+                Ok(text) => edit(chain, &mut |frame| frame.print_text(text)),
+                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+            }
+        }
+    })
+}
+
+/// Shows a time of day, `hours` (0-99, no leading zero) and `minutes` (0-59) as HH:MM
+/// right-aligned, the colon lit when `colon` is non-zero (on the alphanumeric, which has
+/// no colon, a decimal point after the hours). -1 with EINVAL for hours or minutes out
+/// of range; other errors as HT16K33_CHAIN_PRINT_INT.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TIME(
+    chain: *mut HT16K33_CHAIN,
+    hours: c_int,
+    minutes: c_int,
+    colon: c_int,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            let hours = u32::try_from(hours).map_err(|_| Error::InvalidArgument("hours"))?;
+            let minutes = u32::try_from(minutes).map_err(|_| Error::InvalidArgument("minutes"))?;
+            frame.print_time(hours, minutes, colon != 0)
+        })
+    })
+}
+
+/// Sets character `position` (0 = leftmost of the chain) to raw `segments`: bit 0 =
+/// segment A ... bit 6 = G, 0x80 the decimal point on 7 segments; on the alphanumeric
+/// bits 0-13 as in the README's table and 0x4000 the decimal point. -1 with EINVAL for a
+/// position past the display or bits the kind does not have.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_RAW(
+    chain: *mut HT16K33_CHAIN,
+    position: c_ushort,
+    segments: u16,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            frame.set_cell(usize::from(position), segments)
+        })
+    })
+}
+
+/// Sets the colon and dots of backpack `backpack` (0 = leftmost) of a 7-segment chain to
+/// `mask`: HT16K33_DOT_COLON, and on the 1.2" also HT16K33_DOT_LEFT_UPPER,
+/// HT16K33_DOT_LEFT_LOWER, HT16K33_DOT_UPPER. -1 with EINVAL for other kinds or a
+/// backpack past the chain.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_DOTS(
+    chain: *mut HT16K33_CHAIN,
+    backpack: c_ushort,
+    mask: u8,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            frame.set_dots(usize::from(backpack), mask)
+        })
+    })
+}
+
+fn coordinate(value: c_int) -> Result<usize> {
+    usize::try_from(value).map_err(|_| Error::InvalidArgument("pixel position"))
+}
+
+/// Sets pixel (`x`, `y`) of a matrix chain (0, 0 = top left, after the rotation; the
+/// chain's matrices side by side, left to right) to `color`. -1 with EINVAL for a pixel
+/// off the display, an unknown colour or a kind that is not a matrix.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_PIXEL(
+    chain: *mut HT16K33_CHAIN,
+    x: c_int,
+    y: c_int,
+    color: ColorValue,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            frame.set_pixel(coordinate(x)?, coordinate(y)?, Color::from_index(color.0)?)
+        })
+    })
+}
+
+/// Draws `bitmap` (`height` rows of (`width` + 7) / 8 bytes, most significant bit
+/// leftmost) with its top left corner at (`x`, `y`): set bits take `color`, clear bits
+/// leave the pixel as it is, pixels off the display are skipped. A row of pixels is a
+/// bitmap one pixel high. -1 with EINVAL for NULL, negative sizes, an unknown colour or
+/// a kind that is not a matrix.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_BITMAP(
+    chain: *mut HT16K33_CHAIN,
+    x: c_int,
+    y: c_int,
+    bitmap: *const u8,
+    width: c_int,
+    height: c_int,
+    color: ColorValue,
+) -> c_int {
+    exported(chain, |chain| {
+        let size = usize::try_from(width)
+            .and_then(|w| usize::try_from(height).map(|h| (w, h)))
+            .ok()
+            .filter(|_| !bitmap.is_null());
+        // SAFETY: `chain` as in HT16K33_CHAIN_ON; `bitmap` is non-null here and the
+        // caller promises `height * (width + 7) / 8` readable bytes.
+        unsafe {
+            edit(chain, &mut |frame| {
+                let (width, height) = size.ok_or(Error::InvalidArgument("bitmap"))?;
+                let bytes = std::slice::from_raw_parts(bitmap, width.div_ceil(8) * height);
+                frame.draw_bitmap(
+                    x as isize,
+                    y as isize,
+                    bytes,
+                    width,
+                    height,
+                    Color::from_index(color.0)?,
+                )
+            })
+        }
+    })
+}
+
+/// Sets how the matrices are mounted: 0 to 3 quarter turns clockwise (each matrix
+/// turned alike; the chain still runs left to right). Pixels already set stay where they
+/// are in RAM. -1 with EINVAL for other values or kinds.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_ROTATION(
+    chain: *mut HT16K33_CHAIN,
+    quarter_turns: c_int,
+) -> c_int {
+    exported(chain, |chain| {
+        // SAFETY: as in HT16K33_CHAIN_ON.
+        unsafe {
+            let snapshot = chain.read();
+            let result = frame_of(&snapshot)
+                .and_then(|mut frame| frame.set_rotation(Rotation::from_index(quarter_turns)?));
+            if result.is_ok() {
+                addr_of_mut!((*chain).rotation).write(quarter_turns);
+            }
+            finish(addr_of_mut!((*chain).lasterr), result)
+        }
+    })
+}
+
+/// Sets bar `bar` of a bargraph chain (0 = the first bar of the first backpack) to
+/// `color`. -1 with EINVAL for a bar past the chain, an unknown colour, another kind.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_BAR(
+    chain: *mut HT16K33_CHAIN,
+    bar: c_int,
+    color: ColorValue,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            let bar = usize::try_from(bar).map_err(|_| Error::InvalidArgument("bar number"))?;
+            frame.set_bar(bar, Color::from_index(color.0)?)
+        })
+    })
+}
+
+/// A level meter: bars 0 to `lit` - 1 in `color`, the rest dark. Errors as
+/// HT16K33_CHAIN_SET_BAR.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_LEVEL(
+    chain: *mut HT16K33_CHAIN,
+    lit: c_int,
+    color: ColorValue,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            let lit = usize::try_from(lit).map_err(|_| Error::InvalidArgument("bar count"))?;
+            frame.set_level(lit, Color::from_index(color.0)?)
+        })
+    })
+}
+
+/// The library's epoch for the monotonic times kept in the struct.
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn since_epoch(instant: Instant) -> u64 {
+    u64::try_from(instant.saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The marquee of the text the struct holds.
+fn marquee_of(chain: &HT16K33_CHAIN, frame: &Frame) -> Result<Marquee> {
+    let bytes: Vec<u8> = chain
+        .scroll_text
+        .iter()
+        .take_while(|c| **c != 0)
+        .map(|c| *c as u8)
+        .collect();
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::InvalidArgument("scroll text"))?;
+    Marquee::new(frame.kind(), text, frame.cells())
+}
+
+/// Starts scrolling `text` across a character chain, one character every `step_ms`
+/// milliseconds (at least 1): shows step 0 (the first character at the right edge) now.
+/// Then call HT16K33_CHAIN_SCROLL_STEP from your loop. The text is copied into the
+/// struct. Returns 0, or -1: ERANGE for text longer than HT16K33_SCROLL_TEXT_MAX bytes,
+/// EILSEQ for a character without a shape, EINVAL for NULL, a zero step or a kind
+/// without characters; bus errors as HT16K33_CHAIN_ON.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_START(
+    chain: *mut HT16K33_CHAIN,
+    text: *const c_char,
+    step_ms: c_uint,
+) -> c_int {
+    exported(chain, |chain| {
+        // SAFETY: `text` is NULL or a C string (the caller's promise); `chain` as in
+        // HT16K33_CHAIN_ON.
+        unsafe {
+            let prepared = text_of(text).and_then(|text| {
+                if text.len() > HT16K33_SCROLL_TEXT_MAX {
+                    return Err(Error::DoesNotFit(text.to_string(), HT16K33_SCROLL_TEXT_MAX));
+                }
+                if step_ms == 0 {
+                    return Err(Error::InvalidArgument("step time (0 ms)"));
+                }
+                let mut snapshot = chain.read();
+                snapshot.scroll_text = [0; HT16K33_SCROLL_TEXT_MAX + 1];
+                for (slot, byte) in snapshot.scroll_text.iter_mut().zip(text.bytes()) {
+                    *slot = byte as c_char;
+                }
+                marquee_of(&snapshot, &frame_of(&snapshot)?)?;
+                Ok(snapshot)
+            });
+            match prepared {
+                Ok(snapshot) => {
+                    addr_of_mut!((*chain).scroll_text).write(snapshot.scroll_text);
+                    addr_of_mut!((*chain).scroll_step_ms).write(step_ms);
+                    addr_of_mut!((*chain).scroll_step).write(0);
+                    addr_of_mut!((*chain).scroll_start_ns).write(since_epoch(SystemClock.now()));
+                    show_scroll_step(chain, 0)
+                }
+                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+            }
+        }
+    })
+}
+
+/// Shows step `step` of the struct's scroll and records it.
+///
+/// # Safety
+/// `chain` must be non-null, aligned and valid for reads and writes.
+unsafe fn show_scroll_step(chain: *mut HT16K33_CHAIN, step: u64) -> c_int {
+    // SAFETY: passed on from the caller.
+    let snapshot = unsafe { chain.read() };
+    // SAFETY: as above.
+    let shown = unsafe {
+        drive(chain, &mut |c| {
+            let marquee = marquee_of(&snapshot, c.frame())?;
+            c.show_step(&marquee, step)
+        })
+    };
+    if shown == 0 {
+        // SAFETY: as above.
+        unsafe { addr_of_mut!((*chain).scroll_step).write(step as c_ulong) };
+    }
+    shown
+}
+
+/// Shows the scroll's step that is due now, if it is not shown yet: call it from your
+/// loop more often than the step time. Step k is due `k * step_ms` after the start (no
+/// drift); steps missed while the program was busy are skipped. Returns 1 when it showed
+/// a step, 0 when none was due, -1 with `lasterr`/`errno`: EINVAL when no scroll was
+/// started, bus errors as HT16K33_CHAIN_ON.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_STEP(chain: *mut HT16K33_CHAIN) -> c_int {
+    exported(chain, |chain| {
+        // SAFETY: as in HT16K33_CHAIN_ON.
+        unsafe {
+            let snapshot = chain.read();
+            if snapshot.scroll_step_ms == 0 {
+                return fail(
+                    addr_of_mut!((*chain).lasterr),
+                    &Error::InvalidArgument("scroll (not started)"),
+                );
+            }
+            let schedule = Schedule {
+                start: epoch() + Duration::from_nanos(snapshot.scroll_start_ns),
+                period: Duration::from_millis(snapshot.scroll_step_ms.into()),
+            };
+            let due = schedule.current(SystemClock.now());
+            if due <= widen_ulong(snapshot.scroll_step) {
+                return 0;
+            }
+            match show_scroll_step(chain, due) {
+                0 => 1,
+                failed => failed,
+            }
+        }
+    })
+}
+
+/// Scrolls `text` across a character chain `cycles` times (at least 1), one character
+/// every `step_ms` milliseconds, and returns when done (the display blank). Step k is
+/// shown `k * step_ms` after the start, so the rate holds however long each transfer
+/// takes. Errors as HT16K33_CHAIN_SCROLL_START, and EINVAL for zero cycles.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL(
+    chain: *mut HT16K33_CHAIN,
+    text: *const c_char,
+    step_ms: c_uint,
+    cycles: c_uint,
+) -> c_int {
+    exported(chain, |chain| {
+        // SAFETY: `text` is NULL or a C string (the caller's promise); `chain` as in
+        // HT16K33_CHAIN_ON.
+        unsafe {
+            match text_of(text) {
+                Ok(text) => drive(chain, &mut |c| {
+                    let period = Duration::from_millis(step_ms.into());
+                    c.scroll(text, period, cycles, &mut SystemClock)
+                }),
+                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+            }
+        }
+    })
+}

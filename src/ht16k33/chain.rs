@@ -1,0 +1,207 @@
+//! One or more backpacks of one kind on a bus, driven as one display: the commands go to
+//! every backpack, and [`Chain::commit`] sends each its RAM image in one transfer.
+
+use std::time::Duration;
+
+use super::backpack::BackpackKind;
+use super::commands::{
+    BRIGHTNESS_MAX, DIMMING_BASE, DISPLAY_SETUP_BASE, RAM_START, SLEEP_OP, WAKEUP_OP,
+};
+use super::driver::{Blink, Display};
+use super::frame::Frame;
+use super::scroll::{Marquee, Schedule};
+use crate::bus::SmbusDevice;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+
+/// A chain of backpacks of one kind, left to right in the order of `buses`.
+///
+/// ```no_run
+/// use lightseg::bus::open_device;
+/// use lightseg::ht16k33::{BackpackKind, Chain};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let buses = vec![open_device(1, 0x70)?, open_device(1, 0x71)?];
+/// let mut display = Chain::new(buses, BackpackKind::Alphanumeric)?;
+/// display.switch_on()?;
+/// display.frame_mut().print_decimal(-3.14159, None)?; // "-3.141590" on 8 characters
+/// display.commit()?; // one transfer per backpack
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Chain<B> {
+    buses: Vec<B>,
+    frame: Frame,
+}
+
+impl<B: SmbusDevice> Chain<B> {
+    /// Drives `buses` (1 to 8, one per backpack) as one display of `kind`, blank.
+    pub fn new(buses: Vec<B>, kind: BackpackKind) -> Result<Self> {
+        let frame = Frame::new(kind, buses.len())?;
+        Ok(Self { buses, frame })
+    }
+
+    /// Drives `buses` with the content `frame` (one RAM image per bus).
+    pub fn with_frame(buses: Vec<B>, frame: Frame) -> Result<Self> {
+        if buses.len() != frame.count() {
+            return Err(Error::InvalidArgument("number of backpacks"));
+        }
+        Ok(Self { buses, frame })
+    }
+
+    /// What the display shows at the next commit.
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    /// The content, to change before [`Chain::commit`].
+    pub fn frame_mut(&mut self) -> &mut Frame {
+        &mut self.frame
+    }
+
+    /// Gives the buses back.
+    pub fn release(self) -> Vec<B> {
+        self.buses
+    }
+
+    fn each(&mut self, command: u8) -> Result<()> {
+        self.buses
+            .iter_mut()
+            .try_for_each(|bus| bus.write_byte(command))
+    }
+
+    /// Oscillator on (the LEDs light once the display is switched on).
+    pub fn wake(&mut self) -> Result<()> {
+        self.each(WAKEUP_OP)
+    }
+
+    /// Oscillator on, display on and steady, full brightness: ready to show.
+    pub fn switch_on(&mut self) -> Result<()> {
+        self.wake()?;
+        self.set_display(Display::On, Blink::Off)?;
+        self.set_brightness(BRIGHTNESS_MAX)
+    }
+
+    /// Oscillator off (standby, LEDs dark, RAM kept).
+    pub fn sleep(&mut self) -> Result<()> {
+        self.each(SLEEP_OP)
+    }
+
+    /// Display on or off, with a blink rate.
+    pub fn set_display(&mut self, display: Display, blink: Blink) -> Result<()> {
+        self.each(DISPLAY_SETUP_BASE | blink.bits() | display.bits())
+    }
+
+    /// Dimming level 0 to 15 (clamped).
+    pub fn set_brightness(&mut self, level: u8) -> Result<()> {
+        self.each(DIMMING_BASE | level.min(BRIGHTNESS_MAX))
+    }
+
+    /// Sends every backpack its RAM image: one block write each, left to right.
+    pub fn commit(&mut self) -> Result<()> {
+        for (bus, image) in self.buses.iter_mut().zip(self.frame.ram()) {
+            bus.write_i2c_block_data(RAM_START, image)?;
+        }
+        Ok(())
+    }
+
+    /// Shows step `step` of `marquee` and commits it.
+    pub fn show_step(&mut self, marquee: &Marquee, step: u64) -> Result<()> {
+        for (cell, pattern) in marquee.window(step).into_iter().enumerate() {
+            self.frame.set_cell(cell, pattern)?;
+        }
+        for backpack in 0..self.frame.count() {
+            // A colon cannot move with the text: dark while scrolling.
+            let _ = self.frame.set_colon(backpack, false);
+        }
+        self.commit()
+    }
+
+    /// Scrolls `text` across the display `cycles` times (at least once), one character
+    /// every `period`, waiting on `clock` for each step's due time (see
+    /// [`Schedule`]). Ends with the display blank.
+    pub fn scroll(
+        &mut self,
+        text: &str,
+        period: Duration,
+        cycles: u32,
+        clock: &mut impl Clock,
+    ) -> Result<()> {
+        let marquee = Marquee::new(self.frame.kind(), text, self.frame.cells())?;
+        if cycles == 0 || period.is_zero() {
+            return Err(Error::InvalidArgument("scroll cycles or step time"));
+        }
+        let schedule = Schedule {
+            start: clock.now(),
+            period,
+        };
+        for step in 0..marquee.steps() * u64::from(cycles) {
+            clock.sleep_until(schedule.due(step));
+            self.show_step(&marquee, step)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock_bus::{MockBus, MockClock, Transfer::*};
+
+    #[test]
+    fn commands_go_to_every_backpack_and_commit_is_one_write_each() {
+        let mut chain = Chain::new(
+            vec![MockBus::default(), MockBus::default()],
+            BackpackKind::Alphanumeric,
+        )
+        .expect("chain");
+        chain.switch_on().expect("on");
+        chain.frame_mut().print_text("ABCDEFGH").expect("fits");
+        chain.commit().expect("commit");
+        let buses = chain.release();
+        for (index, bus) in buses.iter().enumerate() {
+            assert_eq!(
+                bus.log[..3],
+                [WriteByte(0x21), WriteByte(0x81), WriteByte(0xEF)]
+            );
+            assert_eq!(bus.log.len(), 4, "one RAM write");
+            let WriteI2cBlock(0, ram) = &bus.log[3] else {
+                panic!("not a RAM write: {:?}", bus.log[3]);
+            };
+            // 'A' 0x00F7 / 'E' 0x00F9 first on each.
+            assert_eq!(ram[..2], if index == 0 { [0xF7, 0] } else { [0xF9, 0] });
+        }
+    }
+
+    #[test]
+    fn counts_out_of_range_are_refused() {
+        assert!(Chain::<MockBus>::new(Vec::new(), BackpackKind::Seg7).is_err());
+        let nine = (0..9).map(|_| MockBus::default()).collect();
+        assert!(Chain::new(nine, BackpackKind::Seg7).is_err());
+    }
+
+    #[test]
+    fn scrolling_steps_at_the_period_without_drift() {
+        let mut clock = MockClock::default();
+        let start = clock.now();
+        let mut chain = Chain::new(vec![MockBus::default()], BackpackKind::Seg7).expect("chain");
+        chain
+            .scroll("HI", Duration::from_millis(250), 2, &mut &mut clock)
+            .expect("scroll");
+        assert_eq!(clock.now() - start, Duration::from_millis(250 * 11));
+        assert!(
+            clock
+                .sleeps
+                .iter()
+                .all(|s| *s == Duration::from_millis(250)),
+            "each step waits for its own due time"
+        );
+        let bus = &chain.release()[0];
+        assert_eq!(bus.log.len(), 12, "two cycles of six steps");
+        let WriteI2cBlock(0, first) = &bus.log[0] else {
+            panic!("RAM write");
+        };
+        assert_eq!(first[8], 0x76, "H comes in at the right");
+    }
+}

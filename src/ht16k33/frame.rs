@@ -1,0 +1,735 @@
+//! What a chain of backpacks of one kind shows: one 16-byte display RAM image per
+//! backpack, filled from text, numbers, segments, pixels or bars. No bus traffic here;
+//! [`super::chain::Chain`] sends it.
+
+use super::backpack::{BackpackKind, Color, Surface, DOTS_BYTE, DOT_COLON};
+use super::commands::RAM_SIZE;
+use super::font::{character, shape};
+use super::number;
+use crate::error::{Error, Result};
+
+/// Most backpacks in one chain (the eight addresses 0x70-0x77).
+pub const MAX_BACKPACKS: usize = 8;
+
+/// How a matrix is mounted: its picture turned clockwise by a quarter turn each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Rotation {
+    /// As printed on the board.
+    #[default]
+    None,
+    /// A quarter turn clockwise.
+    Quarter,
+    /// Upside down.
+    Half,
+    /// Three quarter turns clockwise.
+    ThreeQuarters,
+}
+
+impl Rotation {
+    /// The rotation with C value `value` (0 to 3 quarter turns).
+    pub fn from_index(value: i32) -> Result<Self> {
+        match value {
+            0 => Ok(Self::None),
+            1 => Ok(Self::Quarter),
+            2 => Ok(Self::Half),
+            3 => Ok(Self::ThreeQuarters),
+            _ => Err(Error::InvalidArgument("rotation")),
+        }
+    }
+
+    /// Quarter turns, 0 to 3.
+    pub const fn index(self) -> i32 {
+        match self {
+            Self::None => 0,
+            Self::Quarter => 1,
+            Self::Half => 2,
+            Self::ThreeQuarters => 3,
+        }
+    }
+}
+
+/// Where text goes when it is shorter than the display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// From the first character on the left.
+    Left,
+    /// Ending at the last character on the right (numbers).
+    Right,
+}
+
+/// Text laid out as character cells: segment patterns (with decimal points) and the
+/// cells after which a colon was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cells {
+    /// One pattern per character.
+    pub patterns: Vec<u16>,
+    /// Indexes of the cells a ':' followed (7-segment kinds only; -1 before the first).
+    pub colons: Vec<isize>,
+}
+
+/// Lays `text` out for `kind`: each character takes a cell; `.` lights the decimal point
+/// of the cell before it (or takes a blank cell when there is none, or it has one); on
+/// 7-segment kinds `:` lights a colon instead of taking a cell.
+pub fn lay_out(kind: BackpackKind, text: &str) -> Result<Cells> {
+    let point = kind.decimal_point();
+    let mut cells = Cells::default();
+    for c in text.chars() {
+        match c {
+            ':' if kind != BackpackKind::Alphanumeric => {
+                cells.colons.push(cells.patterns.len() as isize - 1);
+            }
+            '.' => match cells.patterns.last_mut() {
+                Some(last) if *last & point == 0 => *last |= point,
+                _ => cells.patterns.push(point),
+            },
+            _ => cells
+                .patterns
+                .push(shape(kind, c).ok_or(Error::NoGlyph(c))?),
+        }
+    }
+    Ok(cells)
+}
+
+/// The display RAM images of a chain of `count` backpacks of one kind, left to right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    kind: BackpackKind,
+    rotation: Rotation,
+    ram: Vec<[u8; RAM_SIZE]>,
+}
+
+impl Frame {
+    /// A blank frame for `count` (1 to 8) backpacks of `kind`.
+    pub fn new(kind: BackpackKind, count: usize) -> Result<Self> {
+        if !(1..=MAX_BACKPACKS).contains(&count) {
+            return Err(Error::InvalidArgument("number of backpacks"));
+        }
+        Ok(Self {
+            kind,
+            rotation: Rotation::None,
+            ram: vec![[0; RAM_SIZE]; count],
+        })
+    }
+
+    /// A frame holding `ram` (one image per backpack, 1 to 8).
+    pub fn from_ram(kind: BackpackKind, ram: &[[u8; RAM_SIZE]]) -> Result<Self> {
+        let mut frame = Self::new(kind, ram.len())?;
+        frame.ram.copy_from_slice(ram);
+        Ok(frame)
+    }
+
+    /// The backpack kind.
+    pub fn kind(&self) -> BackpackKind {
+        self.kind
+    }
+
+    /// Number of backpacks.
+    pub fn count(&self) -> usize {
+        self.ram.len()
+    }
+
+    /// The RAM images, left to right.
+    pub fn ram(&self) -> &[[u8; RAM_SIZE]] {
+        &self.ram
+    }
+
+    /// Blanks everything.
+    pub fn clear(&mut self) {
+        self.ram.iter_mut().for_each(|image| *image = [0; RAM_SIZE]);
+    }
+
+    /// Characters across the chain (0 for matrices and bargraphs).
+    pub fn cells(&self) -> usize {
+        match self.kind.surface() {
+            Surface::Segments { cells, .. } => cells * self.count(),
+            _ => 0,
+        }
+    }
+
+    fn segments_only(&self) -> Result<usize> {
+        match self.kind.surface() {
+            Surface::Segments { cells, .. } => Ok(cells),
+            _ => Err(Error::InvalidArgument(
+                "backpack kind (not a character display)",
+            )),
+        }
+    }
+
+    /// Which backpack holds character `cell`, and its low and high RAM bytes.
+    fn cell_location(&self, cell: usize) -> Result<(usize, usize, Option<usize>)> {
+        let per = self.segments_only()?;
+        let (low, high) = self
+            .kind
+            .cell_bytes(cell % per)
+            .ok_or(Error::InvalidArgument("character position"))?;
+        if cell / per >= self.count() {
+            return Err(Error::InvalidArgument("character position"));
+        }
+        Ok((cell / per, low, high))
+    }
+
+    /// The segment pattern of character `cell` (0 = leftmost of the chain).
+    pub fn cell(&self, cell: usize) -> Result<u16> {
+        let (backpack, low, high) = self.cell_location(cell)?;
+        let image = &self.ram[backpack];
+        Ok(u16::from(image[low]) | high.map_or(0, |byte| u16::from(image[byte]) << 8))
+    }
+
+    /// Sets character `cell` to the raw segment `pattern` (bit 0 = segment A; the
+    /// decimal point is 0x80 on 7 segments, 0x4000 on 14).
+    pub fn set_cell(&mut self, cell: usize, pattern: u16) -> Result<()> {
+        let (backpack, low, high) = self.cell_location(cell)?;
+        let image = &mut self.ram[backpack];
+        match high {
+            Some(byte) => image[byte] = (pattern >> 8) as u8,
+            None if pattern > 0xFF => return Err(Error::InvalidArgument("segment pattern")),
+            None => {}
+        }
+        image[low] = pattern as u8;
+        Ok(())
+    }
+
+    /// The colon and dot bits of backpack `backpack` (7-segment kinds).
+    pub fn dots(&self, backpack: usize) -> Result<u8> {
+        self.dots_byte(backpack)
+            .map(|byte| self.ram[backpack][byte])
+    }
+
+    /// Sets the colon and dot bits of backpack `backpack` ([`DOT_COLON`] and, on the
+    /// 1.2", the other `DOT_*` bits).
+    pub fn set_dots(&mut self, backpack: usize, mask: u8) -> Result<()> {
+        let byte = self.dots_byte(backpack)?;
+        self.ram[backpack][byte] = mask;
+        Ok(())
+    }
+
+    /// Lights or darkens the colon of backpack `backpack`, other dots unchanged.
+    pub fn set_colon(&mut self, backpack: usize, on: bool) -> Result<()> {
+        let dots = match self.kind {
+            // The 0.56" has no other dot on this byte: the whole byte is the colon.
+            BackpackKind::Seg7 => 0,
+            _ => self.dots(backpack)? & !DOT_COLON,
+        };
+        let dots = if on { dots | DOT_COLON } else { dots };
+        self.set_dots(backpack, dots)
+    }
+
+    fn dots_byte(&self, backpack: usize) -> Result<usize> {
+        match self.kind {
+            BackpackKind::Seg7 | BackpackKind::Seg7Large if backpack < self.count() => {
+                Ok(DOTS_BYTE)
+            }
+            BackpackKind::Seg7 | BackpackKind::Seg7Large => {
+                Err(Error::InvalidArgument("backpack index"))
+            }
+            _ => Err(Error::InvalidArgument("backpack kind (no colon)")),
+        }
+    }
+
+    /// Shows laid-out `cells` across the chain, aligned as asked; every other cell
+    /// blank and every colon dark (other dots kept). Nothing changes on an error.
+    pub fn show_cells(&mut self, cells: &Cells, align: Align) -> Result<()> {
+        let total = self.cells();
+        let per = self.segments_only()?;
+        let used = cells.patterns.len();
+        if used > total {
+            return Err(Error::DoesNotFit(self.text(cells), total));
+        }
+        let offset = match align {
+            Align::Left => 0,
+            Align::Right => total - used,
+        };
+        let mut next = self.clone();
+        for cell in 0..total {
+            let pattern = match cell.checked_sub(offset) {
+                Some(index) => cells.patterns.get(index).copied().unwrap_or(0),
+                None => 0,
+            };
+            next.set_cell(cell, pattern)?;
+        }
+        if self.dots_byte(0).is_ok() {
+            for backpack in 0..self.count() {
+                next.set_colon(backpack, false)?;
+            }
+            for colon in &cells.colons {
+                let cell = usize::try_from(offset as isize + colon).unwrap_or(0);
+                next.set_colon((cell / per).min(self.count() - 1), true)?;
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    fn text(&self, cells: &Cells) -> String {
+        cells
+            .patterns
+            .iter()
+            .map(|pattern| self.read_cell(*pattern))
+            .collect()
+    }
+
+    /// `text` from the left: see [`lay_out`]. A text longer than the display, or with
+    /// a character the font has no shape for, changes nothing.
+    pub fn print_text(&mut self, text: &str) -> Result<()> {
+        self.segments_only()?;
+        let cells = lay_out(self.kind, text)?;
+        if cells.patterns.len() > self.cells() {
+            return Err(Error::DoesNotFit(text.to_string(), self.cells()));
+        }
+        self.show_cells(&cells, Align::Left)
+    }
+
+    /// `text` ending at the right edge (as numbers are shown).
+    pub fn print_right(&mut self, text: &str) -> Result<()> {
+        self.segments_only()?;
+        let cells = lay_out(self.kind, text)?;
+        if cells.patterns.len() > self.cells() {
+            return Err(Error::DoesNotFit(text.to_string(), self.cells()));
+        }
+        self.show_cells(&cells, Align::Right)
+    }
+
+    /// A whole number, right-aligned.
+    pub fn print_integer(&mut self, value: i64) -> Result<()> {
+        self.segments_only()?;
+        self.print_right(&number::integer(value, self.cells())?)
+    }
+
+    /// A number with `decimals` places (`None`: as many as fit), right-aligned; see
+    /// [`number::decimal`] for the rounding.
+    pub fn print_decimal(&mut self, value: f64, decimals: Option<usize>) -> Result<()> {
+        self.segments_only()?;
+        self.print_right(&number::decimal(value, decimals, self.cells())?)
+    }
+
+    /// A hexadecimal number, right-aligned.
+    pub fn print_hex(&mut self, value: u64) -> Result<()> {
+        self.segments_only()?;
+        let upper = self.kind == BackpackKind::Alphanumeric;
+        self.print_right(&number::hexadecimal(value, self.cells(), upper)?)
+    }
+
+    /// A time of day as `HH:MM` (hours 0 to 99 without a leading zero, minutes 0 to
+    /// 59), right-aligned. `colon`: lit; on the alphanumeric backpack, which has no
+    /// colon, the hours' last decimal point stands in for it.
+    pub fn print_time(&mut self, hours: u32, minutes: u32, colon: bool) -> Result<()> {
+        if hours > 99 || minutes > 59 {
+            return Err(Error::InvalidArgument("time (hours 0-99, minutes 0-59)"));
+        }
+        let separator = match (colon, self.kind) {
+            (false, _) => "",
+            (true, BackpackKind::Alphanumeric) => ".",
+            (true, _) => ":",
+        };
+        self.print_right(&format!("{hours:>2}{separator}{minutes:02}"))
+    }
+
+    /// The character a cell pattern shows, for reading a display back as text: the
+    /// font's character, `.` appended for a decimal point, `?` for other patterns.
+    pub fn read_cell(&self, pattern: u16) -> String {
+        let point = self.kind.decimal_point();
+        let body = pattern & !point;
+        let mut text = match character(self.kind, body) {
+            Some(c) => c.to_string(),
+            None if body == 0 => " ".to_string(),
+            None => "?".to_string(),
+        };
+        if pattern & point != 0 {
+            text.push('.');
+        }
+        text
+    }
+
+    /// What the chain shows, as text: characters (with `.` and `:`) for character
+    /// displays; for matrices one line of `#` and `.` per pixel row (colours as `R`,
+    /// `G`, `Y`); for bargraphs one letter per bar (`R`, `G`, `Y`, `.`).
+    pub fn shows(&self) -> String {
+        match self.kind.surface() {
+            Surface::Segments { cells, .. } => {
+                let mut text = String::new();
+                for cell in 0..self.cells() {
+                    let pattern = self.cell(cell).unwrap_or(0);
+                    text.push_str(&self.read_cell(pattern));
+                    let colon = self.dots(cell / cells).unwrap_or(0) & DOT_COLON != 0;
+                    if colon && cell % cells == 1 {
+                        text.push(':');
+                    }
+                }
+                text
+            }
+            Surface::Pixels { bicolor, .. } => {
+                let (width, height) = self.pixel_size();
+                let mut lines = Vec::new();
+                for y in 0..height {
+                    let line: String = (0..width)
+                        .map(|x| match (self.pixel(x, y).unwrap_or_default(), bicolor) {
+                            (Color::Off, _) => '.',
+                            (_, false) => '#',
+                            (Color::Red, true) => 'R',
+                            (Color::Green, true) => 'G',
+                            (Color::Yellow, true) => 'Y',
+                        })
+                        .collect();
+                    lines.push(line);
+                }
+                lines.join("\n")
+            }
+            Surface::Bars { bars } => (0..bars * self.count())
+                .map(|bar| match self.bar(bar).unwrap_or_default() {
+                    Color::Off => '.',
+                    Color::Red => 'R',
+                    Color::Green => 'G',
+                    Color::Yellow => 'Y',
+                })
+                .collect(),
+        }
+    }
+
+    /// Sets how the matrices are mounted (each turned the same way; the chain still
+    /// runs left to right).
+    pub fn set_rotation(&mut self, rotation: Rotation) -> Result<()> {
+        match self.kind.surface() {
+            Surface::Pixels { .. } => {
+                self.rotation = rotation;
+                Ok(())
+            }
+            _ => Err(Error::InvalidArgument("backpack kind (not a matrix)")),
+        }
+    }
+
+    /// The rotation.
+    pub fn rotation(&self) -> Rotation {
+        self.rotation
+    }
+
+    /// Pixels across and down the whole chain, as rotated.
+    pub fn pixel_size(&self) -> (usize, usize) {
+        match self.kind.surface() {
+            Surface::Pixels { width, height, .. } => match self.rotation {
+                Rotation::None | Rotation::Half => (width * self.count(), height),
+                _ => (height * self.count(), width),
+            },
+            _ => (0, 0),
+        }
+    }
+
+    /// The backpack and its own (unrotated) pixel for chain pixel (`x`, `y`).
+    fn locate(&self, x: usize, y: usize) -> Result<(usize, usize, usize)> {
+        let Surface::Pixels { width, height, .. } = self.kind.surface() else {
+            return Err(Error::InvalidArgument("backpack kind (not a matrix)"));
+        };
+        let (across, down) = self.pixel_size();
+        if x >= across || y >= down {
+            return Err(Error::InvalidArgument("pixel position"));
+        }
+        let per = across / self.count();
+        let (backpack, x) = (x / per, x % per);
+        let (px, py) = match self.rotation {
+            Rotation::None => (x, y),
+            Rotation::Quarter => (width - 1 - y, x),
+            Rotation::Half => (width - 1 - x, height - 1 - y),
+            Rotation::ThreeQuarters => (y, height - 1 - x),
+        };
+        Ok((backpack, px, py))
+    }
+
+    /// Sets pixel (`x`, `y`) of the chain (0, 0 = top left as rotated).
+    pub fn set_pixel(&mut self, x: usize, y: usize, color: Color) -> Result<()> {
+        let (backpack, px, py) = self.locate(x, y)?;
+        let [green, red] = self
+            .kind
+            .pixel_bits(px, py)
+            .ok_or(Error::InvalidArgument("pixel position"))?;
+        let bicolor = matches!(self.kind.surface(), Surface::Pixels { bicolor: true, .. });
+        let image = &mut self.ram[backpack];
+        let mut put = |(byte, bit): (usize, u8), on: bool| {
+            if on {
+                image[byte] |= bit;
+            } else {
+                image[byte] &= !bit;
+            }
+        };
+        if bicolor {
+            put(green, color.green());
+            put(red, color.red());
+        } else {
+            put(green, color != Color::Off);
+        }
+        Ok(())
+    }
+
+    /// The colour of pixel (`x`, `y`); lit pixels of single-colour matrices read `Green`.
+    pub fn pixel(&self, x: usize, y: usize) -> Result<Color> {
+        let (backpack, px, py) = self.locate(x, y)?;
+        let [(gb, gbit), (rb, rbit)] = self
+            .kind
+            .pixel_bits(px, py)
+            .ok_or(Error::InvalidArgument("pixel position"))?;
+        let image = &self.ram[backpack];
+        let green = image[gb] & gbit != 0;
+        let bicolor = matches!(self.kind.surface(), Surface::Pixels { bicolor: true, .. });
+        Ok(Color::from_leds(bicolor && image[rb] & rbit != 0, green))
+    }
+
+    /// Draws a bitmap with its top left corner at (`x`, `y`): `height` rows of
+    /// `ceil(width / 8)` bytes, most significant bit leftmost (the usual format of
+    /// drawings in C source). Set bits take `color`, clear bits are left as they are.
+    /// Pixels falling off the display are skipped. A row of pixels is a bitmap one high.
+    pub fn draw_bitmap(
+        &mut self,
+        x: isize,
+        y: isize,
+        bitmap: &[u8],
+        width: usize,
+        height: usize,
+        color: Color,
+    ) -> Result<()> {
+        let stride = width.div_ceil(8);
+        if bitmap.len() < stride * height {
+            return Err(Error::InvalidArgument("bitmap size"));
+        }
+        let (across, down) = self.pixel_size();
+        if across == 0 {
+            return Err(Error::InvalidArgument("backpack kind (not a matrix)"));
+        }
+        for row in 0..height {
+            for column in 0..width {
+                if bitmap[row * stride + column / 8] & (0x80 >> (column % 8)) == 0 {
+                    continue;
+                }
+                let (px, py) = (x + column as isize, y + row as isize);
+                if let (Ok(px), Ok(py)) = (usize::try_from(px), usize::try_from(py)) {
+                    if px < across && py < down {
+                        self.set_pixel(px, py, color)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets bar `bar` of the chain (0 = the first bar of the first backpack).
+    pub fn set_bar(&mut self, bar: usize, color: Color) -> Result<()> {
+        let (backpack, [red, green]) = self.bar_leds(bar)?;
+        let image = &mut self.ram[backpack];
+        for ((byte, bit), on) in [(red, color.red()), (green, color.green())] {
+            if on {
+                image[byte] |= bit;
+            } else {
+                image[byte] &= !bit;
+            }
+        }
+        Ok(())
+    }
+
+    /// The colour of bar `bar`.
+    pub fn bar(&self, bar: usize) -> Result<Color> {
+        let (backpack, [(rb, rbit), (gb, gbit)]) = self.bar_leds(bar)?;
+        let image = &self.ram[backpack];
+        Ok(Color::from_leds(
+            image[rb] & rbit != 0,
+            image[gb] & gbit != 0,
+        ))
+    }
+
+    fn bar_leds(&self, bar: usize) -> Result<(usize, [(usize, u8); 2])> {
+        let Surface::Bars { bars } = self.kind.surface() else {
+            return Err(Error::InvalidArgument("backpack kind (not a bargraph)"));
+        };
+        if bar >= bars * self.count() {
+            return Err(Error::InvalidArgument("bar number"));
+        }
+        let leds = self
+            .kind
+            .bar_bits(bar % bars)
+            .ok_or(Error::InvalidArgument("bar number"))?;
+        Ok((bar / bars, leds))
+    }
+
+    /// Fills bars `0..lit` with `color` and darkens the rest: a level meter.
+    pub fn set_level(&mut self, lit: usize, color: Color) -> Result<()> {
+        let Surface::Bars { bars } = self.kind.surface() else {
+            return Err(Error::InvalidArgument("backpack kind (not a bargraph)"));
+        };
+        let total = bars * self.count();
+        if lit > total {
+            return Err(Error::InvalidArgument("bar count"));
+        }
+        for bar in 0..total {
+            self.set_bar(bar, if bar < lit { color } else { Color::Off })?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg7(count: usize) -> Frame {
+        Frame::new(BackpackKind::Seg7, count).expect("frame")
+    }
+
+    #[test]
+    fn numbers_are_right_aligned_in_the_digit_bytes() {
+        let mut frame = seg7(1);
+        frame.print_integer(-12).expect("fits");
+        // blank, '-' 0x40, '1' 0x06, '2' 0x5B at bytes 0, 2, 6, 8; colon byte 4 dark.
+        assert_eq!(
+            frame.ram()[0][..10],
+            [0, 0, 0x40, 0, 0, 0, 0x06, 0, 0x5B, 0]
+        );
+        assert_eq!(frame.shows(), " -12");
+        frame.print_decimal(9.996, Some(2)).expect("fits");
+        assert_eq!(frame.shows(), "10.00");
+        assert_eq!(frame.ram()[0][2], 0x3F | 0x80, "the point rides on the 0");
+        frame.print_decimal(0.0, Some(0)).expect("fits");
+        assert_eq!(frame.shows(), "   0");
+        frame.print_hex(0xBEEF).expect("fits");
+        assert_eq!(frame.shows(), "bEEF");
+    }
+
+    #[test]
+    fn what_does_not_fit_changes_nothing() {
+        let mut frame = seg7(1);
+        frame.print_text("12:34").expect("fits");
+        let before = frame.clone();
+        assert!(matches!(
+            frame.print_integer(12345),
+            Err(Error::DoesNotFit(..))
+        ));
+        assert!(matches!(
+            frame.print_text("HEL K"),
+            Err(Error::NoGlyph('K'))
+        ));
+        assert!(matches!(
+            frame.print_decimal(f64::NAN, None),
+            Err(Error::NotANumber(_))
+        ));
+        assert!(frame.print_text("12345").is_err());
+        assert_eq!(frame, before);
+        assert_eq!(frame.shows(), "12:34");
+        assert_eq!(frame.ram()[0][4], 0x02);
+    }
+
+    #[test]
+    fn text_points_and_colons() {
+        let mut frame = seg7(1);
+        frame.print_text("1..2").expect("fits");
+        assert_eq!(frame.shows(), "1. .2 ");
+        frame.print_text("").expect("empty blanks");
+        assert_eq!(frame.ram()[0], [0; 16]);
+        frame.print_text(".5").expect("fits");
+        assert_eq!(frame.shows(), " .5  ");
+        frame.print_time(9, 5, true).expect("time");
+        assert_eq!(frame.shows(), " 9:05");
+        frame.print_time(23, 59, false).expect("time");
+        assert_eq!(frame.shows(), "2359");
+        assert!(frame.print_time(24, 60, true).is_err());
+    }
+
+    #[test]
+    fn chained_text_spans_backpacks() {
+        let mut frame = seg7(2);
+        frame.print_integer(-1234567).expect("fits on 8");
+        assert_eq!(frame.shows(), "-1234567");
+        assert_eq!(frame.ram()[0][0], 0x40);
+        assert_eq!(frame.ram()[1][0], 0x66, "4 starts the second backpack");
+        assert_eq!(frame.ram()[1][8], 0x07, "7 ends it");
+    }
+
+    #[test]
+    fn chained_time_lights_the_right_backpacks_colon() {
+        let mut frame = seg7(2);
+        frame.print_time(12, 34, true).expect("time");
+        assert_eq!(frame.shows(), "    12:34");
+        assert_eq!(frame.dots(0).ok(), Some(0));
+        assert_eq!(frame.dots(1).ok(), Some(0x02));
+    }
+
+    #[test]
+    fn alphanumeric_cells_are_sixteen_bits() {
+        let mut frame = Frame::new(BackpackKind::Alphanumeric, 2).expect("frame");
+        frame.print_text("WAX.K:").expect("fits");
+        // 'W' 0x2836 at bytes 0/1, 'A' 0x00F7, 'X' 0x2D00 | DP 0x4000, 'K' 0x2470, ':' 0x1200.
+        assert_eq!(
+            frame.ram()[0][..8],
+            [0x36, 0x28, 0xF7, 0x00, 0x00, 0x6D, 0x70, 0x24]
+        );
+        assert_eq!(frame.ram()[1][..2], [0x00, 0x12]);
+        assert_eq!(frame.shows(), "WAX.K:   ");
+        frame.print_time(7, 30, true).expect("time");
+        assert_eq!(frame.shows(), "     7.30");
+        assert!(frame.set_colon(0, true).is_err(), "no colon LEDs");
+    }
+
+    #[test]
+    fn large_seven_segment_dots() {
+        let mut frame = Frame::new(BackpackKind::Seg7Large, 1).expect("frame");
+        frame.set_dots(0, 0x04 | 0x10).expect("dots");
+        frame.print_text("12:34").expect("fits");
+        assert_eq!(
+            frame.dots(0).ok(),
+            Some(0x04 | 0x10 | 0x02),
+            "other dots kept"
+        );
+        frame.set_colon(0, false).expect("colon");
+        assert_eq!(frame.dots(0).ok(), Some(0x14));
+    }
+
+    #[test]
+    fn raw_cells() {
+        let mut frame = seg7(1);
+        frame.set_cell(3, 0xFF).expect("raw");
+        assert_eq!(frame.ram()[0][8], 0xFF);
+        assert!(frame.set_cell(4, 1).is_err());
+        assert!(frame.set_cell(0, 0x100).is_err(), "7 segments take 8 bits");
+        let mut alpha = Frame::new(BackpackKind::Alphanumeric, 1).expect("frame");
+        alpha.set_cell(1, 0x7FFF).expect("raw");
+        assert_eq!(alpha.ram()[0][2..4], [0xFF, 0x7F]);
+        assert_eq!(alpha.cell(1).ok(), Some(0x7FFF));
+    }
+
+    #[test]
+    fn matrix_pixels_rotation_and_bitmaps() {
+        let mut frame = Frame::new(BackpackKind::Matrix8x8, 1).expect("frame");
+        frame.set_pixel(0, 0, Color::Green).expect("pixel");
+        assert_eq!(frame.ram()[0][0], 0x80, "column 0 is ROW7");
+        frame.clear();
+        frame.set_rotation(Rotation::Half).expect("rotation");
+        frame.set_pixel(0, 0, Color::Red).expect("pixel");
+        // Upside down: physical (7, 7) = byte 14, bit (7+7) mod 8 = 6.
+        assert_eq!(frame.ram()[0][14], 0x40);
+        assert_eq!(frame.pixel(0, 0).ok(), Some(Color::Green));
+        frame.clear();
+        frame.set_rotation(Rotation::None).expect("rotation");
+        frame
+            .draw_bitmap(0, 1, &[0b1000_0001], 8, 1, Color::Green)
+            .expect("row");
+        assert_eq!(frame.shows().lines().nth(1), Some("#......#"));
+        assert!(frame.set_pixel(8, 0, Color::Red).is_err());
+        let mut chain = Frame::new(BackpackKind::Matrix16x8, 2).expect("frame");
+        assert_eq!(chain.pixel_size(), (32, 8));
+        chain.set_pixel(17, 0, Color::Green).expect("pixel");
+        assert_eq!(chain.ram()[1][0], 0x02);
+        chain.set_rotation(Rotation::Quarter).expect("rotation");
+        assert_eq!(chain.pixel_size(), (16, 16));
+    }
+
+    #[test]
+    fn bicolor_and_bars() {
+        let mut frame = Frame::new(BackpackKind::Bicolor8x8, 1).expect("frame");
+        frame.set_pixel(3, 2, Color::Yellow).expect("pixel");
+        assert_eq!(frame.ram()[0][4..6], [0x08, 0x08]);
+        frame.set_pixel(3, 2, Color::Red).expect("pixel");
+        assert_eq!(frame.ram()[0][4..6], [0x00, 0x08]);
+        assert_eq!(frame.pixel(3, 2).ok(), Some(Color::Red));
+        let mut bars = Frame::new(BackpackKind::Bargraph24, 2).expect("frame");
+        bars.set_bar(25, Color::Yellow).expect("bar");
+        assert_eq!(bars.ram()[1][..2], [0x02, 0x02]);
+        bars.set_level(3, Color::Green).expect("level");
+        assert_eq!(&bars.shows()[..5], "GGG..");
+        assert!(bars.set_bar(48, Color::Red).is_err());
+        assert!(bars.print_text("1").is_err());
+    }
+}

@@ -1,0 +1,155 @@
+/* The HT16K33_CHAIN functions and the PRINT functions of the old struct at their edges,
+ * on the emulated bus (c-examples/backpacks.toml). Modes:
+ *   errors    every refusal: its errno, and the buffer left as it was
+ *   scroll    HT16K33_CHAIN_SCROLL, 1000 steps of 100 ms on the chained alphanumerics
+ *   step      HT16K33_CHAIN_SCROLL_START / _STEP from a loop that sleeps 7 ms
+ * Prints "backpacks MODE: ok" or what failed. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "7seg_bp_ada.h"
+
+static int failures;
+
+#define EXPECT(cond) do { if (!(cond)) { printf("line %d: %s failed\n", __LINE__, #cond); failures++; } } while (0)
+/* A call that must fail with `code`, leaving `before` (a copy) unchanged. */
+#define REFUSED(call, code, object, before) do { \
+	int rc_ = (call); \
+	EXPECT(rc_ == -1 && errno == (code)); \
+	EXPECT(memcmp(&(object).display_buffer, &(before).display_buffer, sizeof (before).display_buffer) == 0); \
+} while (0)
+#define CHAIN_REFUSED(call, code, object) do { \
+	HT16K33_CHAIN copy_ = (object); \
+	int rc_ = (call); \
+	EXPECT(rc_ == -1 && errno == (code) && (object).lasterr == (code)); \
+	EXPECT(memcmp((object).ram, copy_.ram, sizeof copy_.ram) == 0); \
+} while (0)
+
+static void errors(void)
+{
+	HT16K33 display = HT16K33_INIT(1, HT16K33_ADDR_01);
+	HT16K33 before;
+	HT16K33_CHAIN sign, matrix;
+	const uint8_t pair[] = { 0x72, 0x73 }, twice[] = { 0x72, 0x72 }, one[] = { 0x74 };
+	const uint8_t row[] = { 0xFF };
+
+	EXPECT(HT16K33_PRINT_TEXT(&display, "12:34") == 0);
+	before = display;
+	REFUSED(HT16K33_PRINT_INT(&display, 10000), ERANGE, display, before);
+	REFUSED(HT16K33_PRINT_INT(&display, -1000), ERANGE, display, before);
+	REFUSED(HT16K33_PRINT_FLOAT(&display, NAN, 2), EDOM, display, before);
+	REFUSED(HT16K33_PRINT_FLOAT(&display, INFINITY, -1), EDOM, display, before);
+	REFUSED(HT16K33_PRINT_FLOAT(&display, 99.996, 2), ERANGE, display, before);
+	REFUSED(HT16K33_PRINT_HEX(&display, 0x10000), ERANGE, display, before);
+	REFUSED(HT16K33_PRINT_TEXT(&display, "12345"), ERANGE, display, before);
+	REFUSED(HT16K33_PRINT_TEXT(&display, "KM"), EILSEQ, display, before);
+	REFUSED(HT16K33_PRINT_TEXT(&display, NULL), EINVAL, display, before);
+	REFUSED(HT16K33_PRINT_TIME(&display, 24 * 5, 0, 1), EINVAL, display, before);
+	REFUSED(HT16K33_PRINT_TIME(&display, 12, 60, 1), EINVAL, display, before);
+	REFUSED(HT16K33_SET_RAW(&display, 4, 0xFF), EINVAL, display, before);
+	EXPECT(HT16K33_PRINT_TEXT((HT16K33 *)NULL, "1") == -1 && errno == EINVAL);
+
+	/* Values at the edges: exact buffer bytes (glyphs 0x3F 0, 0x06 1, 0x40 '-'). */
+	EXPECT(HT16K33_PRINT_INT(&display, -999) == 0);
+	EXPECT(display.display_buffer.com[0] == 0x40 && display.display_buffer.com[4] == 0x6F);
+	EXPECT(HT16K33_PRINT_FLOAT(&display, 9.996, 2) == 0);
+	EXPECT(display.display_buffer.com[0] == 0x06 && display.display_buffer.com[1] == (0x3F | 0x80));
+	EXPECT(HT16K33_PRINT_INT(&display, 0) == 0);
+	EXPECT(display.display_buffer.com[3] == 0 && display.display_buffer.com[4] == 0x3F);
+	EXPECT(HT16K33_PRINT_TEXT(&display, "") == 0);
+	EXPECT(display.display_buffer.com[0] == 0 && display.display_buffer.com[4] == 0);
+	EXPECT(HT16K33_SET_RAW(&display, 3, 0x80) == 0 && display.display_buffer.com[4] == 0x80);
+	EXPECT(HT16K33_SET_COLON(&display, 1) == 0 && display.display_buffer.com[2] == 0x02);
+	EXPECT(display.display_buffer.com[4] == 0x80);
+
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, twice, 2) == -1 && errno == EINVAL);
+	EXPECT(sign.adapter_fds[0] == -1 && sign.adapter_fds[1] == -1);
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, pair, 0) == -1 && errno == EINVAL);
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, pair, 9) == -1 && errno == EINVAL);
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, (ht16k33backpack_t)8, pair, 2) == -1 && errno == EINVAL);
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, NULL, 2) == -1 && errno == EINVAL);
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 9, HT16K33_ALPHANUMERIC, pair, 2) == -1 && errno == ENOENT);
+	EXPECT(HT16K33_CHAIN_ON(&sign) == -1 && errno == EBADF);
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, pair, 2) == 0);
+	EXPECT(HT16K33_CHAIN_PRINT_TEXT(&sign, "ABCDEFGH") == 0);
+	CHAIN_REFUSED(HT16K33_CHAIN_PRINT_TEXT(&sign, "ABCDEFGHI"), ERANGE, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_PRINT_TEXT(&sign, "\xc3\xa9"), EILSEQ, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_PRINT_INT(&sign, 123456789), ERANGE, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_PIXEL(&sign, 0, 0, HT16K33_COLOR_RED), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_DOTS(&sign, 0, HT16K33_DOT_COLON), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_RAW(&sign, 8, 1), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SCROLL_START(&sign, "OK", 0), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SCROLL_STEP(&sign), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_BLINK(&sign, (ht16k33blink_t)3), EINVAL, sign);
+	EXPECT(HT16K33_CHAIN_PRINT_INT(&sign, -1234567) == 0);
+	EXPECT(HT16K33_CHAIN_COMMIT(&sign) == 0);
+	HT16K33_CHAIN_CLOSE(&sign);
+	EXPECT(sign.adapter_fds[0] == -1 && sign.adapter_fds[1] == -1);
+	EXPECT(HT16K33_CHAIN_COMMIT(&sign) == -1 && errno == EBADF);
+
+	EXPECT(HT16K33_CHAIN_OPEN(&matrix, 1, HT16K33_MATRIX8X8, one, 1) == 0);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_PIXEL(&matrix, 8, 0, HT16K33_COLOR_RED), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_PIXEL(&matrix, -1, 0, HT16K33_COLOR_RED), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_PIXEL(&matrix, 0, 0, (ht16k33color_t)4), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_PRINT_TEXT(&matrix, "A"), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_BAR(&matrix, 0, HT16K33_COLOR_RED), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_BITMAP(&matrix, 0, 0, NULL, 8, 1, HT16K33_COLOR_RED), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_ROTATION(&matrix, 4), EINVAL, matrix);
+	/* A bitmap partly off the display: the visible part is drawn. */
+	EXPECT(HT16K33_CHAIN_DRAW_BITMAP(&matrix, 4, 7, row, 8, 1, HT16K33_COLOR_GREEN) == 0);
+	EXPECT(HT16K33_CHAIN_ON(&matrix) == 0 && HT16K33_CHAIN_COMMIT(&matrix) == 0);
+	HT16K33_CHAIN_CLOSE(&matrix);
+	HT16K33_CHAIN_CLOSE(NULL);
+}
+
+/* 1000 steps: "LIGHTSEG ON" is 11 characters, 19 steps a cycle on 8: 53 cycles = 1007. */
+static void scroll(void)
+{
+	HT16K33_CHAIN sign;
+	const uint8_t pair[] = { 0x72, 0x73 };
+
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, pair, 2) == 0);
+	EXPECT(HT16K33_CHAIN_ON(&sign) == 0);
+	EXPECT(HT16K33_CHAIN_SCROLL(&sign, "LIGHTSEG ON", 100, 53) == 0);
+	HT16K33_CHAIN_CLOSE(&sign);
+}
+
+static void step(void)
+{
+	HT16K33_CHAIN sign;
+	const uint8_t pair[] = { 0x72, 0x73 };
+	const struct timespec busy = { 0, 7 * 1000 * 1000 };
+	int shown = 0, rounds = 0, rc;
+
+	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, pair, 2) == 0);
+	EXPECT(HT16K33_CHAIN_ON(&sign) == 0);
+	EXPECT(HT16K33_CHAIN_SCROLL_START(&sign, "HELLO", 50) == 0);
+	while (shown < 40) {
+		rc = HT16K33_CHAIN_SCROLL_STEP(&sign);
+		EXPECT(rc == 0 || rc == 1);
+		if (rc < 0)
+			break;
+		shown += rc;
+		rounds++;
+		nanosleep(&busy, NULL);
+	}
+	EXPECT(sign.scroll_step == 40);
+	EXPECT(rounds > 200);
+	HT16K33_CHAIN_CLOSE(&sign);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "errors";
+
+	if (strcmp(mode, "scroll") == 0)
+		scroll();
+	else if (strcmp(mode, "step") == 0)
+		step();
+	else
+		errors();
+	printf("backpacks %s: %s\n", mode, failures ? "FAILED" : "ok");
+	return failures != 0;
+}
