@@ -11,6 +11,7 @@
  *   warm-idle     warm mode, readings one worst-case integration time apart (the program
  *                 does other work in between, not measured)
  *   commit        5 x HT16K33_UPDATE_DIGIT, then HT16K33_COMMIT (0x70)
+ *   print         HT16K33_PRINT_FLOAT (as many decimals as fit), then HT16K33_COMMIT
  *   fullrange     TSL2561_SENSELUX (0x39; the scene sets the light); prints the last lux
  *   senseall      TSL2561_SENSEALL on 0x29, 0x39 and 0x49, all at SETTING
  *   collect-early TSL2561_START (not measured), then TSL2561_COLLECT at once, which must
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
 	default: fprintf(stderr, "ops: setting must be 13, 101 or 402\n"); return 2;
 	}
 
-	if (!strcmp(op, "commit")) {
+	if (!strcmp(op, "commit") || !strcmp(op, "print")) {
 		if (HT16K33_OPEN(&display) || HT16K33_ON(&display))
 			die("display setup", display.lasterr);
 	} else if (!strcmp(op, "senseall")) {
@@ -144,6 +145,10 @@ int main(int argc, char **argv)
 			for (digit = 0; digit < 5; digit++)
 				HT16K33_UPDATE_DIGIT(&display, digit, (i + digit) % 10, 0);
 			rc = HT16K33_COMMIT(&display);
+		} else if (!strcmp(op, "print")) {
+			rc = HT16K33_PRINT_FLOAT(&display, -1.5 + i * 3.14159, -1);
+			if (rc == 0)
+				rc = HT16K33_COMMIT(&display);
 		} else if (!strcmp(op, "fullrange")) {
 			rc = TSL2561_SENSELUX(&sensor, &last_lux, &used_gain, &used_time);
 		} else if (!strcmp(op, "senseall")) {
@@ -158,7 +163,8 @@ int main(int argc, char **argv)
 		cpu_total += cpu_ns() - c0;
 		virtual_total += monotonic_ns() - v0;
 		if (rc)
-			die(op, strcmp(op, "commit") ? sensor.lasterr : display.lasterr);
+			die(op, strcmp(op, "commit") && strcmp(op, "print") ? sensor.lasterr :
+				display.lasterr);
 		if (!strcmp(op, "autogain-two") && sensor.gain != TSL2561_GAIN_1X)
 			die("autogain-two did not switch to 1x", EINVAL);
 	}
