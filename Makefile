@@ -5,6 +5,7 @@
 #                   sets, the C examples end to end under the emulator, the install,
 #                   the kernel check
 #   make kernel-check  on the real kernel's i2c-dev + i2c-stub in QEMU, amd64 and arm64
+#   make msrv-check    builds with Debian's own Rust 1.85 (installed, pinned, if missing)
 #   make mutants    mutation testing of the cores, bus.rs and the C layer
 #   make demo       the C examples under the emulator, display drawn in the terminal
 #   make bench      the performance table (docs/PERFORMANCE.md)
@@ -84,7 +85,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lo
 
 .PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
 	valgrind reliability bench install uninstall install-check cross-check mutants \
-	kernel-check pictures
+	kernel-check pictures msrv-check
 
 all: libs tools examples
 
@@ -238,7 +239,7 @@ valgrind: all
 	  echo "  memcheck: 0 errors: $$program"; \
 	done
 
-test: all lint check-c fuzz-short valgrind install-check kernel-check
+test: all lint check-c fuzz-short valgrind install-check kernel-check msrv-check
 	$(CARGO) test --release --workspace
 
 # Every example under the emulator, with one of each backpack on the bus
@@ -276,6 +277,15 @@ mutants:
 KERNEL_ARCHES ?= amd64 arm64
 kernel-check:
 	CARGO="$(CARGO)" bash kernel/check.sh $(KERNEL_ARCHES)
+
+# The Rust floor: Debian's own toolchain (bookworm's cargo-web/rustc-web, pinned; the
+# rust-version Cargo.toml states) builds the library, the command and the emulator from
+# the committed Cargo.lock (tools/debian-rust.sh installs it when missing).
+DEBIAN_RUST_VERSION := 1.85.0+dfsg3-1~deb12u3
+msrv-check:
+	bash tools/debian-rust.sh '$(DEBIAN_RUST_VERSION)'
+	RUSTC=/usr/bin/rustc CARGO_TARGET_DIR=target/msrv /usr/bin/cargo build --release --locked \
+		-p lightseg -p lightseg-cli -p lightseg-sim
 
 # Regenerates the fault-matrix table of docs/RELIABILITY.md.
 reliability: all

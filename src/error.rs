@@ -33,7 +33,7 @@ pub enum Error {
     #[error("{0:?} has no shape on this display")]
     NoGlyph(char),
     /// Not a number, or infinite: nothing to show.
-    #[error("{0} is not a number that can be shown")]
+    #[error("NaN or infinity cannot be shown")]
     NotANumber(f64),
     /// The operating system or the bus reported an error.
     #[error("{operation} failed: {source}")]

@@ -233,7 +233,7 @@ impl Frame {
         let per = self.segments_only()?;
         let used = cells.patterns.len();
         if used > total {
-            return Err(Error::DoesNotFit(self.text(cells), total));
+            return Err(Error::DoesNotFit(format!("{used} characters"), total));
         }
         let offset = match align {
             Align::Left => 0,
@@ -258,14 +258,6 @@ impl Frame {
         }
         *self = next;
         Ok(())
-    }
-
-    fn text(&self, cells: &Cells) -> String {
-        cells
-            .patterns
-            .iter()
-            .map(|pattern| self.read_cell(*pattern))
-            .collect()
     }
 
     /// `text` from the left: see [`lay_out`]. A text longer than the display, or with
