@@ -103,13 +103,15 @@ $(RELEASE)/.libs: $(LIB_SOURCES)
 	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
 	touch $@
 
-$(RELEASE)/.cli: $(LIB_SOURCES) $(shell find cli/src -name '*.rs') cli/Cargo.toml
-	$(CARGO_ENV) $(CARGO) build --release $(CARGO_TARGET) -p lightseg-cli
+# The command, lightseg-sim and the emulator library it loads, for TARGET.
+$(RELEASE)/.cli: $(LIB_SOURCES) $(shell find cli/src sim/src -name '*.rs') cli/Cargo.toml \
+		sim/Cargo.toml
+	$(CARGO_ENV) $(CARGO) build --release $(CARGO_TARGET) -p lightseg-cli -p lightseg-sim
 	touch $@
 
 # What the integration tests run (tests/common/mod.rs makes it before the first run):
 # the C library, the emulator and the C programs.
-test-programs: $(RELEASE)/.libs $(SIM_SO) examples
+test-programs: $(RELEASE)/.libs $(RELEASE)/.cli $(SIM_SO) examples
 
 $(SIM_SO): $(shell find sim/src -name '*.rs') sim/Cargo.toml Cargo.lock
 	$(CARGO) build --release -p lightseg-sim
@@ -135,6 +137,9 @@ install: libs
 		lightseg.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc
 	$(INSTALL) -m 0755 $(RELEASE)/lightseg $(DESTDIR)$(BINDIR)/lightseg
+	$(INSTALL) -m 0755 $(RELEASE)/lightseg-sim $(DESTDIR)$(BINDIR)/lightseg-sim
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR)/lightseg
+	$(INSTALL) -m 0644 $(RELEASE)/liblightseg_sim.so $(DESTDIR)$(LIBDIR)/lightseg/liblightseg_sim.so
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
 		ldconfig; fi
 
@@ -142,7 +147,9 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/liblightseg.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/liblightseg.so $(DESTDIR)$(LIBDIR)/liblightseg.a \
 		$(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(HEADERS))) \
-		$(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc $(DESTDIR)$(BINDIR)/lightseg
+		$(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc $(DESTDIR)$(BINDIR)/lightseg \
+		$(DESTDIR)$(BINDIR)/lightseg-sim $(DESTDIR)$(LIBDIR)/lightseg/liblightseg_sim.so
+	-rmdir $(DESTDIR)$(LIBDIR)/lightseg 2>/dev/null
 
 # For TARGET: the library, the emulator and the single_sensor example (CROSS_CC), run
 # under qemu-user (QEMU, e.g. qemu-aarch64) with the target's libraries in SYSROOT

@@ -17,7 +17,8 @@ root=$dest$prefix
 lib=$dest$libdir
 
 for file in "$lib/liblightseg.so.$VERSION" "$lib/liblightseg.a" "$root/include/TSL2561.h" \
-            "$root/include/7seg_bp_ada.h" "$lib/pkgconfig/lightseg.pc" "$root/bin/lightseg"; do
+            "$root/include/7seg_bp_ada.h" "$lib/pkgconfig/lightseg.pc" "$root/bin/lightseg" \
+            "$root/bin/lightseg-sim" "$lib/lightseg/liblightseg_sim.so"; do
   [ -f "$file" ] || fail "$file was not installed"
 done
 [ "$(readlink "$lib/liblightseg.so.0")" = "liblightseg.so.$VERSION" ] || fail "liblightseg.so.0 link"
@@ -28,7 +29,8 @@ if readelf -d "$lib/liblightseg.so.$VERSION" | grep NEEDED | grep -v -e 'libc\.s
      -e 'libgcc_s\.so' -e 'ld-linux' -e 'libm\.so'; then
   fail "unexpected library dependency (above)"
 fi
-echo "  installed: liblightseg.so.$VERSION (soname liblightseg.so.0), .a, headers, .pc, lightseg"
+echo "  installed: liblightseg.so.$VERSION (soname liblightseg.so.0), .a, headers, .pc, lightseg,"
+echo "             lightseg-sim and the emulator"
 
 # pkg-config finds the installed copy through the sysroot, as a packager's DESTDIR would.
 export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=
@@ -50,6 +52,12 @@ output=$(LD_PRELOAD=$SIM_SO "$root/bin/lightseg" lux)
 [ "$output" = "lux=26 broadband=1200 infrared=300 gain=16 time_ms=402 saturated=0" ] \
   || fail "installed lightseg: $output"
 
+# lightseg-sim finds the installed emulator by itself (LIBDIR/lightseg, from BINDIR/..).
+output=$(env -u LD_PRELOAD "$root/bin/lightseg-sim" "$root/bin/lightseg" lux)
+[ "$output" = "lux=26 broadband=1200 infrared=300 gain=16 time_ms=402 saturated=0" ] \
+  || fail "installed lightseg-sim: $output"
+echo "  lightseg-sim: ran the installed command on the installed emulator"
+
 # Static: nothing but the program. An emulator preloaded into it is impossible (static
 # programs ignore LD_PRELOAD), so it runs on this machine's real (absent) bus: the
 # first call must report ENOENT for /dev/i2c-7 like the shared build does.
@@ -63,6 +71,11 @@ output=$("$work/missing_bus" || true)
 grep -q "open /dev/i2c-7: rc -1, No such file or directory" <<<"$output" \
   || fail "static run: $output"
 echo "  pkg-config --static: built fully static, ran, reported the missing bus"
+if "$root/bin/lightseg-sim" "$work/missing_bus" 2>"$work/err"; then
+  fail "lightseg-sim ran a static program"
+fi
+grep -q "statically linked" "$work/err" || fail "lightseg-sim on a static program: $(cat "$work/err")"
+echo "  lightseg-sim: refused the static program, saying why"
 
 $MAKE -s uninstall DESTDIR="$dest" PREFIX="$prefix" LIBDIR="$libdir" >/dev/null
 left=$(find "$dest" -type f -o -type l)

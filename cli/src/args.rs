@@ -50,6 +50,13 @@ impl Args {
             {
                 found = Some(value.to_string());
                 self.words.remove(index);
+            } else if let Some(value) = short
+                .and_then(|short| word.strip_prefix(short))
+                .filter(|rest| !rest.is_empty() && !word.starts_with("--"))
+            {
+                // `-n3`: the value attached to the short flag.
+                found = Some(value.to_string());
+                self.words.remove(index);
             } else if word == flag || Some(word.as_str()) == short {
                 if index + 1 >= self.words.len() {
                     return Err(UsageError(format!("{word} needs a value")));
@@ -73,7 +80,15 @@ impl Args {
             if !flags_done && word == "--" {
                 flags_done = true;
             } else if !flags_done && word.starts_with('-') && word.len() > 1 {
-                return Err(UsageError(format!("unknown option {word}")));
+                let number = word[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
+                return Err(UsageError(if number {
+                    format!(
+                        "unknown option {word}: to show a negative number, end the options \
+                         with -- first: -- {word}"
+                    )
+                } else {
+                    format!("unknown option {word}")
+                }));
             } else {
                 words.push(word);
             }
@@ -144,7 +159,8 @@ pub fn interval(text: Option<String>) -> Result<Option<Duration>, UsageError> {
         .map_err(|_| UsageError(format!("--watch: {text:?} is not a number of seconds")))?;
     if !(seconds > 0.0 && seconds <= 86_400.0) {
         return Err(UsageError(format!(
-            "--watch: {text} is not between 0 and 86400 seconds"
+            "--watch: {text} seconds is not allowed: give more than 0 and at most 86400 \
+             (one day); without --watch the reading is taken once"
         )));
     }
     Ok(Some(Duration::from_secs_f64(seconds)))
@@ -176,6 +192,7 @@ mod tests {
             &["--bus=3"][..],
             &["-b", "3"][..],
             &["-b", "1", "--bus", "3"][..],
+            &["-b3"][..],
         ] {
             let mut args = args(words);
             assert_eq!(
@@ -190,6 +207,15 @@ mod tests {
     #[test]
     fn unknown_flags_are_refused_and_double_dash_ends_flags() {
         assert!(args(&["--bogus"]).positional().is_err());
+        let negative = args(&["-12"])
+            .positional()
+            .expect_err("an option to the parser");
+        assert!(negative.0.contains("-- -12"), "{}", negative.0);
+        // A long flag is never read as a short one with a value attached.
+        assert_eq!(
+            args(&["--b3"]).value("--bus", Some("-b")).ok().flatten(),
+            None
+        );
         assert_eq!(
             args(&["--", "-12"]).positional().expect("text"),
             vec!["-12".to_string()]
@@ -221,6 +247,8 @@ mod tests {
         for bad in ["0", "-1", "nan", "1e9", "soon"] {
             assert!(interval(Some(bad.into())).is_err(), "{bad}");
         }
+        let zero = interval(Some("0".into())).expect_err("0 s");
+        assert!(zero.0.contains("more than 0"), "{}", zero.0);
         assert!(count(Some("0".into())).is_err());
     }
 }

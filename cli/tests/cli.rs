@@ -405,3 +405,102 @@ fn errors_name_the_next_step() {
         assert!(run.stderr.contains(next), "{faults}: {}", run.stderr);
     }
 }
+
+/// `lightseg-sim` with `args`, the emulator library given by LIGHTSEG_SIM_LIBRARY.
+fn lightseg_sim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lightseg-sim"))
+        .args(args)
+        .env("LIGHTSEG_SIM_LIBRARY", emulator())
+        .env_remove("LD_PRELOAD")
+        .env_remove("LIGHTSEG_SIM_SCENE")
+        .output()
+        .expect("lightseg-sim runs")
+}
+
+#[test]
+fn lightseg_sim_runs_a_program_on_the_emulated_bus_with_scene_and_report() {
+    let dir = std::env::temp_dir().join(format!("lightseg-sim-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let scene = dir.join("scene.toml");
+    std::fs::write(
+        &scene,
+        "[[device]]\nbus = 4\naddress = 0x39\nkind = \"tsl2561\"\nlux = 250.0\n",
+    )
+    .expect("scene");
+    let report = dir.join("report.json");
+    let (scene, report_arg) = (scene.to_string_lossy(), report.to_string_lossy());
+    let lightseg = env!("CARGO_BIN_EXE_lightseg");
+    let output = lightseg_sim(&[
+        "--scene",
+        &scene,
+        "--report",
+        &report_arg,
+        "--",
+        lightseg,
+        "lux",
+        "--bus",
+        "4",
+        "--range",
+        "auto",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lux: f64 = stdout
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("lux="))
+        .and_then(|value| value.parse().ok())
+        .expect("lux printed");
+    assert!((lux - 250.0).abs() < 2.5, "{lux} lux from a 250 lux scene");
+    let text = std::fs::read_to_string(&report).expect("report written");
+    let report: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(report["devices"][0]["bus"], 4);
+    assert!(report["devices"][0]["transfers"].as_u64() > Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn lightseg_sim_refuses_a_static_program_and_says_why() {
+    let dir = std::env::temp_dir().join(format!("lightseg-sim-static-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let source = dir.join("main.c");
+    std::fs::write(&source, "int main(void) { return 0; }\n").expect("source");
+    let program = dir.join("static-program");
+    let built = Command::new("gcc")
+        .args(["-static", "-o"])
+        .arg(&program)
+        .arg(&source)
+        .status()
+        .expect("gcc runs");
+    assert!(built.success(), "gcc -static failed (libc6-dev has libc.a)");
+    let output = lightseg_sim(&[&program.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("statically linked"), "{stderr}");
+    assert!(stderr.contains("without -static"), "{stderr}");
+    // The same program linked dynamically runs.
+    let dynamic = dir.join("dynamic-program");
+    let built = Command::new("gcc")
+        .arg("-o")
+        .arg(&dynamic)
+        .arg(&source)
+        .status()
+        .expect("gcc runs");
+    assert!(built.success());
+    assert_eq!(
+        lightseg_sim(&[&dynamic.to_string_lossy()]).status.code(),
+        Some(0)
+    );
+    for bad in [
+        &[][..],
+        &["--bogus", "x"][..],
+        &["--scene"][..],
+        &["/no/such/program"][..],
+    ] {
+        assert_eq!(lightseg_sim(bad).status.code(), Some(2), "{bad:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
