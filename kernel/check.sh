@@ -359,6 +359,15 @@ verify() {
 	expect "$arch" driver_bound 0 <<-EOF
 		open rc=-1 errno=$EBUSY
 	EOF
+	# lightseg scan on the stub's adapter: its four chips, 0x49 owned by tsl2563 with
+	# the command that releases it.
+	expect "$arch" lightseg_scan 0 <<-'EOF'
+		~  0x29  answers  TSL2561 light sensor \(ADDR pin to ground\)\? confirm: lightseg lux -a 0x29
+		~  0x39  answers  TSL2561 light sensor \(ADDR pin floating\)\? confirm: lightseg lux -a 0x39
+		~  0x49  busy     owned by tsl2563; release it: echo [0-9]+-0049 \| sudo tee /sys/bus/i2c/drivers/tsl2563/unbind
+		~  0x70  answers  HT16K33 LED backpack \(jumpers A2-A0 = 000\)\? confirm: lightseg display -a 0x70 8888
+		  4 addresses in use
+	EOF
 	lux_cross_check "$arch"
 }
 

@@ -118,9 +118,86 @@ pub fn open_device(adapter_nr: i32, address: u8) -> Result<I2cDevice> {
         .map_err(|e| Error::bus("opening the I2C adapter", io_error(e)))
 }
 
+/// How a scan asks whether something answers at an address: the two transfers
+/// `i2cdetect` uses (i2c-tools), neither of which writes data to a register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeMethod {
+    /// SMBus "quick write": the address with the write bit, no data.
+    QuickWrite,
+    /// SMBus "receive byte": the address with the read bit, one byte read.
+    ReadByte,
+}
+
+impl ProbeMethod {
+    /// i2cdetect's choice for `address`: a read where a quick write could change
+    /// something (0x30-0x37 and 0x50-0x5F: EEPROMs, and chips that take the write bit
+    /// as a command), a quick write elsewhere.
+    pub fn for_address(address: u8) -> Self {
+        match address {
+            0x30..=0x37 | 0x50..=0x5F => Self::ReadByte,
+            _ => Self::QuickWrite,
+        }
+    }
+}
+
+/// What a probe found at an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// A device acknowledged.
+    Answers,
+    /// Nothing acknowledged.
+    Silent,
+    /// A kernel driver owns the address (`I2C_SLAVE` refused with EBUSY): not probed.
+    Busy,
+}
+
+/// Probes `address` on `/dev/i2c-<adapter_nr>` with `method` (falling back to a read
+/// when the adapter cannot do a quick write, as i2cdetect does). Errors are those of
+/// opening the adapter (ENOENT, EACCES) or of an unusable adapter.
+pub fn probe(adapter_nr: i32, address: u8, method: ProbeMethod) -> Result<Probe> {
+    let mut device = match open_device(adapter_nr, address) {
+        Ok(device) => device,
+        Err(error) if error.errno() == libc::EBUSY => return Ok(Probe::Busy),
+        Err(error) => return Err(error),
+    };
+    let transfer = |device: &mut LinuxI2CDevice, method| match method {
+        ProbeMethod::QuickWrite => device.smbus_write_quick(false).map(|_| ()),
+        ProbeMethod::ReadByte => device.smbus_read_byte().map(|_| ()),
+    };
+    let mut result = transfer(&mut device, method).map_err(io_error);
+    if let Err(error) = &result {
+        let unsupported = matches!(
+            error.raw_os_error(),
+            Some(libc::EOPNOTSUPP) | Some(libc::EINVAL)
+        );
+        if unsupported && method == ProbeMethod::QuickWrite {
+            result = transfer(&mut device, ProbeMethod::ReadByte).map_err(io_error);
+        }
+    }
+    match result {
+        Ok(()) => Ok(Probe::Answers),
+        Err(error) => match error.raw_os_error() {
+            Some(libc::ENXIO | libc::EREMOTEIO | libc::EIO | libc::ETIMEDOUT | libc::ENODEV) => {
+                Ok(Probe::Silent)
+            }
+            _ => Err(Error::bus("probing the address", error)),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probe_methods_follow_i2cdetect() {
+        for address in [0x08, 0x29, 0x2F, 0x38, 0x4F, 0x60, 0x70, 0x77] {
+            assert_eq!(ProbeMethod::for_address(address), ProbeMethod::QuickWrite);
+        }
+        for address in [0x30, 0x37, 0x50, 0x5F] {
+            assert_eq!(ProbeMethod::for_address(address), ProbeMethod::ReadByte);
+        }
+    }
 
     #[test]
     fn arguments_are_checked_at_their_boundaries_before_anything_is_opened() {

@@ -3,6 +3,11 @@
 
 use lightseg::Error;
 
+/// How to get a /dev/i2c-N on a Raspberry Pi.
+pub const ENABLE_I2C: &str = "On a Raspberry Pi enable I2C (sudo raspi-config, Interface \
+     Options, I2C; or dtparam=i2c_arm=on in /boot/firmware/config.txt, then reboot) and \
+     load the driver: sudo modprobe i2c-dev";
+
 /// The next step for `error` met with the `chip` at `address` on `/dev/i2c-<bus>`, when
 /// the error says what is wrong.
 pub fn next_step(chip: &str, bus: i32, address: u8, error: &Error) -> Option<String> {
@@ -14,10 +19,8 @@ pub fn next_step(chip: &str, bus: i32, address: u8, error: &Error) -> Option<Str
         )),
         Error::Bus { .. } => match error.errno() {
             libc::ENOENT => Some(format!(
-                "next: /dev/i2c-{bus} does not exist. On a Raspberry Pi enable I2C \
-                 (sudo raspi-config, Interface Options, I2C; or dtparam=i2c_arm=on in \
-                 /boot/firmware/config.txt, then reboot) and load the driver: \
-                 sudo modprobe i2c-dev"
+                "next: /dev/i2c-{bus} does not exist. {ENABLE_I2C}; lightseg scan lists \
+                 the buses there are"
             )),
             libc::EACCES | libc::EPERM => Some(format!(
                 "next: no permission on /dev/i2c-{bus}: sudo adduser $USER i2c, then log \
@@ -30,8 +33,8 @@ pub fn next_step(chip: &str, bus: i32, address: u8, error: &Error) -> Option<Str
             )),
             libc::EREMOTEIO | libc::ENXIO | libc::ENODEV => Some(format!(
                 "next: nothing answered at {address:#04x}: check the wiring (SDA, SCL, \
-                 power, ground) and the address jumpers; i2cdetect -y {bus} lists what \
-                 answers"
+                 power, ground) and the address jumpers; lightseg scan --bus {bus} lists \
+                 what answers"
             )),
             _ => None,
         },
@@ -60,7 +63,10 @@ mod tests {
         assert!(hint(bus_error(libc::EBUSY))
             .contains("echo 1-0039 | sudo tee /sys/bus/i2c/devices/1-0039/driver/unbind"));
         for errno in [libc::EREMOTEIO, libc::ENXIO, libc::ENODEV] {
-            assert!(hint(bus_error(errno)).contains("i2cdetect -y 1"), "{errno}");
+            assert!(
+                hint(bus_error(errno)).contains("lightseg scan --bus 1"),
+                "{errno}"
+            );
         }
         assert!(hint(Error::WrongDevice("TSL2561")).contains("not a TSL2561"));
         assert_eq!(next_step("TSL2561", 1, 0x39, &bus_error(libc::EIO)), None);

@@ -1,6 +1,6 @@
 //! `lightseg lux`: readings from a TSL2561, once or every few seconds.
 
-use std::io::Write;
+use crate::print_line;
 use std::time::Duration;
 
 use lightseg::clock::{Clock, SystemClock};
@@ -172,13 +172,6 @@ fn format_measurement(measurement: &Measurement, address: Option<u8>, json: bool
     }
 }
 
-fn print(line: &str) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout();
-    writeln!(stdout, "{line}")
-        .and_then(|()| stdout.flush())
-        .map_err(|_| Failure::Output)
-}
-
 /// Runs `lightseg lux`.
 pub fn run(args: Args) -> Result<(), Failure> {
     let options = parse(args)?;
@@ -223,7 +216,7 @@ fn read_loop(
                 .map_err(device_error(what))?;
             format(&reading, sensor.settings(), options.json)
         };
-        print(&line)?;
+        print_line(&line)?;
         if taken == limit || !ticker.wait_next(&mut SystemClock) {
             break;
         }
@@ -275,7 +268,7 @@ fn read_several(
         }
         for (sensor, what, address) in sensors.iter_mut() {
             let measurement = sensor.collect().map_err(device_error(what))?;
-            print(&format_measurement(
+            print_line(&format_measurement(
                 &measurement,
                 Some(*address),
                 options.json,

@@ -7,6 +7,7 @@ mod args;
 mod display;
 mod hints;
 mod lux;
+mod scan;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,8 +22,9 @@ Usage: lightseg COMMAND [OPTIONS]
 
 Commands:
   lux        read a TSL2561 light sensor (lux, raw counts)
-  display    show text or the time on an HT16K33 4-digit 7-segment backpack, set its
-             brightness, blinking, on/off
+  display    show numbers, text, the time, scrolling text, pixels or bars on HT16K33
+             backpacks (one, or several chained), set brightness, blinking, on/off
+  scan       list the I2C buses and what answers on them
 
   lightseg COMMAND --help   options of a command
   lightseg --version        the version
@@ -31,6 +33,7 @@ Examples:
   lightseg lux                          one reading from 0x39 on /dev/i2c-1
   lightseg lux --json --watch 10        a JSON line every 10 seconds
   lightseg display 12:34
+  lightseg scan                         what is wired to which bus
   lightseg display --clock --watch 30 --brightness 4
 
 Exit status: 0 success, 1 the device or the bus failed (message on stderr), 2 bad usage.
@@ -100,6 +103,16 @@ pub fn device_error(what: &Target) -> impl Fn(lightseg::Error) -> Failure + '_ {
             None => format!("{what}: {error}"),
         })
     }
+}
+
+/// Writes one line to standard output and flushes it (a reader of a pipe sees each line
+/// at once); a closed pipe is `Failure::Output`.
+pub fn print_line(line: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .map_err(|_| Failure::Output)
 }
 
 /// Set by SIGINT and SIGTERM: a watch loop stops at its next wait and powers down.
@@ -182,6 +195,11 @@ fn main() -> ExitCode {
             print!("{}", display::help());
             Ok(())
         }
+        "scan" if wants_help => {
+            print!("{}", scan::HELP);
+            Ok(())
+        }
+        "scan" => scan::run(Args::new(words)),
         "lux" => {
             install_stop_handlers();
             lux::run(Args::new(words))

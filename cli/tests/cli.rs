@@ -385,7 +385,7 @@ fn errors_name_the_next_step() {
             "ebusy_on_slave = true",
             "echo 1-0039 | sudo tee /sys/bus/i2c/devices/1-0039/driver/unbind",
         ),
-        ("absent = true", "i2cdetect -y 1"),
+        ("absent = true", "lightseg scan --bus 1"),
     ] {
         let scene = format!(
             "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\nfaults = {{ {faults} }}\n"
@@ -502,5 +502,72 @@ fn lightseg_sim_refuses_a_static_program_and_says_why() {
     ] {
         assert_eq!(lightseg_sim(bad).status.code(), Some(2), "{bad:?}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn scan_lists_what_answers_without_writing_a_register() {
+    let dir = std::env::temp_dir().join(format!("lightseg-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let scene = dir.join("scene.toml");
+    std::fs::write(
+        &scene,
+        "[[device]]\nbus = 3\naddress = 0x39\nkind = \"tsl2561\"\n\n\
+         [[device]]\nbus = 3\naddress = 0x49\nkind = \"tsl2561\"\nfaults = { ebusy_on_slave = true }\n\n\
+         [[device]]\nbus = 3\naddress = 0x50\nkind = \"ht16k33\"\n\n\
+         [[device]]\nbus = 3\naddress = 0x70\nkind = \"ht16k33\"\n\n\
+         [[device]]\nbus = 5\naddress = 0x29\nkind = \"tsl2561\"\n",
+    )
+    .expect("scene");
+    let scene = scene.to_string_lossy().into_owned();
+    let run = lightseg_in(&["scan"], &[("LIGHTSEG_SIM_SCENE", &scene)]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let expected = "\
+/dev/i2c-3:
+  0x39  answers  TSL2561 light sensor (ADDR pin floating)? confirm: lightseg lux -a 0x39
+  0x49  busy     owned by a kernel driver; release it: echo 3-0049 | sudo tee /sys/bus/i2c/devices/3-0049/driver/unbind
+  0x50  answers
+  0x70  answers  HT16K33 LED backpack (jumpers A2-A0 = 000)? confirm: lightseg display -a 0x70 8888
+  4 addresses in use
+/dev/i2c-5:
+  0x29  answers  TSL2561 light sensor (ADDR pin to ground)? confirm: lightseg lux -a 0x29
+  1 address in use
+";
+    assert_eq!(run.stdout, expected);
+    // i2cdetect's transfers only: a quick write (no data) or, at 0x50, a one-byte read.
+    for (address, op) in [
+        (0x39, "smbus_quick"),
+        (0x50, "smbus_read_byte"),
+        (0x70, "smbus_quick"),
+    ] {
+        let trace = run.device(address)["trace"]
+            .as_array()
+            .expect("trace")
+            .clone();
+        assert_eq!(trace.len(), 1, "{address:#x}: one probe");
+        assert_eq!(trace[0]["op"], op, "{address:#x}");
+        assert_eq!(
+            trace[0]["write"].as_array().map(Vec::len),
+            Some(0),
+            "no data written"
+        );
+    }
+    assert_eq!(
+        run.device(0x49)["transfers"],
+        0,
+        "a busy address is not probed"
+    );
+    let run = lightseg_in(
+        &["scan", "--bus", "5", "--json"],
+        &[("LIGHTSEG_SIM_SCENE", &scene)],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let line: Value = serde_json::from_str(run.stdout.trim()).expect("one JSON line");
+    assert_eq!(line["bus"], 5);
+    assert_eq!(line["address"], 0x29);
+    assert_eq!(line["state"], "answers");
+    let run = lightseg_in(&["scan", "--bus", "7"], &[("LIGHTSEG_SIM_SCENE", &scene)]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("raspi-config"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
