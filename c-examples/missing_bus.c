@@ -6,6 +6,7 @@
 #include <string.h>
 #include "TSL2561.h"
 #include "7seg_bp_ada.h"
+#include "next_step.h"
 
 /* How the kernel says "nobody acknowledged the address" depends on the I2C controller:
  * EREMOTEIO on the Raspberry Pi's, ENXIO on most others, ENODEV on i2c-stub. */
@@ -40,7 +41,9 @@ int main(void)
 	int bad = 0;
 
 	EXPECT("open /dev/i2c-7", TSL2561_OPEN(&nowhere), nowhere, ENOENT);
+	print_next_step(nowhere.lasterr, nowhere.adapter_nr, nowhere.sensor_addr);
 	EXPECT("open sensor 0x2a", TSL2561_OPEN(&unplugged), unplugged, NO_ANSWER);
+	print_next_step(unplugged.lasterr, unplugged.adapter_nr, unplugged.sensor_addr);
 	EXPECT("read closed sensor", TSL2561_SENSELIGHT(&unplugged, &full, &ir, &lux, 0),
 	       unplugged, EBADF);
 	EXPECT("commit closed display", HT16K33_COMMIT(&closed), closed, EBADF);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "TSL2561.h"
+#include "next_step.h"
 
 int main(void)
 {
@@ -13,8 +14,12 @@ int main(void)
 
 	rc = TSL2561_OPEN(&light1);
 	printf("open: %d (%s)\n", rc, strerror(light1.lasterr));
-	if (rc != 0)
+	if (rc != 0) {
+		printf("TSL2561 at 0x%02x on /dev/i2c-%d could not be opened\n",
+		       light1.sensor_addr, light1.adapter_nr);
+		print_next_step(light1.lasterr, light1.adapter_nr, light1.sensor_addr);
 		return 1;
+	}
 	rc = TSL2561_SETGAIN(&light1, TSL2561_GAIN_16X);
 	printf("set gain 16x: %d (%s)\n", rc, strerror(light1.lasterr));
 	rc = TSL2561_SETINTEGRATIONTIME(&light1, TSL2561_INTEGRATIONTIME_402MS);

@@ -25,6 +25,7 @@ Usage: lightseg display [OPTIONS] [TEXT]
        lightseg display --clock [--watch SECONDS] [OPTIONS]
        lightseg display --scroll TEXT [OPTIONS]
        lightseg display --pixels ROWS | --bars BARS | --level N [OPTIONS]
+       lightseg display --stdin [--field NAME] [OPTIONS]
 
 Shows TEXT on HT16K33 backpacks: a number (-12, 3.14) right-aligned, other text from the
 left. Each character takes one position; ':' lights the colon of a 7-segment backpack,
@@ -50,6 +51,10 @@ Options:
       --rotate N        matrices: mounted N quarter turns clockwise (0-3)
       --bars BARS       bargraph: one character per bar from the first: '.', R, G, Y
       --level N         bargraph: bars 1 to N green, the rest dark
+      --stdin           show each line read from standard input as it comes, until
+                        its end (a line that cannot be shown is reported, the next read)
+      --field NAME      with --stdin: show field NAME of each JSON line, e.g. the lux
+                        of `lightseg lux --json` lines
       --brightness N    0 (dimmest) to 15 (brightest)
       --blink RATE      off, slow (0.5 Hz), normal (1 Hz) or fast (2 Hz)
       --on              switch the display on (without changing what it shows)
@@ -81,6 +86,8 @@ enum Content {
     Pixels(String),
     Bars(String),
     Level(usize),
+    /// Each line of standard input in turn (or one field of each JSON line).
+    Stdin(Option<String>),
 }
 
 struct Options {
@@ -149,6 +156,8 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     let step = small_number("--step-ms", args.value("--step-ms", None)?, 1..=60_000)?;
     let cycles = small_number("--cycles", args.value("--cycles", None)?, 1..=1_000_000)?;
     let rotation = small_number("--rotate", args.value("--rotate", None)?, 0..=3)?;
+    let stdin = args.switch("--stdin", None);
+    let field = args.value("--field", None)?;
     let pixels = args.value("--pixels", None)?;
     let bars = args.value("--bars", None)?;
     let level = small_number("--level", args.value("--level", None)?, 0..=192)?;
@@ -175,6 +184,7 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     }
     let text = words.pop();
     let given = [
+        stdin,
         text.is_some() && !scroll,
         clock,
         scroll,
@@ -184,10 +194,16 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     ];
     if given.iter().filter(|g| **g).count() > 1 {
         return Err(UsageError(
-            "give one of TEXT, --clock, --scroll TEXT, --pixels, --bars, --level".into(),
+            "give one of TEXT, --stdin, --clock, --scroll TEXT, --pixels, --bars, --level"
+                .into(),
         ));
     }
-    let content = if let Some(rows) = pixels {
+    if field.is_some() && !stdin {
+        return Err(UsageError("--field goes with --stdin".into()));
+    }
+    let content = if stdin {
+        Content::Stdin(field)
+    } else if let Some(rows) = pixels {
         Content::Pixels(rows)
     } else if let Some(bars) = bars {
         Content::Bars(bars)
@@ -287,12 +303,72 @@ fn color_of(letter: char) -> Option<Color> {
     }
 }
 
+/// A number as written when it fits, else rounded to as many decimals as fit.
+fn show_number(frame: &mut Frame, text: &str) -> lightseg::Result<()> {
+    match frame.print_right(text) {
+        Err(lightseg::Error::DoesNotFit(..)) => match text.parse::<f64>() {
+            Ok(value) => frame.print_decimal(value, None),
+            Err(_) => frame.print_right(text),
+        },
+        other => other,
+    }
+}
+
+/// The value of `field` in a flat JSON object such as `lightseg lux --json` prints: a
+/// number as written, or a string's text. `None` when the line has no such field.
+fn json_field(line: &str, field: &str) -> Option<String> {
+    let key = format!("\"{field}\"");
+    let after = &line[line.find(&key)? + key.len()..];
+    let value = after.trim_start().strip_prefix(':')?.trim_start();
+    if let Some(text) = value.strip_prefix('"') {
+        return Some(text[..text.find('"')?].to_string());
+    }
+    let end = value.find([',', '}']).unwrap_or(value.len());
+    Some(value[..end].trim().to_string())
+}
+
+/// Shows each line of standard input as it comes (numbers right-aligned and rounded to
+/// fit, other text from the left); a line that cannot be shown is reported on stderr and
+/// the next one is read. Ends at the end of input; fails when any line failed.
+fn show_lines(
+    display: &mut Chain<lightseg::bus::I2cDevice>,
+    field: Option<&str>,
+    what: &crate::Target,
+) -> Result<(), Failure> {
+    let mut refused = 0;
+    for (number, line) in std::io::stdin().lines().enumerate() {
+        let line = line.map_err(|error| Failure::Device(format!("standard input: {error}")))?;
+        let text = match field {
+            Some(field) => match json_field(&line, field) {
+                Some(value) => value,
+                None => {
+                    eprintln!("lightseg: line {}: no field {field:?}: {line}", number + 1);
+                    refused += 1;
+                    continue;
+                }
+            },
+            None => line.trim_end_matches('\r').to_string(),
+        };
+        match fill(display.frame_mut(), &Content::Text(text.clone())) {
+            Ok(()) => display.commit().map_err(device_error(what))?,
+            Err(error) => {
+                eprintln!("lightseg: line {}: {text:?}: {error}", number + 1);
+                refused += 1;
+            }
+        }
+    }
+    match refused {
+        0 => Ok(()),
+        n => Err(Failure::Device(format!("{n} line(s) could not be shown"))),
+    }
+}
+
 /// Puts `content` into `frame` (the clock and scrolling are filled when shown).
 fn fill(frame: &mut Frame, content: &Content) -> lightseg::Result<()> {
     let bad = |what| lightseg::Error::InvalidArgument(what);
     match content {
-        Content::Keep | Content::Clock => Ok(()),
-        Content::Text(text) if is_number(text) => frame.print_right(text),
+        Content::Keep | Content::Clock | Content::Stdin(_) => Ok(()),
+        Content::Text(text) if is_number(text) => show_number(frame, text),
         Content::Text(text) => frame.print_text(text),
         Content::Scroll(text) => Marquee::new(frame.kind(), text, frame.cells()).map(|_| ()),
         Content::Pixels(rows) => {
@@ -380,6 +456,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Content::Scroll(text) => display
             .scroll(text, options.step, options.cycles, &mut SystemClock)
             .map_err(device_error(&what)),
+        Content::Stdin(field) => show_lines(&mut display, field.as_deref(), &what),
         content => fill(display.frame_mut(), content)
             .and_then(|()| display.commit())
             .map_err(device_error(&what)),
@@ -391,6 +468,22 @@ mod tests {
     use super::*;
 
     use lightseg::ht16k33::text::layout;
+
+    #[test]
+    fn json_fields_and_numbers_that_are_rounded_to_fit() {
+        let line = r#"{"lux":25.7629,"broadband":1200,"name":"desk","saturated":false}"#;
+        assert_eq!(json_field(line, "lux").as_deref(), Some("25.7629"));
+        assert_eq!(json_field(line, "name").as_deref(), Some("desk"));
+        assert_eq!(json_field(line, "saturated").as_deref(), Some("false"));
+        assert_eq!(json_field(line, "gain"), None);
+        assert_eq!(json_field("{\"lux\" : 3 }", "lux").as_deref(), Some("3"));
+        let mut frame = Frame::new(BackpackKind::Seg7, 1).expect("frame");
+        show_number(&mut frame, "25.7629").expect("rounded");
+        assert_eq!(frame.shows(), "25.76");
+        show_number(&mut frame, "-1.5").expect("as written");
+        assert_eq!(frame.shows(), " -1.5");
+        assert!(show_number(&mut frame, "123456").is_err());
+    }
 
     #[test]
     fn the_help_lists_what_really_shows() {

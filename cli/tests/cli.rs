@@ -571,3 +571,141 @@ fn scan_lists_what_answers_without_writing_a_register() {
     assert!(run.stderr.contains("raspi-config"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A program of the `mosquitto` packages, or `None` when they are not installed.
+fn mosquitto_program(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).collect())
+        .unwrap_or_default();
+    dirs.extend(["/usr/sbin", "/usr/bin"].map(PathBuf::from));
+    dirs.into_iter().map(|dir| dir.join(name)).find(|path| path.is_file())
+}
+
+/// Kills and reaps a child when dropped (the broker, whatever happens in the test).
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn readings_go_through_a_real_mqtt_broker_to_the_display() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let (Some(broker), Some(publish), Some(subscribe)) = (
+        mosquitto_program("mosquitto"),
+        mosquitto_program("mosquitto_pub"),
+        mosquitto_program("mosquitto_sub"),
+    ) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs mosquitto and mosquitto-clients (.ci/run)"
+        );
+        eprintln!("skipped: apt-get install mosquitto mosquitto-clients to run it");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("lightseg-mqtt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let config = dir.join("mosquitto.conf");
+    std::fs::write(&config, format!("listener {port} 127.0.0.1\nallow_anonymous true\n"))
+        .expect("config");
+    let mut broker = Reaped(
+        Command::new(broker)
+            .arg("-c")
+            .arg(&config)
+            .arg("-v")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("mosquitto starts"),
+    );
+    // The broker's log, line by line, for the test to wait on.
+    let (log_tx, log_rx) = std::sync::mpsc::channel::<String>();
+    let log = broker.0.stderr.take().expect("log");
+    std::thread::spawn(move || {
+        for line in BufReader::new(log).lines().map_while(Result::ok) {
+            let _ = log_tx.send(line);
+        }
+    });
+    let wait_for = |what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(line) = log_rx.recv_timeout(Duration::from_millis(100)) {
+                if line.contains(what) {
+                    return;
+                }
+            }
+        }
+        panic!("the broker never logged {what:?}");
+    };
+    wait_for("listen socket on port");
+
+    let port = port.to_string();
+    let mut subscriber = Reaped(
+        Command::new(subscribe)
+            .args(["-h", "127.0.0.1", "-p", &port, "-t", "lightseg/lux", "-C", "3"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("mosquitto_sub starts"),
+    );
+    let report = dir.join("display.json");
+    let display = Command::new(env!("CARGO_BIN_EXE_lightseg"))
+        .args(["display", "--stdin", "--field", "lux"])
+        .stdin(subscriber.0.stdout.take().expect("pipe"))
+        .env("LD_PRELOAD", emulator())
+        .env("LIGHTSEG_SIM_REPORT", &report)
+        .env_remove("LIGHTSEG_SIM_SCENE")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lightseg display starts");
+    wait_for("Received SUBSCRIBE");
+
+    let mut sensor = Command::new(env!("CARGO_BIN_EXE_lightseg"))
+        .args(["lux", "--range", "auto", "--json", "--watch", "1", "--count", "3"])
+        .env("LD_PRELOAD", emulator())
+        .env_remove("LIGHTSEG_SIM_SCENE")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("lightseg lux starts");
+    let published = Command::new(publish)
+        .args(["-h", "127.0.0.1", "-p", &port, "-t", "lightseg/lux", "-l"])
+        .stdin(sensor.stdout.take().expect("pipe"))
+        .status()
+        .expect("mosquitto_pub runs");
+    assert!(published.success(), "mosquitto_pub failed");
+    assert!(sensor.wait().expect("lux ends").success());
+
+    let output = display.wait_with_output().expect("display ends");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let backpack = report["devices"]
+        .as_array()
+        .and_then(|devices| devices.iter().find(|d| d["address"] == 0x70))
+        .expect("the backpack");
+    // The default scene's 0x39 reads 25.7629 lux: 4 digits show 25.76.
+    assert_eq!(backpack["shows"], "25.76");
+    let ram_writes = backpack["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .filter(|t| t["write"].as_array().map(Vec::len) == Some(17))
+        .count();
+    assert_eq!(ram_writes, 3, "one display update per message");
+    drop(subscriber);
+    drop(broker);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -175,6 +175,13 @@ unsafe fn edit_position(
 /// EINVAL for a negative adapter or an address above 0x7F, the kernel's errno when the
 /// adapter cannot be opened (ENOENT, EACCES) or the address is taken by a kernel driver
 /// (EBUSY). NULL `backpack`: -1, errno EINVAL.
+///
+/// What to check: ENOENT, enable I2C (Raspberry Pi: `sudo raspi-config`, Interface
+/// Options, I2C, or `dtparam=i2c_arm=on` in config.txt; then `sudo modprobe i2c-dev`);
+/// EACCES, join the `i2c` group (`sudo adduser $USER i2c`, log in again); EBUSY, a kernel
+/// driver owns the address (`lightseg scan` names it and prints the unbind command). A
+/// backpack that does not answer shows at the first write (EREMOTEIO, ENXIO or ENODEV):
+/// the wiring, the A0-A2 jumpers (0x70 + their value), `lightseg scan`.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_OPEN(backpack: *mut HT16K33) -> c_int {
     guard(|| {

@@ -209,6 +209,13 @@ unsafe fn with_open_chip(
 /// ENXIO or ENODEV, depending on the I2C controller); ENODEV when the device at the
 /// address is not a TSL2561. On failure nothing stays open. NULL `sensor`: -1, errno
 /// EINVAL.
+///
+/// What to check: ENOENT, enable I2C (Raspberry Pi: `sudo raspi-config`, Interface
+/// Options, I2C, or `dtparam=i2c_arm=on` in config.txt; then `sudo modprobe i2c-dev`);
+/// EACCES, join the `i2c` group (`sudo adduser $USER i2c`, log in again); EBUSY, a kernel
+/// driver owns the address (`lightseg scan` names it and prints the unbind command);
+/// EREMOTEIO, ENXIO or ENODEV, the wiring (SDA, SCL, power, ground) and the ADDR pin
+/// (0x29 ground, 0x39 floating, 0x49 VDD), and `lightseg scan` for what answers.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
     guard(|| {
