@@ -6,6 +6,7 @@
 #                   the kernel check
 #   make kernel-check  on the real kernel's i2c-dev + i2c-stub in QEMU, amd64 and arm64
 #   make msrv-check    builds with Debian's own Rust 1.85 (installed, pinned, if missing)
+#   make deb        Debian packages for amd64, arm64, armhf (build/deb), lintian, install test
 #   make mutants    mutation testing of the cores, bus.rs and the C layer
 #   make demo       the C examples under the emulator, display drawn in the terminal
 #   make bench      the performance table (docs/PERFORMANCE.md)
@@ -85,7 +86,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lo
 
 .PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
 	valgrind reliability bench install uninstall install-check cross-check mutants \
-	kernel-check pictures msrv-check
+	kernel-check pictures msrv-check deb
 
 all: libs tools examples
 
@@ -246,7 +247,7 @@ valgrind: all
 	  echo "  memcheck: 0 errors: $$program"; \
 	done
 
-test: all lint check-c fuzz-short valgrind install-check kernel-check msrv-check
+test: all lint check-c fuzz-short valgrind install-check kernel-check msrv-check deb
 	$(CARGO) test --release --workspace
 
 # Every example under the emulator, with one of each backpack on the bus
@@ -284,6 +285,13 @@ mutants:
 KERNEL_ARCHES ?= amd64 arm64
 kernel-check:
 	CARGO="$(CARGO)" bash kernel/check.sh $(KERNEL_ARCHES)
+
+# Debian packages for amd64, arm64 and armhf in build/deb (tools/deb.sh): built, checked
+# with lintian, unpacked into a throwaway root where a C program is built with pkg-config
+# and run under the packaged emulator; the ARM binaries under qemu-user. DEB_ARCHES
+# picks architectures.
+deb:
+	MAKE="$(MAKE)" bash tools/deb.sh
 
 # The Rust floor: Debian's own toolchain (bookworm's cargo-web/rustc-web, pinned; the
 # rust-version Cargo.toml states) builds the library, the command and the emulator from

@@ -30,19 +30,8 @@ arches=("$@")
 say() { echo "kernel-check: $*"; }
 die() { echo "kernel-check: $*" >&2; exit 2; }
 
-is_root() { [ "$(id -u)" = 0 ]; }
-
-apt_updated=
-apt_install() {
-	is_root || die "missing $*: install them (apt-get install $*) or run as root"
-	if [ -z "$apt_updated" ]; then
-		apt-get update -qq
-		apt_updated=1
-	fi
-	say "installing $*"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
-		>/dev/null
-}
+# shellcheck source=../tools/setup.sh
+. tools/setup.sh
 
 # QEMU from Debian 12 conflicts with a qemu-utils from bookworm-backports (as some
 # machines have): then QEMU comes from backports too.
@@ -72,11 +61,7 @@ host_tools() {
 	command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
 	[ -f /usr/aarch64-linux-gnu/lib/libc.a ] || missing+=(libc6-dev-arm64-cross)
 	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
-	if ! rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu; then
-		command -v rustup >/dev/null || die "no rustup: the aarch64 standard library is needed"
-		say "adding the Rust target aarch64-unknown-linux-gnu"
-		rustup target add aarch64-unknown-linux-gnu >/dev/null
-	fi
+	rust_target aarch64-unknown-linux-gnu
 }
 
 file_is_static() {

@@ -1,0 +1,26 @@
+# Shared set-up helpers of the project's scripts (sourced; the caller defines say and
+# die): installs Debian packages and Rust targets when missing, as root, or says what
+# to install.
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+apt_updated=
+# apt_install PACKAGE...: installs them (root only; otherwise dies naming them).
+apt_install() {
+	is_root || die "missing $*: install them (apt-get install $*) or run as root"
+	if [ -z "$apt_updated" ]; then
+		apt-get update -qq
+		apt_updated=1
+	fi
+	say "installing $*"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+		>/dev/null
+}
+
+# rust_target TRIPLE: adds the Rust standard library for TRIPLE unless it is there.
+rust_target() {
+	rustup target list --installed 2>/dev/null | grep -qx "$1" && return
+	command -v rustup >/dev/null || die "no rustup: the $1 standard library is needed"
+	say "adding the Rust target $1"
+	rustup target add "$1" >/dev/null
+}
