@@ -194,8 +194,7 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     ];
     if given.iter().filter(|g| **g).count() > 1 {
         return Err(UsageError(
-            "give one of TEXT, --stdin, --clock, --scroll TEXT, --pixels, --bars, --level"
-                .into(),
+            "give one of TEXT, --stdin, --clock, --scroll TEXT, --pixels, --bars, --level".into(),
         ));
     }
     if field.is_some() && !stdin {

@@ -578,7 +578,9 @@ fn mosquitto_program(name: &str) -> Option<PathBuf> {
         .map(|paths| std::env::split_paths(&paths).collect())
         .unwrap_or_default();
     dirs.extend(["/usr/sbin", "/usr/bin"].map(PathBuf::from));
-    dirs.into_iter().map(|dir| dir.join(name)).find(|path| path.is_file())
+    dirs.into_iter()
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
 }
 
 /// Kills and reaps a child when dropped (the broker, whatever happens in the test).
@@ -616,8 +618,11 @@ fn readings_go_through_a_real_mqtt_broker_to_the_display() {
         .expect("a free port")
         .port();
     let config = dir.join("mosquitto.conf");
-    std::fs::write(&config, format!("listener {port} 127.0.0.1\nallow_anonymous true\n"))
-        .expect("config");
+    std::fs::write(
+        &config,
+        format!("listener {port} 127.0.0.1\nallow_anonymous true\n"),
+    )
+    .expect("config");
     let mut broker = Reaped(
         Command::new(broker)
             .arg("-c")
@@ -652,7 +657,16 @@ fn readings_go_through_a_real_mqtt_broker_to_the_display() {
     let port = port.to_string();
     let mut subscriber = Reaped(
         Command::new(subscribe)
-            .args(["-h", "127.0.0.1", "-p", &port, "-t", "lightseg/lux", "-C", "3"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port,
+                "-t",
+                "lightseg/lux",
+                "-C",
+                "3",
+            ])
             .stdout(Stdio::piped())
             .spawn()
             .expect("mosquitto_sub starts"),
@@ -670,7 +684,9 @@ fn readings_go_through_a_real_mqtt_broker_to_the_display() {
     wait_for("Received SUBSCRIBE");
 
     let mut sensor = Command::new(env!("CARGO_BIN_EXE_lightseg"))
-        .args(["lux", "--range", "auto", "--json", "--watch", "1", "--count", "3"])
+        .args([
+            "lux", "--range", "auto", "--json", "--watch", "1", "--count", "3",
+        ])
         .env("LD_PRELOAD", emulator())
         .env_remove("LIGHTSEG_SIM_SCENE")
         .stdout(Stdio::piped())
