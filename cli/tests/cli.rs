@@ -406,6 +406,14 @@ fn errors_name_the_next_step() {
     }
 }
 
+/// A new empty directory for one test's files.
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lightseg-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
 /// `lightseg-sim` with `args`, the emulator library given by LIGHTSEG_SIM_LIBRARY.
 fn lightseg_sim(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_lightseg-sim"))
@@ -419,8 +427,7 @@ fn lightseg_sim(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn lightseg_sim_runs_a_program_on_the_emulated_bus_with_scene_and_report() {
-    let dir = std::env::temp_dir().join(format!("lightseg-sim-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = scratch_dir("sim-test");
     let scene = dir.join("scene.toml");
     std::fs::write(
         &scene,
@@ -464,8 +471,7 @@ fn lightseg_sim_runs_a_program_on_the_emulated_bus_with_scene_and_report() {
 
 #[test]
 fn lightseg_sim_refuses_a_static_program_and_says_why() {
-    let dir = std::env::temp_dir().join(format!("lightseg-sim-static-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = scratch_dir("sim-static");
     let source = dir.join("main.c");
     std::fs::write(&source, "int main(void) { return 0; }\n").expect("source");
     let program = dir.join("static-program");
@@ -507,8 +513,7 @@ fn lightseg_sim_refuses_a_static_program_and_says_why() {
 
 #[test]
 fn scan_lists_what_answers_without_writing_a_register() {
-    let dir = std::env::temp_dir().join(format!("lightseg-scan-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = scratch_dir("scan");
     let scene = dir.join("scene.toml");
     std::fs::write(
         &scene,
@@ -611,8 +616,7 @@ fn readings_go_through_a_real_mqtt_broker_to_the_display() {
         eprintln!("skipped: apt-get install mosquitto mosquitto-clients to run it");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("lightseg-mqtt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = scratch_dir("mqtt");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")

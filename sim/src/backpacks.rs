@@ -200,17 +200,8 @@ pub fn shows(backpack: Backpack, ram: &[u8; 16], lit: bool) -> String {
     if !lit {
         return String::new();
     }
-    if let Some(rows) = pixels(backpack, ram) {
-        let bicolor = backpack == Backpack::Bicolor8x8;
-        return rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|leds| leds.letter(bicolor))
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+    if let Some(rows) = pixel_rows(backpack, ram, "") {
+        return rows.join("/");
     }
     if let Some(bars) = bars(backpack, ram) {
         return bars.iter().map(|leds| leds.letter(true)).collect();
@@ -225,6 +216,21 @@ pub fn shows(backpack: Backpack, ram: &[u8; 16], lit: bool) -> String {
     text
 }
 
+/// The pixel rows as letters (`.`, `#`, `R`, `G`, `Y`), each after `gap`.
+fn pixel_rows(backpack: Backpack, ram: &[u8; 16], gap: &str) -> Option<Vec<String>> {
+    let bicolor = backpack == Backpack::Bicolor8x8;
+    let rows = pixels(backpack, ram)?;
+    Some(
+        rows.iter()
+            .map(|row| {
+                row.iter()
+                    .map(|leds| format!("{gap}{}", leds.letter(bicolor)))
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
 fn mark(on: bool, lit: char) -> char {
     if on {
         lit
@@ -237,19 +243,8 @@ fn mark(on: bool, lit: char) -> char {
 pub fn draw(backpack: Backpack, ram: &[u8; 16], lit: bool) -> Vec<String> {
     let blank = [0u8; 16];
     let ram = if lit { ram } else { &blank };
-    if let Some(rows) = pixels(backpack, ram) {
-        let bicolor = backpack == Backpack::Bicolor8x8;
-        return rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|leds| match leds.letter(bicolor) {
-                        '.' => " .".to_string(),
-                        c => format!(" {c}"),
-                    })
-                    .collect()
-            })
-            .collect();
+    if let Some(rows) = pixel_rows(backpack, ram, " ") {
+        return rows;
     }
     if let Some(bars) = bars(backpack, ram) {
         return vec![bars.iter().map(|leds| leds.letter(true)).collect()];
@@ -258,39 +253,41 @@ pub fn draw(backpack: Backpack, ram: &[u8; 16], lit: bool) -> Vec<String> {
     if backpack == Backpack::Alphanumeric {
         let mut rows = vec![String::new(); 5];
         for cell in cells {
-            let s = |n: u16| cell & (1 << n) != 0;
-            let parts = [
-                format!(
-                    " {}{}{} ",
-                    mark(s(0), '_'),
-                    mark(s(0), '_'),
-                    mark(s(0), '_')
-                ),
-                format!(
-                    "{}{}{}{}{}",
-                    mark(s(5), '|'),
-                    mark(s(8), '\\'),
-                    mark(s(9), '|'),
-                    mark(s(10), '/'),
-                    mark(s(1), '|')
-                ),
-                format!(" {} {} ", mark(s(6), '-'), mark(s(7), '-')),
-                format!(
-                    "{}{}{}{}{}",
-                    mark(s(4), '|'),
-                    mark(s(11), '/'),
-                    mark(s(12), '|'),
-                    mark(s(13), '\\'),
-                    mark(s(2), '|')
-                ),
-                format!(
-                    " {}{}{}{}",
-                    mark(s(3), '_'),
-                    mark(s(3), '_'),
-                    mark(s(3), '_'),
-                    mark(s(14), '.')
-                ),
+            // Each row: the segment (bit) and mark of each place, None for a space.
+            let layout: [&[Option<(u16, char)>]; 5] = [
+                &[None, Some((0, '_')), Some((0, '_')), Some((0, '_')), None],
+                &[
+                    Some((5, '|')),
+                    Some((8, '\\')),
+                    Some((9, '|')),
+                    Some((10, '/')),
+                    Some((1, '|')),
+                ],
+                &[None, Some((6, '-')), None, Some((7, '-')), None],
+                &[
+                    Some((4, '|')),
+                    Some((11, '/')),
+                    Some((12, '|')),
+                    Some((13, '\\')),
+                    Some((2, '|')),
+                ],
+                &[
+                    None,
+                    Some((3, '_')),
+                    Some((3, '_')),
+                    Some((3, '_')),
+                    Some((14, '.')),
+                ],
             ];
+            let parts = layout.map(|places| {
+                places
+                    .iter()
+                    .map(|place| match place {
+                        Some((bit, c)) => mark(cell & (1 << bit) != 0, *c),
+                        None => ' ',
+                    })
+                    .collect::<String>()
+            });
             for (row, part) in rows.iter_mut().zip(parts) {
                 row.push_str(&part);
                 row.push_str("  ");

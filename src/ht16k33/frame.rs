@@ -263,22 +263,21 @@ impl Frame {
     /// `text` from the left: see [`lay_out`]. A text longer than the display, or with
     /// a character the font has no shape for, changes nothing.
     pub fn print_text(&mut self, text: &str) -> Result<()> {
-        self.segments_only()?;
-        let cells = lay_out(self.kind, text)?;
-        if cells.patterns.len() > self.cells() {
-            return Err(Error::DoesNotFit(text.to_string(), self.cells()));
-        }
-        self.show_cells(&cells, Align::Left)
+        self.print_aligned(text, Align::Left)
     }
 
     /// `text` ending at the right edge (as numbers are shown).
     pub fn print_right(&mut self, text: &str) -> Result<()> {
+        self.print_aligned(text, Align::Right)
+    }
+
+    fn print_aligned(&mut self, text: &str, align: Align) -> Result<()> {
         self.segments_only()?;
         let cells = lay_out(self.kind, text)?;
         if cells.patterns.len() > self.cells() {
             return Err(Error::DoesNotFit(text.to_string(), self.cells()));
         }
-        self.show_cells(&cells, Align::Right)
+        self.show_cells(&cells, align)
     }
 
     /// A whole number, right-aligned.
