@@ -1,11 +1,14 @@
 //! lightseg: Linux user-space drivers for the TSL2561 light sensor and the HT16K33 LED
-//! driver on Adafruit's 4-digit 7-segment backpack.
+//! driver on Adafruit's backpacks (4-digit 7-segment, 1.2" 7-segment, quad
+//! alphanumeric, 8x8, bicolour 8x8 and 16x8 matrices, 24-bar bargraph).
 //!
 //! Two ways to use it:
 //! - From C, as a drop-in replacement of the old hand-written drivers: include
 //!   `TSL2561.h` / `7seg_bp_ada.h` (generated from [`capi`]) and link `-llightseg`.
 //! - From Rust, through the driver cores [`tsl2561`] and [`ht16k33`], which are generic
-//!   over [`bus::SmbusDevice`] and know nothing of C.
+//!   over [`bus::SmbusDevice`] and know nothing of C. [`ht16k33::Chain`] drives one to
+//!   eight backpacks of one kind as one display; its [`ht16k33::Frame`] takes numbers,
+//!   text, raw segments, pixels and bars, and [`ht16k33::Chain::scroll`] scrolls text.
 //!
 //! A reading shown on the display, in Rust:
 //!
@@ -24,6 +27,25 @@
 //!     display.set_blink(Blink::Off)?; // display on, steady
 //!     display.set_positions(layout(&format!("{:4}", reading.lux.min(9999)))?);
 //!     display.commit()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Two chained alphanumeric backpacks, a number across both, then a scrolling message:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use lightseg::bus::open_device;
+//! use lightseg::clock::SystemClock;
+//! use lightseg::ht16k33::{BackpackKind, Chain};
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let buses = vec![open_device(1, 0x72)?, open_device(1, 0x73)?];
+//!     let mut sign = Chain::new(buses, BackpackKind::Alphanumeric)?;
+//!     sign.switch_on()?;
+//!     sign.frame_mut().print_decimal(-273.15, Some(2))?; // "  -273.15"
+//!     sign.commit()?; // one transfer per backpack
+//!     sign.scroll("HELLO FROM RUST", Duration::from_millis(150), 1, &mut SystemClock)?;
 //!     Ok(())
 //! }
 //! ```

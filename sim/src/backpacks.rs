@@ -1,5 +1,5 @@
 //! What an emulated HT16K33 shows on each Adafruit backpack: the backpack's wiring
-//! (which RAM bit lights which LED, docs/BACKPACKS.md), read back as text for the report
+//! (which RAM bit lights which LED, docs/DISPLAYS.md), read back as text for the report
 //! (`"shows"`), drawn in the terminal and written as an SVG picture.
 //!
 //! This is the hardware side, written from the wiring independently of the library's

@@ -1,5 +1,5 @@
 //! The Adafruit HT16K33 backpacks and where their LEDs sit in the 16-byte display RAM
-//! (docs/BACKPACKS.md has the maps and their sources).
+//! (docs/DISPLAYS.md has the maps and their sources).
 
 use crate::error::{Error, Result};
 

@@ -19,7 +19,7 @@ pub const GLYPHS: [u8; 129] = [
 
 /// 14-segment shapes of ASCII 32 (space) to 126 (`~`). Bit n lights segment n:
 /// A, B, C, D, E, F, G1, G2, H, J, K, L, M, N (decimal point 0x4000 is not used here).
-/// Values from Adafruit_LED_Backpack's `alphafonttable` (docs/BACKPACKS.md, B1).
+/// Values from Adafruit_LED_Backpack's `alphafonttable` (docs/DISPLAYS.md, B1).
 pub const ALPHA_FONT: [u16; 95] = [
     0x0000, 0x0006, 0x0220, 0x12CE, 0x12ED, 0x0C24, 0x235D, 0x0400, // space ! " # $ % & '
     0x2400, 0x0900, 0x3FC0, 0x12C0, 0x0800, 0x00C0, 0x4000, 0x0C00, // ( ) * + , - . /
