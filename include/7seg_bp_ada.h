@@ -500,8 +500,8 @@ int HT16K33_PRINT_HEX(struct HT16K33 *backpack, unsigned long value);
  * lights the colon, a '.' the decimal point of the character before it (or a blank
  * digit's, when there is none or it has one). "" blanks the display. Returns 0, or -1
  * with the buffer unchanged: ERANGE for more than four characters, EILSEQ for a
- * character without a shape (K M V W X and others: the README lists them), EINVAL for
- * NULL `text`.
+ * character without a shape (K M V W X and others: the README lists them) or bytes that
+ * are not UTF-8, EINVAL for NULL `text`.
  */
 int HT16K33_PRINT_TEXT(struct HT16K33 *backpack, const char *text);
 

@@ -46,6 +46,7 @@ static void errors(void)
 	REFUSED(HT16K33_PRINT_TEXT(&display, "12345"), ERANGE, display, before);
 	REFUSED(HT16K33_PRINT_TEXT(&display, "KM"), EILSEQ, display, before);
 	REFUSED(HT16K33_PRINT_TEXT(&display, NULL), EINVAL, display, before);
+	REFUSED(HT16K33_PRINT_TEXT(&display, "1\xff"), EILSEQ, display, before);
 	REFUSED(HT16K33_PRINT_TIME(&display, 24 * 5, 0, 1), EINVAL, display, before);
 	REFUSED(HT16K33_PRINT_TIME(&display, 12, 60, 1), EINVAL, display, before);
 	REFUSED(HT16K33_SET_RAW(&display, 4, 0xFF), EINVAL, display, before);
