@@ -302,6 +302,14 @@ mod tests {
             BackpackKind::MiniMatrix16x8.pixel_bits(9, 7),
             Some([(3, 0x80); 2])
         );
+        assert_eq!(
+            BackpackKind::MiniMatrix16x8.pixel_bits(2, 1),
+            Some([(4, 0x02); 2])
+        );
+        assert_eq!(
+            BackpackKind::MiniMatrix16x8.pixel_bits(13, 0),
+            Some([(11, 0x01); 2])
+        );
         assert_eq!(BackpackKind::Matrix8x8.pixel_bits(8, 0), None);
         assert_eq!(BackpackKind::Matrix16x8.pixel_bits(0, 8), None);
         assert_eq!(BackpackKind::Seg7.pixel_bits(0, 0), None);
@@ -329,7 +337,12 @@ mod tests {
 
     #[test]
     fn colours() {
-        assert_eq!(Color::from_index(3).ok(), Some(Color::Yellow));
+        for (index, color) in [Color::Off, Color::Red, Color::Green, Color::Yellow]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(Color::from_index(index as i32).ok(), Some(color));
+        }
         assert!(Color::from_index(4).is_err());
         assert!(Color::Yellow.red() && Color::Yellow.green());
         assert_eq!(Color::from_leds(true, false), Color::Red);

@@ -175,6 +175,35 @@ mod tests {
     }
 
     #[test]
+    fn sleep_blink_and_brightness_go_to_every_backpack() {
+        let mut chain = Chain::new(
+            vec![MockBus::default(), MockBus::default()],
+            BackpackKind::Seg7,
+        )
+        .expect("chain");
+        chain.sleep().expect("standby");
+        chain
+            .set_display(Display::On, Blink::HalfHz)
+            .expect("blink");
+        chain.set_brightness(200).expect("clamped");
+        for bus in chain.release() {
+            assert_eq!(bus.log, [WriteByte(0x20), WriteByte(0x87), WriteByte(0xEF)]);
+        }
+    }
+
+    #[test]
+    fn a_scroll_of_zero_cycles_or_zero_step_time_is_refused() {
+        let mut clock = MockClock::default();
+        let mut chain = Chain::new(vec![MockBus::default()], BackpackKind::Seg7).expect("chain");
+        let period = Duration::from_millis(100);
+        assert!(chain.scroll("HI", period, 0, &mut &mut clock).is_err());
+        assert!(chain
+            .scroll("HI", Duration::ZERO, 1, &mut &mut clock)
+            .is_err());
+        assert!(chain.release()[0].log.is_empty(), "nothing sent");
+    }
+
+    #[test]
     fn counts_out_of_range_are_refused() {
         assert!(Chain::<MockBus>::new(Vec::new(), BackpackKind::Seg7).is_err());
         let nine = (0..9).map(|_| MockBus::default()).collect();
