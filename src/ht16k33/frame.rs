@@ -215,15 +215,13 @@ impl Frame {
     }
 
     fn dots_byte(&self, backpack: usize) -> Result<usize> {
-        match self.kind {
-            BackpackKind::Seg7 | BackpackKind::Seg7Large if backpack < self.count() => {
-                Ok(DOTS_BYTE)
-            }
-            BackpackKind::Seg7 | BackpackKind::Seg7Large => {
-                Err(Error::InvalidArgument("backpack index"))
-            }
-            _ => Err(Error::InvalidArgument("backpack kind (no colon)")),
+        if !matches!(self.kind, BackpackKind::Seg7 | BackpackKind::Seg7Large) {
+            return Err(Error::InvalidArgument("backpack kind (no colon)"));
         }
+        if backpack >= self.count() {
+            return Err(Error::InvalidArgument("backpack index"));
+        }
+        Ok(DOTS_BYTE)
     }
 
     /// Shows laid-out `cells` across the chain, aligned as asked; every other cell
@@ -652,6 +650,57 @@ mod tests {
         frame.print_time(7, 30, true).expect("time");
         assert_eq!(frame.shows(), "     7.30");
         assert!(frame.set_colon(0, true).is_err(), "no colon LEDs");
+    }
+
+    #[test]
+    fn a_colon_lights_the_backpack_of_the_character_before_it() {
+        let mut frame = seg7(2);
+        frame.print_text("1234:5678").expect("fits");
+        assert_eq!(
+            (frame.dots(0).ok(), frame.dots(1).ok()),
+            (Some(0x02), Some(0))
+        );
+        frame.print_text("12345:678").expect("fits");
+        assert_eq!(
+            (frame.dots(0).ok(), frame.dots(1).ok()),
+            (Some(0), Some(0x02))
+        );
+    }
+
+    #[test]
+    fn the_small_backpacks_colon_byte_is_the_colon_alone() {
+        // The old API's HT16K33_COLON_ON writes 0xFF there; printing clears all of it.
+        let mut ram = [0u8; 16];
+        ram[4] = 0xFF;
+        let mut frame = Frame::from_ram(BackpackKind::Seg7, &[ram]).expect("frame");
+        frame.set_colon(0, false).expect("colon off");
+        assert_eq!(frame.dots(0).ok(), Some(0));
+        frame.set_colon(0, true).expect("colon on");
+        assert_eq!(frame.dots(0).ok(), Some(0x02));
+        assert!(frame.dots(1).is_err(), "one backpack");
+        assert!(frame.set_dots(1, 0x02).is_err());
+        assert_eq!(frame.ram().len(), 1);
+    }
+
+    #[test]
+    fn rotations_round_trip_their_c_values() {
+        for index in 0..4 {
+            let rotation = Rotation::from_index(index).expect("0 to 3");
+            assert_eq!(rotation.index(), index);
+        }
+        assert!(Rotation::from_index(4).is_err());
+        assert!(Rotation::from_index(-1).is_err());
+        let mut frame = Frame::new(BackpackKind::Matrix8x8, 1).expect("frame");
+        frame.set_rotation(Rotation::Quarter).expect("matrix");
+        assert_eq!(frame.rotation(), Rotation::Quarter);
+        // A quarter turn: (0, 0) is the board's (7, 0), byte 0 bit (7 + 7) mod 8 = 6.
+        frame.set_pixel(0, 0, Color::Green).expect("pixel");
+        assert_eq!(frame.ram()[0][0], 0x40);
+        frame.clear();
+        frame.set_rotation(Rotation::ThreeQuarters).expect("matrix");
+        // Three quarters: (0, 0) is the board's (0, 7), byte 14 bit 7.
+        frame.set_pixel(0, 0, Color::Green).expect("pixel");
+        assert_eq!(frame.ram()[0][14], 0x80);
     }
 
     #[test]
