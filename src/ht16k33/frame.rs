@@ -251,7 +251,8 @@ impl Frame {
             }
             for colon in &cells.colons {
                 let cell = usize::try_from(offset as isize + colon).unwrap_or(0);
-                next.set_colon((cell / per).min(self.count() - 1), true)?;
+                // A colon follows a shown character, so its backpack is in the chain.
+                next.set_colon(cell / per, true)?;
             }
         }
         *self = next;
