@@ -319,11 +319,8 @@ impl Frame {
     pub fn read_cell(&self, pattern: u16) -> String {
         let point = self.kind.decimal_point();
         let body = pattern & !point;
-        let mut text = match character(self.kind, body) {
-            Some(c) => c.to_string(),
-            None if body == 0 => " ".to_string(),
-            None => "?".to_string(),
-        };
+        // Blank is the space's shape in both fonts, so it reads as ' '.
+        let mut text = character(self.kind, body).map_or("?".to_string(), String::from);
         if pattern & point != 0 {
             text.push('.');
         }
@@ -615,7 +612,10 @@ mod tests {
         assert_eq!(frame.shows(), " 9:05");
         frame.print_time(23, 59, false).expect("time");
         assert_eq!(frame.shows(), "2359");
-        assert!(frame.print_time(24, 60, true).is_err());
+        frame.print_time(99, 0, true).expect("99 hours is the most");
+        assert_eq!(frame.shows(), "99:00");
+        assert!(frame.print_time(100, 0, true).is_err());
+        assert!(frame.print_time(12, 60, true).is_err());
     }
 
     #[test]
@@ -749,6 +749,23 @@ mod tests {
             .expect("row");
         assert_eq!(frame.shows().lines().nth(1), Some("#......#"));
         assert!(frame.set_pixel(8, 0, Color::Red).is_err());
+        // Two rows, two columns, placed at (5, 2); the part off the edge is skipped.
+        frame.clear();
+        frame
+            .draw_bitmap(5, 2, &[0b1100_0000, 0b0111_0000], 4, 2, Color::Green)
+            .expect("bitmap");
+        let shown = frame.shows();
+        let rows: Vec<&str> = shown.lines().map(|row| &row[..8]).collect();
+        assert_eq!(rows[2..4], [".....##.", "......##"]);
+        assert!(
+            frame
+                .draw_bitmap(0, 0, &[0xFF], 8, 2, Color::Green)
+                .is_err(),
+            "2 rows need 2 bytes"
+        );
+        assert!(frame
+            .draw_bitmap(0, 0, &[0xFF; 4], 9, 2, Color::Green)
+            .is_ok());
         let mut chain = Frame::new(BackpackKind::Matrix16x8, 2).expect("frame");
         assert_eq!(chain.pixel_size(), (32, 8));
         chain.set_pixel(17, 0, Color::Green).expect("pixel");
@@ -765,11 +782,15 @@ mod tests {
         frame.set_pixel(3, 2, Color::Red).expect("pixel");
         assert_eq!(frame.ram()[0][4..6], [0x00, 0x08]);
         assert_eq!(frame.pixel(3, 2).ok(), Some(Color::Red));
+        frame.set_pixel(3, 2, Color::Green).expect("pixel");
+        assert_eq!(frame.pixel(3, 2).ok(), Some(Color::Green));
+        assert_eq!(frame.pixel(4, 2).ok(), Some(Color::Off));
         let mut bars = Frame::new(BackpackKind::Bargraph24, 2).expect("frame");
         bars.set_bar(25, Color::Yellow).expect("bar");
         assert_eq!(bars.ram()[1][..2], [0x02, 0x02]);
         bars.set_level(3, Color::Green).expect("level");
         assert_eq!(&bars.shows()[..5], "GGG..");
+        assert_eq!(bars.shows().len(), 48, "a letter for each bar of both");
         assert!(bars.set_bar(48, Color::Red).is_err());
         assert!(bars.print_text("1").is_err());
     }
