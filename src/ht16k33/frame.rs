@@ -763,9 +763,24 @@ mod tests {
                 .is_err(),
             "2 rows need 2 bytes"
         );
-        assert!(frame
-            .draw_bitmap(0, 0, &[0xFF; 4], 9, 2, Color::Green)
-            .is_ok());
+        // Nine wide: two bytes a row; the second row's first pixel and ninth (off the
+        // display), then a bitmap running off the left and right edges (the part past
+        // them is skipped).
+        frame.clear();
+        frame
+            .draw_bitmap(0, 0, &[0, 0, 0x80, 0x80], 9, 2, Color::Green)
+            .expect("9 wide");
+        assert_eq!(frame.shows().lines().nth(1), Some("#......."));
+        frame.clear();
+        frame
+            .draw_bitmap(-1, 5, &[0b1100_0000], 2, 1, Color::Green)
+            .expect("left edge");
+        frame
+            .draw_bitmap(6, 6, &[0b1111_0000], 4, 1, Color::Green)
+            .expect("right edge");
+        let shown = frame.shows();
+        let rows: Vec<&str> = shown.lines().collect();
+        assert_eq!(rows[5..7], ["#.......", "......##"]);
         let mut chain = Frame::new(BackpackKind::Matrix16x8, 2).expect("frame");
         assert_eq!(chain.pixel_size(), (32, 8));
         chain.set_pixel(17, 0, Color::Green).expect("pixel");
@@ -791,6 +806,11 @@ mod tests {
         bars.set_level(3, Color::Green).expect("level");
         assert_eq!(&bars.shows()[..5], "GGG..");
         assert_eq!(bars.shows().len(), 48, "a letter for each bar of both");
+        bars.set_level(48, Color::Red).expect("every bar of both");
+        assert_eq!(bars.shows(), "R".repeat(48));
+        bars.set_level(30, Color::Green).expect("into the second");
+        assert_eq!(&bars.shows()[28..32], "GG..");
+        assert!(bars.set_level(49, Color::Red).is_err());
         assert!(bars.set_bar(48, Color::Red).is_err());
         assert!(bars.print_text("1").is_err());
     }
