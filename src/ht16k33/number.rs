@@ -65,7 +65,7 @@ impl Wide {
         Self(limbs)
     }
 
-    /// Shifted right by `bits` (at most 255).
+    /// Shifted right by `bits` (256 or more: zero).
     fn shifted_right(self, bits: u32) -> Self {
         let (whole, part) = ((bits / 64) as usize, bits % 64);
         let mut limbs = [0u64; 4];
@@ -117,13 +117,11 @@ fn scaled(value: f64, places: u32) -> Option<u128> {
     }
     if power >= 0 {
         let narrow = wide.narrow()?;
-        let power = power as u32;
-        return (narrow.leading_zeros() > power).then(|| narrow << power);
+        let shifted = narrow.checked_shl(power as u32)?;
+        return (shifted >> power == narrow).then_some(shifted);
     }
+    // Dropping 256 bits or more leaves 0 (`shifted_right` and `any_below` take any count).
     let drop = power.unsigned_abs();
-    if drop > 255 {
-        return Some(0); // below 2^-200 after scaling: rounds to 0
-    }
     let with_half = wide.shifted_right(drop - 1).narrow()?;
     let (whole, half) = (with_half >> 1, with_half & 1 == 1);
     let above_half = wide.any_below(drop - 1);
@@ -305,6 +303,19 @@ mod tests {
             );
         }
         assert_eq!(with_places(1e300, 0, 40), None);
+        // Past 128 bits before the shift (3.46e38) and after it (2^127 x 3): no digits.
+        assert_eq!(scaled(3.4637180012700624e20, 18), None);
+        assert_eq!(scaled(3.0 * 2f64.powi(127), 0), None);
+        assert_eq!(
+            scaled(2f64.powi(127), 0),
+            Some(1u128 << 127),
+            "the largest that fits"
+        );
+        assert_eq!(
+            scaled(1.5 * 2f64.powi(-1060), 38),
+            Some(0),
+            "far below one unit"
+        );
         assert_eq!(with_places(f64::MAX, 2, 40), None);
     }
 
