@@ -82,7 +82,8 @@ static HIGH_FD_IN_USE: AtomicBool = AtomicBool::new(false);
 fn emulator() -> MutexGuard<'static, Emulator> {
     let mutex = EMULATOR.get_or_init(|| match Scene::from_environment() {
         Ok(scene) => {
-            let show = std::env::var_os("LIGHTSEG_SIM_SHOW").is_some_and(|v| v == "1");
+            let show =
+                std::env::var_os("LIGHTSEG_SIM_SHOW").is_some_and(|v| v == "1" || v == "all");
             Mutex::new(Emulator::new(&scene, show))
         }
         Err(message) => {
