@@ -697,11 +697,17 @@ mod tests {
         // A quarter turn: (0, 0) is the board's (7, 0), byte 0 bit (7 + 7) mod 8 = 6.
         frame.set_pixel(0, 0, Color::Green).expect("pixel");
         assert_eq!(frame.ram()[0][0], 0x40);
+        // (0, 2) is the board's (5, 0): byte 0, bit (5 + 7) mod 8 = 4.
+        frame.set_pixel(0, 2, Color::Green).expect("pixel");
+        assert_eq!(frame.ram()[0][0], 0x50);
         frame.clear();
         frame.set_rotation(Rotation::ThreeQuarters).expect("matrix");
         // Three quarters: (0, 0) is the board's (0, 7), byte 14 bit 7.
         frame.set_pixel(0, 0, Color::Green).expect("pixel");
         assert_eq!(frame.ram()[0][14], 0x80);
+        // (2, 0) is the board's (0, 5): byte 10, bit 7.
+        frame.set_pixel(2, 0, Color::Green).expect("pixel");
+        assert_eq!(frame.ram()[0][10], 0x80);
     }
 
     #[test]
@@ -778,9 +784,12 @@ mod tests {
         frame
             .draw_bitmap(6, 6, &[0b1111_0000], 4, 1, Color::Green)
             .expect("right edge");
+        frame
+            .draw_bitmap(3, 7, &[0x80, 0x80], 1, 2, Color::Green)
+            .expect("bottom edge");
         let shown = frame.shows();
         let rows: Vec<&str> = shown.lines().collect();
-        assert_eq!(rows[5..7], ["#.......", "......##"]);
+        assert_eq!(rows[5..8], ["#.......", "......##", "...#...."]);
         let mut chain = Frame::new(BackpackKind::Matrix16x8, 2).expect("frame");
         assert_eq!(chain.pixel_size(), (32, 8));
         chain.set_pixel(17, 0, Color::Green).expect("pixel");
