@@ -316,6 +316,10 @@ mod tests {
             Some(0),
             "far below one unit"
         );
+        // 2^52 x 10^27 is 2^141.7: past 128 bits in the third limb alone (and with no
+        // shift after it to notice); 2^60 x 10^25 likewise, then shifted.
+        assert_eq!(scaled(2f64.powi(52), 27), None);
+        assert_eq!(scaled(2f64.powi(60), 25), None);
         assert_eq!(with_places(f64::MAX, 2, 40), None);
     }
 
