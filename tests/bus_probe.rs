@@ -1,0 +1,128 @@
+//! `bus::probe` (what `lightseg scan` uses) on the emulated bus: the test re-runs its own
+//! binary with the emulator preloaded, so the library's Rust code itself talks to the
+//! emulated `/dev/i2c-N`, and checks what each probe found and what reached the bus.
+
+use std::process::Command;
+
+use lightseg::bus::{probe, Probe, ProbeMethod};
+use serde_json::Value;
+
+mod common;
+use common::{report_device, scratch_dir, sim_library};
+
+/// Set in the child: run the probes and print one line each.
+const CHILD: &str = "LIGHTSEG_PROBE_CHILD";
+
+const SCENE: &str = "\
+[[device]]
+bus = 2
+address = 0x39
+kind = \"tsl2561\"
+
+[[device]]
+bus = 2
+address = 0x49
+kind = \"tsl2561\"
+faults = { ebusy_on_slave = true }
+
+[[device]]
+bus = 2
+address = 0x50
+kind = \"ht16k33\"
+
+[[device]]
+bus = 2
+address = 0x29
+kind = \"tsl2561\"
+faults = { absent = true }
+";
+
+fn outcome(bus: i32, address: u8, method: ProbeMethod) -> String {
+    match probe(bus, address, method) {
+        Ok(found) => format!("{found:?}"),
+        Err(error) => format!("errno {}", error.errno()),
+    }
+}
+
+#[test]
+fn probes_find_what_answers_skip_owned_addresses_and_write_no_data() {
+    if std::env::var_os(CHILD).is_some() {
+        for (address, method) in [
+            (0x39, ProbeMethod::QuickWrite),
+            (0x39, ProbeMethod::ReadByte),
+            (0x3A, ProbeMethod::QuickWrite),
+            (0x49, ProbeMethod::QuickWrite),
+            (0x50, ProbeMethod::ReadByte),
+            (0x29, ProbeMethod::QuickWrite),
+        ] {
+            println!("probe {address:#04x} {}", outcome(2, address, method));
+        }
+        println!("probe bus9 {}", outcome(9, 0x39, ProbeMethod::QuickWrite));
+        println!(
+            "probe bad-address {}",
+            outcome(2, 0x80, ProbeMethod::QuickWrite)
+        );
+        return;
+    }
+    let dir = scratch_dir();
+    let scene = dir.join("scene.toml");
+    std::fs::write(&scene, SCENE).expect("scene");
+    let report = dir.join("report.json");
+    let output = Command::new(std::env::current_exe().expect("this test binary"))
+        .args([
+            "probes_find_what_answers_skip_owned_addresses_and_write_no_data",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .env("LD_PRELOAD", sim_library())
+        .env("LIGHTSEG_SIM_SCENE", &scene)
+        .env("LIGHTSEG_SIM_REPORT", &report)
+        .output()
+        .expect("the child runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    // libtest may print "test NAME ... " on the line the first probe line continues.
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.find("probe ").map(|at| &line[at..]))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "probe 0x39 Answers",
+            "probe 0x39 Answers",
+            "probe 0x3a Silent",
+            "probe 0x49 Busy",
+            "probe 0x50 Answers",
+            "probe 0x29 Silent",
+            &format!("probe bus9 errno {}", libc::ENOENT),
+            &format!("probe bad-address errno {}", libc::EINVAL),
+        ]
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let ops = |address: u64| -> Vec<(String, usize)> {
+        report_device(&report, address)["trace"]
+            .as_array()
+            .expect("trace")
+            .iter()
+            .map(|t| {
+                let written = t["write"].as_array().map_or(0, Vec::len);
+                (t["op"].as_str().unwrap_or_default().to_string(), written)
+            })
+            .collect()
+    };
+    // A quick write and a one-byte read: no data written, ever.
+    assert_eq!(
+        ops(0x39),
+        [
+            ("smbus_quick".to_string(), 0),
+            ("smbus_read_byte".to_string(), 0)
+        ]
+    );
+    assert_eq!(ops(0x50), [("smbus_read_byte".to_string(), 0)]);
+    assert!(ops(0x49).is_empty(), "an owned address is not probed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
