@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use lightseg::bus::{probe, Probe, ProbeMethod};
+use lightseg::bus::{probe, ProbeMethod};
 use serde_json::Value;
 
 mod common;

@@ -37,6 +37,7 @@ fn built() -> &'static Path {
 }
 
 /// The build directory of `make`, with the C programs up to date.
+#[allow(dead_code)] // not every test binary runs a C program
 pub fn build_dir() -> PathBuf {
     built().join("build")
 }
