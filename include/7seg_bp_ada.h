@@ -500,7 +500,7 @@ int HT16K33_PRINT_HEX(struct HT16K33 *backpack, unsigned long value);
  * lights the colon, a '.' the decimal point of the character before it (or a blank
  * digit's, when there is none or it has one). "" blanks the display. Returns 0, or -1
  * with the buffer unchanged: ERANGE for more than four characters, EILSEQ for a
- * character without a shape (K M V W X and others: the README lists them) or bytes that
+ * character without a shape (K M T V W, k m t w, $ & + ; < > ~) or bytes that
  * are not UTF-8, EINVAL for NULL `text`.
  */
 int HT16K33_PRINT_TEXT(struct HT16K33 *backpack, const char *text);
@@ -612,7 +612,7 @@ int HT16K33_CHAIN_PRINT_HEX(struct HT16K33_CHAIN *chain, unsigned long value);
  * when that one has its point already or there is none); on 7-segment kinds a ':'
  * lights the colon of the backpack of the character before it. "" blanks. Returns 0,
  * or -1 with the images unchanged: ERANGE when longer than the display (scroll it
- * instead), EILSEQ for a character the font has no shape for (7 segments: not K M V W X
+ * instead), EILSEQ for a character the font has no shape for (7 segments: not K M T V W
  * and others, see the README), EINVAL for NULL text or a matrix or bargraph.
  */
 int HT16K33_CHAIN_PRINT_TEXT(struct HT16K33_CHAIN *chain, const char *text);

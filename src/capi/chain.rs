@@ -484,7 +484,7 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_HEX(
 /// when that one has its point already or there is none); on 7-segment kinds a ':'
 /// lights the colon of the backpack of the character before it. "" blanks. Returns 0,
 /// or -1 with the images unchanged: ERANGE when longer than the display (scroll it
-/// instead), EILSEQ for a character the font has no shape for (7 segments: not K M V W X
+/// instead), EILSEQ for a character the font has no shape for (7 segments: not K M T V W
 /// and others, see the README), EINVAL for NULL text or a matrix or bargraph.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TEXT(

@@ -451,7 +451,7 @@ pub unsafe extern "C" fn HT16K33_PRINT_HEX(backpack: *mut HT16K33, value: c_ulon
 /// lights the colon, a '.' the decimal point of the character before it (or a blank
 /// digit's, when there is none or it has one). "" blanks the display. Returns 0, or -1
 /// with the buffer unchanged: ERANGE for more than four characters, EILSEQ for a
-/// character without a shape (K M V W X and others: the README lists them) or bytes that
+/// character without a shape (K M T V W, k m t w, $ & + ; < > ~) or bytes that
 /// are not UTF-8, EINVAL for NULL `text`.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_PRINT_TEXT(backpack: *mut HT16K33, text: *const c_char) -> c_int {
