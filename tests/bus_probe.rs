@@ -37,6 +37,48 @@ kind = \"tsl2561\"
 faults = { absent = true }
 ";
 
+/// Runs the test `name` of this binary again on the emulator with `scene`: its output
+/// and the emulator's report.
+fn run_child(dir: &std::path::Path, name: &str, scene: &str) -> (String, Value) {
+    let scene_path = dir.join(format!("{name}.toml"));
+    std::fs::write(&scene_path, scene).expect("scene");
+    let report = dir.join(format!("{name}.json"));
+    let output = Command::new(std::env::current_exe().expect("this test binary"))
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .env("LD_PRELOAD", sim_library())
+        .env("LIGHTSEG_SIM_SCENE", &scene_path)
+        .env("LIGHTSEG_SIM_REPORT", &report)
+        .output()
+        .expect("the child runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}");
+    let text = std::fs::read_to_string(&report).expect("report");
+    (stdout, serde_json::from_str(&text).expect("JSON"))
+}
+
+/// The child's "probe ..." lines (libtest may print "test NAME ... " on the line the
+/// first one continues).
+fn probe_lines(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter_map(|line| line.find("probe ").map(|at| &line[at..]))
+        .collect()
+}
+
+/// Each transfer to `address`: its kind and how many bytes it wrote.
+fn trace_ops(report: &Value, address: u64) -> Vec<(String, usize)> {
+    report_device(report, address)["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|t| {
+            let written = t["write"].as_array().map_or(0, Vec::len);
+            (t["op"].as_str().unwrap_or_default().to_string(), written)
+        })
+        .collect()
+}
+
 fn outcome(bus: i32, address: u8, method: ProbeMethod) -> String {
     match probe(bus, address, method) {
         Ok(found) => format!("{found:?}"),
@@ -65,29 +107,13 @@ fn probes_find_what_answers_skip_owned_addresses_and_write_no_data() {
         return;
     }
     let dir = scratch_dir();
-    let scene = dir.join("scene.toml");
-    std::fs::write(&scene, SCENE).expect("scene");
-    let report = dir.join("report.json");
-    let output = Command::new(std::env::current_exe().expect("this test binary"))
-        .args([
-            "probes_find_what_answers_skip_owned_addresses_and_write_no_data",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD, "1")
-        .env("LD_PRELOAD", sim_library())
-        .env("LIGHTSEG_SIM_SCENE", &scene)
-        .env("LIGHTSEG_SIM_REPORT", &report)
-        .output()
-        .expect("the child runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
+    let (stdout, report) = run_child(
+        &dir,
+        "probes_find_what_answers_skip_owned_addresses_and_write_no_data",
+        SCENE,
+    );
     // libtest may print "test NAME ... " on the line the first probe line continues.
-    let lines: Vec<&str> = stdout
-        .lines()
-        .filter_map(|line| line.find("probe ").map(|at| &line[at..]))
-        .collect();
+    let lines = probe_lines(&stdout);
     assert_eq!(
         lines,
         [
@@ -101,19 +127,7 @@ fn probes_find_what_answers_skip_owned_addresses_and_write_no_data() {
             &format!("probe bad-address errno {}", libc::EINVAL),
         ]
     );
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
-    let ops = |address: u64| -> Vec<(String, usize)> {
-        report_device(&report, address)["trace"]
-            .as_array()
-            .expect("trace")
-            .iter()
-            .map(|t| {
-                let written = t["write"].as_array().map_or(0, Vec::len);
-                (t["op"].as_str().unwrap_or_default().to_string(), written)
-            })
-            .collect()
-    };
+    let ops = |address: u64| trace_ops(&report, address);
     // A quick write and a one-byte read: no data written, ever.
     assert_eq!(
         ops(0x39),
@@ -124,5 +138,32 @@ fn probes_find_what_answers_skip_owned_addresses_and_write_no_data() {
     );
     assert_eq!(ops(0x50), [("smbus_read_byte".to_string(), 0)]);
     assert!(ops(0x49).is_empty(), "an owned address is not probed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn without_a_quick_write_the_probe_reads_as_i2cdetect_does() {
+    if std::env::var_os(CHILD).is_some() {
+        println!("probe 0x70 {}", outcome(1, 0x70, ProbeMethod::QuickWrite));
+        println!("probe 0x71 {}", outcome(1, 0x71, ProbeMethod::QuickWrite));
+        return;
+    }
+    let dir = scratch_dir();
+    let scene =
+        "controller = \"no-quick\"\n\n[[device]]\nbus = 1\naddress = 0x70\nkind = \"ht16k33\"\n";
+    let (stdout, report) = run_child(
+        &dir,
+        "without_a_quick_write_the_probe_reads_as_i2cdetect_does",
+        scene,
+    );
+    assert_eq!(
+        probe_lines(&stdout),
+        ["probe 0x70 Answers", "probe 0x71 Silent"]
+    );
+    // The refused quick write reaches no device; the read that replaces it does.
+    assert_eq!(
+        trace_ops(&report, 0x70),
+        [("smbus_read_byte".to_string(), 0)]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

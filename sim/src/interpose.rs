@@ -398,8 +398,8 @@ unsafe fn smbus(fd: c_int, request: &SmbusIoctlData) -> c_int {
     // An SMBus-only controller does only what it implements (the kernel emulates the
     // rest only for controllers that do plain I2C).
     let implemented = match request.size {
-        I2C_SMBUS_QUICK
-        | I2C_SMBUS_BYTE
+        I2C_SMBUS_QUICK => emulator.controller().quick(),
+        I2C_SMBUS_BYTE
         | I2C_SMBUS_BYTE_DATA
         | I2C_SMBUS_WORD_DATA
         | I2C_SMBUS_I2C_BLOCK_BROKEN

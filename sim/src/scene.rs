@@ -42,6 +42,10 @@ pub enum Controller {
     /// block), so plain read/write and I2C_RDWR fail with EOPNOTSUPP; an address it does
     /// not serve is ENODEV.
     I2cStub,
+    /// A controller that cannot send a zero-length message (as some SMBus host
+    /// controllers): like `generic`, but SMBus quick fails with EOPNOTSUPP and
+    /// `I2C_FUNCS` does not list it.
+    NoQuick,
 }
 
 impl Controller {
@@ -49,9 +53,14 @@ impl Controller {
     pub fn no_answer(self) -> i32 {
         match self {
             Self::Bcm2835 => libc::EREMOTEIO,
-            Self::Generic => libc::ENXIO,
+            Self::Generic | Self::NoQuick => libc::ENXIO,
             Self::I2cStub => libc::ENODEV,
         }
+    }
+
+    /// Whether SMBus quick (a zero-length message) is possible.
+    pub fn quick(self) -> bool {
+        !matches!(self, Self::NoQuick)
     }
 
     /// Whether plain I2C transfers (read, write, I2C_RDWR) are possible.
@@ -68,6 +77,7 @@ impl Controller {
         // emulation (0x0eff0000) and I2C_FUNC_SMBUS_PEC 0x8.
         match self {
             Self::Bcm2835 | Self::Generic => 0x0000_0001 | 0x0eff_0008,
+            Self::NoQuick => 0x0000_0001 | 0x0eff_0008 & !0x0001_0000,
             Self::I2cStub => 0x0c7f_0000,
         }
     }
