@@ -33,6 +33,26 @@ pub trait SmbusDevice {
     fn write_i2c_block_data(&mut self, command: u8, data: &[u8]) -> Result<()>;
 }
 
+/// The two transfers a write-only chip such as the HT16K33 takes: a command byte and a
+/// block of RAM. Every [`SmbusDevice`] is one; the C layer's chained backpacks
+/// implement only this.
+pub trait CommandBus {
+    /// SMBus "send byte": START, address+W, `value`, STOP.
+    fn send_command(&mut self, value: u8) -> Result<()>;
+    /// SMBus "I2C block write": `command`, then the bytes of `data` (at most 32).
+    fn write_block(&mut self, command: u8, data: &[u8]) -> Result<()>;
+}
+
+impl<T: SmbusDevice> CommandBus for T {
+    fn send_command(&mut self, value: u8) -> Result<()> {
+        self.write_byte(value)
+    }
+
+    fn write_block(&mut self, command: u8, data: &[u8]) -> Result<()> {
+        self.write_i2c_block_data(command, data)
+    }
+}
+
 fn io_error(error: i2cdev::linux::LinuxI2CError) -> io::Error {
     io::Error::from(error)
 }

@@ -915,8 +915,17 @@ fn scrolling_keeps_its_rate_over_1000_steps_in_virtual_time() {
     }
     let run = run_on_backpacks("tests/backpacks", &["step"]);
     run.assert_printed(&["backpacks step: ok"]);
-    let steps = run.ram_writes(0x72);
-    assert_eq!(steps.len(), 41, "the start and 40 steps");
+    let all = run.ram_writes(0x72);
+    // The start and 40 steps, then a second start a second later and its first step.
+    assert_eq!(all.len(), 43);
+    let (steps, again) = all.split_at(41);
+    let restart = again[0].0;
+    assert!(
+        restart >= steps[40].0 + 1_000_000_000,
+        "started again after a second"
+    );
+    let late = again[1].0 - restart - 50_000_000;
+    assert!(late < 8_000_000, "the new start's step 1 is {late} ns late");
     for (k, (at, _)) in steps.iter().enumerate() {
         let due = k as u64 * 50_000_000;
         let late = (at - steps[0].0) - due;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::ht16k33::{BlinkValue, BACKPACKS};
 use super::{checked, fail, finish, guard, widen_long, widen_ulong};
-use crate::bus::SmbusDevice;
+use crate::bus::CommandBus;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::ht16k33::backpack::{BackpackKind, Color};
@@ -128,38 +128,16 @@ struct Registered {
     address: u8,
 }
 
-impl SmbusDevice for Registered {
-    fn write_byte(&mut self, value: u8) -> Result<()> {
-        BACKPACKS.with_open(self.fd, self.address, |device, ()| device.write_byte(value))
-    }
-
-    fn write_byte_data(&mut self, command: u8, value: u8) -> Result<()> {
+impl CommandBus for Registered {
+    fn send_command(&mut self, value: u8) -> Result<()> {
         BACKPACKS.with_open(self.fd, self.address, |device, ()| {
-            device.write_byte_data(command, value)
+            device.send_command(value)
         })
     }
 
-    fn write_word_data(&mut self, command: u8, value: u16) -> Result<()> {
+    fn write_block(&mut self, command: u8, data: &[u8]) -> Result<()> {
         BACKPACKS.with_open(self.fd, self.address, |device, ()| {
-            device.write_word_data(command, value)
-        })
-    }
-
-    fn read_byte_data(&mut self, command: u8) -> Result<u8> {
-        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
-            device.read_byte_data(command)
-        })
-    }
-
-    fn read_word_data(&mut self, command: u8) -> Result<u16> {
-        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
-            device.read_word_data(command)
-        })
-    }
-
-    fn write_i2c_block_data(&mut self, command: u8, data: &[u8]) -> Result<()> {
-        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
-            device.write_i2c_block_data(command, data)
+            device.write_block(command, data)
         })
     }
 }

@@ -10,7 +10,7 @@ use super::commands::{
 use super::driver::{Blink, Display};
 use super::frame::Frame;
 use super::scroll::{Marquee, Schedule};
-use crate::bus::SmbusDevice;
+use crate::bus::CommandBus;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 
@@ -35,7 +35,7 @@ pub struct Chain<B> {
     frame: Frame,
 }
 
-impl<B: SmbusDevice> Chain<B> {
+impl<B: CommandBus> Chain<B> {
     /// Drives `buses` (1 to 8, one per backpack) as one display of `kind`, blank.
     pub fn new(buses: Vec<B>, kind: BackpackKind) -> Result<Self> {
         let frame = Frame::new(kind, buses.len())?;
@@ -68,7 +68,7 @@ impl<B: SmbusDevice> Chain<B> {
     fn each(&mut self, command: u8) -> Result<()> {
         self.buses
             .iter_mut()
-            .try_for_each(|bus| bus.write_byte(command))
+            .try_for_each(|bus| bus.send_command(command))
     }
 
     /// Oscillator on (the LEDs light once the display is switched on).
@@ -101,7 +101,7 @@ impl<B: SmbusDevice> Chain<B> {
     /// Sends every backpack its RAM image: one block write each, left to right.
     pub fn commit(&mut self) -> Result<()> {
         for (bus, image) in self.buses.iter_mut().zip(self.frame.ram()) {
-            bus.write_i2c_block_data(RAM_START, image)?;
+            bus.write_block(RAM_START, image)?;
         }
         Ok(())
     }

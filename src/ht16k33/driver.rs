@@ -6,7 +6,7 @@ use super::commands::{
     DISPLAY_SETUP_BASE, POSITIONS, RAM_SIZE, RAM_START, SLEEP_OP, WAKEUP_OP,
 };
 use super::glyphs::{glyph, DECIMAL_POINT};
-use crate::bus::SmbusDevice;
+use crate::bus::CommandBus;
 use crate::error::{Error, Result};
 
 /// Blink rate of the whole display.
@@ -193,7 +193,7 @@ pub struct Ht16k33<B> {
     state: DisplayState,
 }
 
-impl<B: SmbusDevice> Ht16k33<B> {
+impl<B: CommandBus> Ht16k33<B> {
     /// Wraps a bus whose chip is believed to be in `state`.
     pub fn new(bus: B, state: DisplayState) -> Self {
         Self { bus, state }
@@ -212,7 +212,7 @@ impl<B: SmbusDevice> Ht16k33<B> {
     /// Starts the oscillator (0x21) unless the driver already thinks the display is on.
     pub fn wake(&mut self) -> Result<()> {
         if !self.state.on {
-            self.bus.write_byte(WAKEUP_OP)?;
+            self.bus.send_command(WAKEUP_OP)?;
             self.state.on = true;
         }
         Ok(())
@@ -221,7 +221,7 @@ impl<B: SmbusDevice> Ht16k33<B> {
     /// Stops the oscillator (0x20) if the driver thinks the display is on.
     pub fn sleep(&mut self) -> Result<()> {
         if self.state.on {
-            self.bus.write_byte(SLEEP_OP)?;
+            self.bus.send_command(SLEEP_OP)?;
             self.state.on = false;
         }
         Ok(())
@@ -231,7 +231,7 @@ impl<B: SmbusDevice> Ht16k33<B> {
     pub fn set_blink(&mut self, blink: Blink) -> Result<()> {
         if self.state.on {
             let command = self.state.display_setup(blink, true);
-            self.bus.write_byte(command)?;
+            self.bus.send_command(command)?;
         }
         self.state.blink = blink;
         Ok(())
@@ -241,7 +241,7 @@ impl<B: SmbusDevice> Ht16k33<B> {
     pub fn set_display(&mut self, on: bool) -> Result<()> {
         if self.state.on {
             let command = self.state.display_setup(self.state.blink, on);
-            self.bus.write_byte(command)?;
+            self.bus.send_command(command)?;
         }
         self.state.on = on;
         Ok(())
@@ -251,7 +251,7 @@ impl<B: SmbusDevice> Ht16k33<B> {
     pub fn set_brightness(&mut self, level: u8) -> Result<()> {
         let level = level.min(BRIGHTNESS_MAX);
         if self.state.on {
-            self.bus.write_byte(DIMMING_BASE | level)?;
+            self.bus.send_command(DIMMING_BASE | level)?;
         }
         self.state.brightness = level;
         Ok(())
@@ -266,7 +266,7 @@ impl<B: SmbusDevice> Ht16k33<B> {
     /// Sends the whole display RAM image in one I2C block write at address 0.
     pub fn commit(&mut self) -> Result<()> {
         let ram = self.state.ram_image();
-        self.bus.write_i2c_block_data(RAM_START, &ram)
+        self.bus.write_block(RAM_START, &ram)
     }
 }
 

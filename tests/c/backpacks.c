@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "7seg_bp_ada.h"
 
 static int failures;
@@ -103,6 +104,16 @@ static void errors(void)
 	EXPECT(HT16K33_CHAIN_ON(&matrix) == 0 && HT16K33_CHAIN_COMMIT(&matrix) == 0);
 	HT16K33_CHAIN_CLOSE(&matrix);
 	HT16K33_CHAIN_CLOSE(NULL);
+
+	/* NULL: -1 and errno EINVAL, from every kind of call. */
+	errno = 0;
+	EXPECT(HT16K33_CHAIN_PRINT_INT(NULL, 1) == -1 && errno == EINVAL);
+	errno = 0;
+	EXPECT(HT16K33_CHAIN_COMMIT(NULL) == -1 && errno == EINVAL);
+	errno = 0;
+	EXPECT(HT16K33_CHAIN_SCROLL_STEP(NULL) == -1 && errno == EINVAL);
+	errno = 0;
+	EXPECT(HT16K33_CHAIN_OPEN(NULL, 1, HT16K33_SEG7, one, 1) == -1 && errno == EINVAL);
 }
 
 /* 1000 steps: "LIGHTSEG ON" is 11 characters, 19 steps a cycle on 8: 53 cycles = 1007. */
@@ -138,6 +149,16 @@ static void step(void)
 	}
 	EXPECT(sign.scroll_step == 40);
 	EXPECT(rounds > 200);
+
+	/* Started again a second later: its steps count from the new start. */
+	sleep(1);
+	EXPECT(HT16K33_CHAIN_SCROLL_START(&sign, "HELLO", 50) == 0);
+	EXPECT(HT16K33_CHAIN_SCROLL_STEP(&sign) == 0 && sign.scroll_step == 0);
+	nanosleep(&busy, NULL);
+	EXPECT(HT16K33_CHAIN_SCROLL_STEP(&sign) == 0);
+	while (HT16K33_CHAIN_SCROLL_STEP(&sign) == 0)
+		nanosleep(&busy, NULL);
+	EXPECT(sign.scroll_step == 1);
 	HT16K33_CHAIN_CLOSE(&sign);
 }
 
