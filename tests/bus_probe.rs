@@ -138,6 +138,8 @@ fn probes_find_what_answers_skip_owned_addresses_and_write_no_data() {
     );
     assert_eq!(ops(0x50), [("smbus_read_byte".to_string(), 0)]);
     assert!(ops(0x49).is_empty(), "an owned address is not probed");
+    // Silence is an answer: no second try with a read.
+    assert_eq!(ops(0x29), [("smbus_quick".to_string(), 0)]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
