@@ -8,7 +8,7 @@ use lightseg::bus::{probe, ProbeMethod};
 use serde_json::Value;
 
 mod common;
-use common::{report_device, scratch_dir, sim_library};
+use common::{report_device, run_emulated};
 
 /// Set in the child: run the probes and print one line each.
 const CHILD: &str = "LIGHTSEG_PROBE_CHILD";
@@ -39,22 +39,14 @@ faults = { absent = true }
 
 /// Runs the test `name` of this binary again on the emulator with `scene`: its output
 /// and the emulator's report.
-fn run_child(dir: &std::path::Path, name: &str, scene: &str) -> (String, Value) {
-    let scene_path = dir.join(format!("{name}.toml"));
-    std::fs::write(&scene_path, scene).expect("scene");
-    let report = dir.join(format!("{name}.json"));
-    let output = Command::new(std::env::current_exe().expect("this test binary"))
+fn run_child(name: &str, scene: &str) -> (String, Value) {
+    let mut command = Command::new(std::env::current_exe().expect("this test binary"));
+    command
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1")
-        .env("LD_PRELOAD", sim_library())
-        .env("LIGHTSEG_SIM_SCENE", &scene_path)
-        .env("LIGHTSEG_SIM_REPORT", &report)
-        .output()
-        .expect("the child runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{stdout}");
-    let text = std::fs::read_to_string(&report).expect("report");
-    (stdout, serde_json::from_str(&text).expect("JSON"))
+        .env(CHILD, "1");
+    let run = run_emulated(command, Some(scene));
+    assert!(run.success, "{}", run.stdout);
+    (run.stdout, run.report)
 }
 
 /// The child's "probe ..." lines (libtest may print "test NAME ... " on the line the
@@ -106,9 +98,7 @@ fn probes_find_what_answers_skip_owned_addresses_and_write_no_data() {
         );
         return;
     }
-    let dir = scratch_dir();
     let (stdout, report) = run_child(
-        &dir,
         "probes_find_what_answers_skip_owned_addresses_and_write_no_data",
         SCENE,
     );
@@ -140,7 +130,6 @@ fn probes_find_what_answers_skip_owned_addresses_and_write_no_data() {
     assert!(ops(0x49).is_empty(), "an owned address is not probed");
     // Silence is an answer: no second try with a read.
     assert_eq!(ops(0x29), [("smbus_quick".to_string(), 0)]);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -150,11 +139,9 @@ fn without_a_quick_write_the_probe_reads_as_i2cdetect_does() {
         println!("probe 0x71 {}", outcome(1, 0x71, ProbeMethod::QuickWrite));
         return;
     }
-    let dir = scratch_dir();
     let scene =
         "controller = \"no-quick\"\n\n[[device]]\nbus = 1\naddress = 0x70\nkind = \"ht16k33\"\n";
     let (stdout, report) = run_child(
-        &dir,
         "without_a_quick_write_the_probe_reads_as_i2cdetect_does",
         scene,
     );
@@ -167,5 +154,4 @@ fn without_a_quick_write_the_probe_reads_as_i2cdetect_does() {
         trace_ops(&report, 0x70),
         [("smbus_read_byte".to_string(), 0)]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

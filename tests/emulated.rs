@@ -10,7 +10,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{build_dir, report_device, scratch_dir, sim_library};
+use common::{build_dir, report_device, run_emulated, scratch_dir, sim_library};
 
 struct Run {
     success: bool,
@@ -76,33 +76,13 @@ impl Run {
 
 /// Runs `program` (relative to the build dir) with `args` under the emulator.
 fn run_with(program: &str, args: &[&str], scene: Option<&str>) -> Run {
-    let dir = scratch_dir();
-    let report_path = dir.join("report.json");
     let mut command = Command::new(build_dir().join(program));
-    command
-        .args(args)
-        .env("LD_PRELOAD", sim_library())
-        .env("LIGHTSEG_SIM_REPORT", &report_path)
-        .env_remove("LIGHTSEG_SIM_SCENE")
-        .env_remove("LIGHTSEG_SIM_SHOW")
-        .env_remove("LIGHTSEG_SIM_REALTIME");
-    if let Some(scene) = scene {
-        let scene_path = dir.join("scene.toml");
-        std::fs::write(&scene_path, scene).expect("scene");
-        command.env("LIGHTSEG_SIM_SCENE", scene_path);
-    }
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let report_text = std::fs::read_to_string(&report_path)
-        .unwrap_or_else(|e| panic!("{program} wrote no report ({e}); stdout:\n{stdout}"));
-    let report = serde_json::from_str(&report_text).expect("report is JSON");
-    let _ = std::fs::remove_dir_all(&dir);
+    command.args(args);
+    let run = run_emulated(command, scene);
     Run {
-        success: output.status.success(),
-        stdout,
-        report,
+        success: run.success,
+        stdout: run.stdout,
+        report: run.report,
     }
 }
 

@@ -13,7 +13,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{build_dir, report_device, scratch_dir, sim_library};
+use common::{build_dir, report_device, run_emulated};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,25 +25,15 @@ struct Outcome {
 }
 
 fn probe(function: &str, calls: u32, scene: &str, address: u64) -> Outcome {
-    let dir = scratch_dir();
-    let scene_path = dir.join("scene.toml");
-    let report_path = dir.join("report.json");
-    std::fs::write(&scene_path, scene).expect("scene");
-    let output = Command::new(build_dir().join("tests/call_probe"))
-        .args([function, &calls.to_string()])
-        .env("LD_PRELOAD", sim_library())
-        .env("LIGHTSEG_SIM_SCENE", &scene_path)
-        .env("LIGHTSEG_SIM_REPORT", &report_path)
-        .output()
-        .expect("call_probe runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{function}: {stdout}");
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report written"))
-            .expect("json");
-    let _ = std::fs::remove_dir_all(&dir);
-    let device = report_device(&report, address).clone();
-    Outcome { stdout, device }
+    let mut command = Command::new(build_dir().join("tests/call_probe"));
+    command.args([function, &calls.to_string()]);
+    let run = run_emulated(command, Some(scene));
+    assert!(run.success, "{function}: {}", run.stdout);
+    let device = report_device(&run.report, address).clone();
+    Outcome {
+        stdout: run.stdout,
+        device,
+    }
 }
 
 fn scene(broadband: u32, faults: &str, faulty_address: u64) -> String {

@@ -58,6 +58,51 @@ pub fn report_device(report: &serde_json::Value, address: u64) -> &serde_json::V
         .unwrap_or_else(|| panic!("no device {address:#x} in the report"))
 }
 
+/// What a program run on the emulator printed and what the emulator reported.
+#[allow(dead_code)] // not every test binary runs programs this way
+pub struct Emulated {
+    /// Whether it exited with status 0.
+    pub success: bool,
+    /// Its standard output.
+    pub stdout: String,
+    /// The emulator's JSON report.
+    pub report: serde_json::Value,
+}
+
+/// Runs `command` with the emulator preloaded on `scene` (TOML; `None`: the default
+/// scene), nothing else of the emulator's environment inherited, and collects its
+/// output and the report.
+#[allow(dead_code)] // not every test binary runs programs this way
+pub fn run_emulated(mut command: Command, scene: Option<&str>) -> Emulated {
+    let dir = scratch_dir();
+    let report_path = dir.join("report.json");
+    command
+        .env("LD_PRELOAD", sim_library())
+        .env("LIGHTSEG_SIM_REPORT", &report_path)
+        .env_remove("LIGHTSEG_SIM_SCENE")
+        .env_remove("LIGHTSEG_SIM_SHOW")
+        .env_remove("LIGHTSEG_SIM_REALTIME");
+    if let Some(scene) = scene {
+        let scene_path = dir.join("scene.toml");
+        std::fs::write(&scene_path, scene).expect("scene");
+        command.env("LIGHTSEG_SIM_SCENE", scene_path);
+    }
+    let program = command.get_program().to_string_lossy().into_owned();
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let text = std::fs::read_to_string(&report_path)
+        .unwrap_or_else(|e| panic!("{program} wrote no report ({e}); stdout:\n{stdout}"));
+    let report = serde_json::from_str(&text).expect("report is JSON");
+    let _ = std::fs::remove_dir_all(&dir);
+    Emulated {
+        success: output.status.success(),
+        stdout,
+        report,
+    }
+}
+
 /// A new empty directory under the system's temporary directory.
 pub fn scratch_dir() -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
