@@ -70,11 +70,9 @@ fn lightseg(args: &[&str]) -> Run {
 }
 
 fn lightseg_in(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let report = std::env::temp_dir().join(format!(
-        "lightseg-cli-{}-{}.json",
-        std::process::id(),
-        args.join("_").replace(['/', ' '], "-")
-    ));
+    // A directory of its own: tests running the same arguments at once never share it.
+    let dir = scratch_dir("run");
+    let report = dir.join("report.json");
     let output = Command::new(env!("CARGO_BIN_EXE_lightseg"))
         .args(args)
         .env("LD_PRELOAD", emulator())
@@ -86,7 +84,7 @@ fn lightseg_in(args: &[&str], env: &[(&str, &str)]) -> Run {
         .output()
         .expect("runs");
     let text = std::fs::read_to_string(&report).unwrap_or_else(|_| "{}".into());
-    let _ = std::fs::remove_file(&report);
+    let _ = std::fs::remove_dir_all(&dir);
     Run {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -204,14 +202,12 @@ fn lux_auto_gain_switches_to_1x_in_bright_light() {
     // 0x49 sees 30000 / 9000 at 16x: in range, so it stays at 16x.
     assert!(run.stdout.contains("gain=16"), "{}", run.stdout);
     let scene = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\nbroadband = 200000\ninfrared = 50000\n";
-    let path =
-        std::env::temp_dir().join(format!("lightseg-cli-bright-{}.toml", std::process::id()));
-    std::fs::write(&path, scene).expect("scene");
+    let path = scene_file(scene);
     let run = lightseg_in(
         &["lux"],
         &[("LIGHTSEG_SIM_SCENE", path.to_str().expect("path"))],
     );
-    let _ = std::fs::remove_file(&path);
+    remove_scene(&path);
     assert_eq!(run.status, 0, "{}", run.stderr);
     // Saturated at 16x; at 1x 200000 / 16 = 12500 and 50000 / 16 = 3125.
     assert!(
@@ -235,13 +231,12 @@ fn errors_have_messages_and_exit_statuses() {
     );
     // Nobody at 0x49 in this scene: the ID read is not answered.
     let scene = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n";
-    let path = std::env::temp_dir().join(format!("lightseg-cli-one-{}.toml", std::process::id()));
-    std::fs::write(&path, scene).expect("scene");
+    let path = scene_file(scene);
     let run = lightseg_in(
         &["lux", "-a", "0x49"],
         &[("LIGHTSEG_SIM_SCENE", path.to_str().expect("path"))],
     );
-    let _ = std::fs::remove_file(&path);
+    remove_scene(&path);
     assert_eq!(run.status, 1);
     assert!(run.stderr.contains("Remote I/O error"), "{}", run.stderr);
     for args in [
@@ -390,28 +385,44 @@ fn errors_name_the_next_step() {
         let scene = format!(
             "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\nfaults = {{ {faults} }}\n"
         );
-        let path = std::env::temp_dir().join(format!(
-            "lightseg-cli-next-{}-{}.toml",
-            std::process::id(),
-            faults.len()
-        ));
-        std::fs::write(&path, scene).expect("scene");
+        let path = scene_file(&scene);
         let run = lightseg_in(
             &["lux"],
             &[("LIGHTSEG_SIM_SCENE", path.to_str().expect("path"))],
         );
-        let _ = std::fs::remove_file(&path);
+        remove_scene(&path);
         assert_eq!(run.status, 1, "{faults}");
         assert!(run.stderr.contains(next), "{faults}: {}", run.stderr);
     }
 }
 
-/// A new empty directory for one test's files.
+/// A new empty directory for one test's files, never handed out twice: the process id
+/// and a counter name it, so tests running at once (or the same test in two test
+/// processes) never share a file.
 fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lightseg-{name}-{}", std::process::id()));
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "lightseg-cli-{name}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
+}
+
+/// A scene file of its own holding `scene` (in a scratch directory of its own).
+fn scene_file(scene: &str) -> PathBuf {
+    let path = scratch_dir("scene").join("scene.toml");
+    std::fs::write(&path, scene).expect("scene");
+    path
+}
+
+/// Removes a [`scene_file`] and its directory.
+fn remove_scene(path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// `lightseg-sim` with `args`, the emulator library given by LIGHTSEG_SIM_LIBRARY.
@@ -617,46 +628,65 @@ fn readings_go_through_a_real_mqtt_broker_to_the_display() {
         return;
     };
     let dir = scratch_dir("mqtt");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let config = dir.join("mosquitto.conf");
-    std::fs::write(
-        &config,
-        format!("listener {port} 127.0.0.1\nallow_anonymous true\n"),
-    )
-    .expect("config");
-    let mut broker = Reaped(
-        Command::new(broker)
-            .arg("-c")
-            .arg(&config)
-            .arg("-v")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("mosquitto starts"),
-    );
-    // The broker's log, line by line, for the test to wait on.
-    let (log_tx, log_rx) = std::sync::mpsc::channel::<String>();
-    let log = broker.0.stderr.take().expect("log");
-    std::thread::spawn(move || {
-        for line in BufReader::new(log).lines().map_while(Result::ok) {
-            let _ = log_tx.send(line);
-        }
-    });
-    let wait_for = |what: &str| {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    // The broker's log, line by line, for the test to wait on. A generous deadline: it
+    // only matters when something is wrong, and a loaded machine can be slow to start
+    // three programs.
+    let wait_in = |log: &std::sync::mpsc::Receiver<String>, what: &[&str]| -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if let Ok(line) = log_rx.recv_timeout(Duration::from_millis(100)) {
-                if line.contains(what) {
-                    return;
-                }
+            match log.recv_timeout(Duration::from_millis(100)) {
+                Ok(line) if what.iter().any(|w| line.contains(w)) => return Some(line),
+                Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
             }
         }
-        panic!("the broker never logged {what:?}");
+        None
     };
-    wait_for("listen socket on port");
+    // A free port is only free until someone takes it: another program may bind it
+    // between the probe and mosquitto's own bind. Then mosquitto says so and ends, and
+    // the test tries another port.
+    let (broker, log_rx, port) = (0..5)
+        .find_map(|_| {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|listener| listener.local_addr())
+                .expect("a free port")
+                .port();
+            let config = dir.join(format!("mosquitto-{port}.conf"));
+            std::fs::write(
+                &config,
+                format!("listener {port} 127.0.0.1\nallow_anonymous true\n"),
+            )
+            .expect("config");
+            let mut broker = Reaped(
+                Command::new(&broker)
+                    .arg("-c")
+                    .arg(&config)
+                    .arg("-v")
+                    .stderr(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .expect("mosquitto starts"),
+            );
+            let (log_tx, log_rx) = std::sync::mpsc::channel::<String>();
+            let log = broker.0.stderr.take().expect("log");
+            std::thread::spawn(move || {
+                for line in BufReader::new(log).lines().map_while(Result::ok) {
+                    let _ = log_tx.send(line);
+                }
+            });
+            let started = wait_in(&log_rx, &[" running", "Error"]);
+            match started {
+                Some(line) if line.contains(" running") => Some((broker, log_rx, port)),
+                _ => None,
+            }
+        })
+        .expect("mosquitto did not start on any of 5 free ports");
+    let wait_for = |what: &str| {
+        assert!(
+            wait_in(&log_rx, &[what]).is_some(),
+            "the broker never logged {what:?}"
+        );
+    };
 
     let port = port.to_string();
     let mut subscriber = Reaped(
