@@ -925,3 +925,39 @@ fn every_refusal_of_the_new_functions_has_its_errno_and_changes_nothing() {
         "......../......../......../......../......../......../......../....####"
     );
 }
+
+#[test]
+fn a_wrapper_that_never_opens_the_bus_leaves_the_report_of_the_program_it_ran() {
+    let program = build_dir().join("examples/single_sensor");
+    let program = program.to_str().expect("path");
+    // `timeout` and `sh` run preloaded too, and end after the program: they must not
+    // replace its report with one of their own.
+    for wrapper in [
+        vec!["timeout", "5", program],
+        vec!["sh", "-c", &format!("{program}; true")],
+    ] {
+        let mut command = Command::new(wrapper[0]);
+        command.args(&wrapper[1..]);
+        let run = run_emulated(command, None);
+        assert!(run.success, "{wrapper:?}");
+        let sensor = report_device(&run.report, 0x39);
+        assert!(
+            sensor["transfers"].as_u64() > Some(0),
+            "{wrapper:?}: the report is the program's: {sensor}"
+        );
+    }
+}
+
+#[test]
+fn a_program_that_never_opens_the_bus_writes_no_report() {
+    let dir = scratch_dir();
+    let report = dir.join("report.json");
+    let status = Command::new("true")
+        .env("LD_PRELOAD", sim_library())
+        .env("LIGHTSEG_SIM_REPORT", &report)
+        .status()
+        .expect("true runs");
+    assert!(status.success());
+    assert!(!report.exists(), "no report without a bus");
+    let _ = std::fs::remove_dir_all(&dir);
+}

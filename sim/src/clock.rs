@@ -9,8 +9,7 @@
 //! is the latest time any thread reached.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 
 use crate::real;
 
@@ -60,6 +59,19 @@ pub fn latest_ns() -> u64 {
     }
 }
 
+/// Where the clock starts, read from the real clocks once, when the library is loaded
+/// ([`init`]): whether it is real time, and the real monotonic, wall and boot clock
+/// readings at that moment. Plain atomics, so that reading the clock never allocates,
+/// locks or initialises anything lazily.
+static ORIGIN_STATE: AtomicU8 = AtomicU8::new(UNSET);
+static ORIGIN_MONOTONIC_NS: AtomicU64 = AtomicU64::new(0);
+static ORIGIN_WALL_NS: AtomicU64 = AtomicU64::new(0);
+static ORIGIN_BOOT_NS: AtomicU64 = AtomicU64::new(0);
+const UNSET: u8 = 0;
+const SETTING: u8 = 1;
+const VIRTUAL: u8 = 2;
+const REAL_TIME: u8 = 3;
+
 struct Origin {
     realtime: bool,
     monotonic_ns: u64,
@@ -77,14 +89,48 @@ fn read_real(clock: libc::clockid_t) -> u64 {
     to_ns(&ts)
 }
 
-fn origin() -> &'static Origin {
-    static ORIGIN: OnceLock<Origin> = OnceLock::new();
-    ORIGIN.get_or_init(|| Origin {
-        realtime: std::env::var_os("LIGHTSEG_SIM_REALTIME").is_some_and(|v| v == "1"),
-        monotonic_ns: read_real(libc::CLOCK_MONOTONIC),
-        wall_ns: read_real(libc::CLOCK_REALTIME),
-        boot_ns: read_real(libc::CLOCK_BOOTTIME),
-    })
+/// Whether `LIGHTSEG_SIM_REALTIME` is `1`, read without allocating.
+fn realtime_requested() -> bool {
+    // SAFETY: getenv with a NUL-terminated name; the pointer it returns, if any, is a
+    // NUL-terminated string that stays valid while nobody changes the environment (this
+    // runs in the library's constructor, before the program's code).
+    unsafe {
+        let value = libc::getenv(c"LIGHTSEG_SIM_REALTIME".as_ptr());
+        !value.is_null() && std::ffi::CStr::from_ptr(value).to_bytes() == b"1"
+    }
+}
+
+/// Reads the origin (from the library's constructor; a clock call made before it, by
+/// another library's constructor, does it then). Allocates nothing.
+pub fn init() {
+    if ORIGIN_STATE
+        .compare_exchange(UNSET, SETTING, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return;
+    }
+    let realtime = realtime_requested();
+    ORIGIN_MONOTONIC_NS.store(read_real(libc::CLOCK_MONOTONIC), Ordering::Relaxed);
+    ORIGIN_WALL_NS.store(read_real(libc::CLOCK_REALTIME), Ordering::Relaxed);
+    ORIGIN_BOOT_NS.store(read_real(libc::CLOCK_BOOTTIME), Ordering::Relaxed);
+    let state = if realtime { REAL_TIME } else { VIRTUAL };
+    ORIGIN_STATE.store(state, Ordering::Release);
+}
+
+fn origin() -> Origin {
+    let mut state = ORIGIN_STATE.load(Ordering::Acquire);
+    while state < VIRTUAL {
+        // Not read yet, or being read by another thread right now (a few system calls).
+        init();
+        std::hint::spin_loop();
+        state = ORIGIN_STATE.load(Ordering::Acquire);
+    }
+    Origin {
+        realtime: state == REAL_TIME,
+        monotonic_ns: ORIGIN_MONOTONIC_NS.load(Ordering::Relaxed),
+        wall_ns: ORIGIN_WALL_NS.load(Ordering::Relaxed),
+        boot_ns: ORIGIN_BOOT_NS.load(Ordering::Relaxed),
+    }
 }
 
 /// Converts a timespec to nanoseconds (negative values count as 0).

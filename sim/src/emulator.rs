@@ -301,6 +301,7 @@ impl Emulator {
         op: &'static str,
         messages: &mut [Message<'_>],
     ) -> Result<Completion, c_int> {
+        crate::interpose::count_transfer();
         if self.removed_buses.contains(&bus) {
             return Err(libc::ENODEV);
         }

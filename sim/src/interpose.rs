@@ -11,7 +11,7 @@
 
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_uint, c_ulong, c_void};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::clock;
@@ -72,6 +72,42 @@ struct RdwrIoctlData {
 }
 
 static EMULATOR: OnceLock<Mutex<Emulator>> = OnceLock::new();
+/// Whether this process (not a parent it was forked from) has opened an emulated
+/// adapter or sent a transfer: only then does it write a report at exit.
+static TOUCHED: AtomicBool = AtomicBool::new(false);
+/// Transfers that reached the emulated bus in this process (see
+/// [`lightseg_sim_transfers`]).
+static TRANSFERS: AtomicU64 = AtomicU64::new(0);
+
+/// Notes that this process uses the emulated bus.
+fn touch() {
+    TOUCHED.store(true, Ordering::Relaxed);
+}
+
+/// Whether this process has used the emulated bus (so it has a report to write).
+pub fn touched() -> bool {
+    TOUCHED.load(Ordering::Relaxed)
+}
+
+/// A forked child starts untouched: the report is its parent's until it uses the bus
+/// itself.
+pub fn forget_touch_in_child() {
+    TOUCHED.store(false, Ordering::Relaxed);
+}
+
+/// Counts one transfer that reached the emulated bus (answered or not).
+pub fn count_transfer() {
+    TRANSFERS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The number of transfers this process has put on the emulated bus so far, answered
+/// or not (every SMBus or I2C_RDWR ioctl and raw read or write that got past the
+/// descriptor checks). A program under test finds it with
+/// `dlsym(RTLD_DEFAULT, "lightseg_sim_transfers")` to check that a call sent nothing.
+#[no_mangle]
+pub extern "C" fn lightseg_sim_transfers() -> u64 {
+    TRANSFERS.load(Ordering::Relaxed)
+}
 /// Set when the scene could not be read or parsed: there is no emulator to report on.
 static SCENE_FAILED: AtomicBool = AtomicBool::new(false);
 /// Fast check for the descriptors below this bound, without taking the lock.
@@ -167,6 +203,7 @@ fn i2c_bus_of(path: *const c_char) -> Option<u32> {
 }
 
 fn open_emulated(bus: u32, flags: c_int) -> c_int {
+    touch();
     let mut emulator = emulator();
     if let Err(errno) = emulator.check_open(bus) {
         return fail(errno);
@@ -319,6 +356,7 @@ pub unsafe extern "C" fn fcntl64(fd: c_int, command: c_int, arg: c_ulong) -> c_i
 }
 
 fn raw_transfer(fd: c_int, message: Message<'_>, op: &'static str) -> isize {
+    touch();
     let mut emulator = emulator();
     let Some((bus, address)) = emulator.target(fd) else {
         return fail(libc::EBADF);
@@ -579,6 +617,7 @@ pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) ->
     if !is_emulated(fd) {
         return real::ioctl(fd, request, arg);
     }
+    touch();
     match request {
         I2C_SLAVE | I2C_SLAVE_FORCE => {
             match emulator().set_slave(fd, arg as u64, request == I2C_SLAVE_FORCE) {

@@ -20,11 +20,16 @@ pub mod real;
 pub mod render;
 pub mod scene;
 
+/// Writes the report of a process that used the emulated bus. A process that never
+/// opened an emulated adapter (a wrapper such as `timeout` or `sh -c`, a forked child
+/// that did not touch the bus) writes none, so it never replaces the report of the
+/// program it ran. The report is written to a temporary file beside the path and
+/// renamed over it: a reader sees the old report or the whole new one.
 fn write_report() {
     let Some(path) = std::env::var_os("LIGHTSEG_SIM_REPORT") else {
         return;
     };
-    if interpose::scene_failed() {
+    if interpose::scene_failed() || !interpose::touched() {
         return;
     }
     interpose::start();
@@ -34,7 +39,15 @@ fn write_report() {
     let report = emulator.report();
     drop(emulator);
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    if let Err(error) = std::fs::write(&path, text + "\n") {
+    let path = std::path::PathBuf::from(path);
+    let mut temporary = path.clone().into_os_string();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let written = std::fs::write(&temporary, text + "\n")
+        .and_then(|()| std::fs::rename(&temporary, &path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        });
+    if let Err(error) = written {
         let message = format!(
             "lightseg-sim: cannot write the report to {}: {error}\n",
             path.to_string_lossy()
@@ -56,9 +69,21 @@ extern "C" fn at_exit() {
     let _ = std::panic::catch_unwind(write_report);
 }
 
+extern "C" fn in_forked_child() {
+    interpose::forget_touch_in_child();
+}
+
 extern "C" fn on_load() {
-    // SAFETY: registering a plain extern "C" function with no arguments.
-    unsafe { libc::atexit(at_exit) };
+    // Everything the interposed time calls need is made here, before the program runs:
+    // they then neither allocate nor initialise anything lazily (an allocator that reads
+    // the clock, as AddressSanitizer's does, would otherwise re-enter them).
+    clock::init();
+    real::resolve_all();
+    // SAFETY: registering plain extern "C" functions with no arguments.
+    unsafe {
+        libc::atexit(at_exit);
+        libc::pthread_atfork(None, None, Some(in_forked_child));
+    }
 }
 
 /// Runs when the library is loaded: registers the exit report.

@@ -1,5 +1,8 @@
 //! The real libc functions behind the ones this library interposes, found with
-//! `dlsym(RTLD_NEXT, ...)` once and cached.
+//! `dlsym(RTLD_NEXT, ...)` when the library is loaded ([`resolve_all`]) and cached.
+//! A function called before that (by another library's constructor) is looked up then;
+//! the clock functions instead go straight to the kernel, so that reading the clock
+//! never calls into the dynamic linker.
 
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_ulong, c_void};
@@ -23,80 +26,128 @@ fn lookup(cache: &AtomicUsize, name: &CStr) -> usize {
     found
 }
 
-macro_rules! real_fn {
-    ($(#[$doc:meta])* $name:ident = $symbol:literal: fn($($arg:ident: $ty:ty),*) -> $ret:ty) => {
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// The contract of the libc function of that name.
-        pub unsafe fn $name($($arg: $ty),*) -> $ret {
-            static CACHE: AtomicUsize = AtomicUsize::new(0);
-            let address = lookup(&CACHE, $symbol);
-            // SAFETY: the symbol is the libc function of exactly this signature.
-            let function: unsafe extern "C" fn($($ty),*) -> $ret =
-                unsafe { std::mem::transmute::<usize, _>(address) };
-            unsafe { function($($arg),*) }
+/// The cached address of a function, if it has been looked up.
+fn cached(cache: &AtomicUsize) -> Option<usize> {
+    Some(cache.load(Ordering::Acquire)).filter(|address| *address != 0)
+}
+
+macro_rules! real_fns {
+    ($($(#[$doc:meta])* $name:ident = $symbol:literal: fn($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        $(
+            /// Where the real function is, once looked up.
+            #[allow(non_snake_case)]
+            mod $name {
+                pub static CACHE: super::AtomicUsize = super::AtomicUsize::new(0);
+            }
+
+            $(#[$doc])*
+            ///
+            /// # Safety
+            /// The contract of the libc function of that name.
+            pub unsafe fn $name($($arg: $ty),*) -> $ret {
+                let address = lookup(&$name::CACHE, $symbol);
+                // SAFETY: the symbol is the libc function of exactly this signature.
+                let function: unsafe extern "C" fn($($ty),*) -> $ret =
+                    unsafe { std::mem::transmute::<usize, _>(address) };
+                unsafe { function($($arg),*) }
+            }
+        )*
+
+        /// Looks up every real function now (from the library's constructor).
+        pub fn resolve_all() {
+            $( lookup(&$name::CACHE, $symbol); )*
         }
     };
 }
 
-real_fn!(
+/// The start routine type of `pthread_create`.
+pub type StartRoutine = extern "C" fn(*mut c_void) -> *mut c_void;
+
+real_fns! {
     /// libc `open`.
-    open = c"open": fn(path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int
-);
-real_fn!(
+    open = c"open": fn(path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int;
     /// libc `openat`.
-    openat = c"openat": fn(dirfd: c_int, path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int
-);
-real_fn!(
+    openat = c"openat": fn(dirfd: c_int, path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int;
     /// libc `close`.
-    close = c"close": fn(fd: c_int) -> c_int
-);
-real_fn!(
+    close = c"close": fn(fd: c_int) -> c_int;
     /// libc `dup`.
-    dup = c"dup": fn(fd: c_int) -> c_int
-);
-real_fn!(
+    dup = c"dup": fn(fd: c_int) -> c_int;
     /// libc `dup2`.
-    dup2 = c"dup2": fn(fd: c_int, new_fd: c_int) -> c_int
-);
-real_fn!(
+    dup2 = c"dup2": fn(fd: c_int, new_fd: c_int) -> c_int;
     /// libc `dup3`.
-    dup3 = c"dup3": fn(fd: c_int, new_fd: c_int, flags: c_int) -> c_int
-);
-real_fn!(
+    dup3 = c"dup3": fn(fd: c_int, new_fd: c_int, flags: c_int) -> c_int;
     /// libc `fcntl` (its third argument passed as a pointer-sized value).
-    fcntl = c"fcntl": fn(fd: c_int, command: c_int, arg: c_ulong) -> c_int
-);
-real_fn!(
+    fcntl = c"fcntl": fn(fd: c_int, command: c_int, arg: c_ulong) -> c_int;
     /// libc `fcntl64` (the name 32-bit programs built with 64-bit offsets call).
-    fcntl64 = c"fcntl64": fn(fd: c_int, command: c_int, arg: c_ulong) -> c_int
-);
-real_fn!(
+    fcntl64 = c"fcntl64": fn(fd: c_int, command: c_int, arg: c_ulong) -> c_int;
     /// libc `read`.
-    read = c"read": fn(fd: c_int, buf: *mut c_void, count: usize) -> isize
-);
-real_fn!(
+    read = c"read": fn(fd: c_int, buf: *mut c_void, count: usize) -> isize;
     /// libc `write`.
-    write = c"write": fn(fd: c_int, buf: *const c_void, count: usize) -> isize
-);
-real_fn!(
+    write = c"write": fn(fd: c_int, buf: *const c_void, count: usize) -> isize;
     /// libc `ioctl` (its third argument passed as a pointer-sized value).
-    ioctl = c"ioctl": fn(fd: c_int, request: c_ulong, arg: *mut c_void) -> c_int
-);
-real_fn!(
+    ioctl = c"ioctl": fn(fd: c_int, request: c_ulong, arg: *mut c_void) -> c_int;
     /// libc `nanosleep`.
-    nanosleep = c"nanosleep": fn(req: *const libc::timespec, rem: *mut libc::timespec) -> c_int
-);
-real_fn!(
+    libc_nanosleep = c"nanosleep": fn(req: *const libc::timespec, rem: *mut libc::timespec) -> c_int;
     /// libc `clock_nanosleep`.
-    clock_nanosleep = c"clock_nanosleep":
-        fn(clock: libc::clockid_t, flags: c_int, req: *const libc::timespec, rem: *mut libc::timespec) -> c_int
-);
-real_fn!(
+    libc_clock_nanosleep = c"clock_nanosleep":
+        fn(clock: libc::clockid_t, flags: c_int, req: *const libc::timespec, rem: *mut libc::timespec) -> c_int;
     /// libc `clock_gettime`.
-    clock_gettime = c"clock_gettime": fn(clock: libc::clockid_t, tp: *mut libc::timespec) -> c_int
-);
+    libc_clock_gettime = c"clock_gettime": fn(clock: libc::clockid_t, tp: *mut libc::timespec) -> c_int;
+    /// libc `pthread_create`.
+    pthread_create = c"pthread_create":
+        fn(thread: *mut libc::pthread_t, attr: *const libc::pthread_attr_t, start: StartRoutine, arg: *mut c_void) -> c_int;
+    /// libc `pthread_join`.
+    pthread_join = c"pthread_join": fn(thread: libc::pthread_t, retval: *mut *mut c_void) -> c_int;
+}
+
+/// The real `clock_gettime`: libc's once looked up, the kernel's before.
+///
+/// # Safety
+/// The contract of `clock_gettime(2)`.
+pub unsafe fn clock_gettime(clock: libc::clockid_t, tp: *mut libc::timespec) -> c_int {
+    if cached(&libc_clock_gettime::CACHE).is_some() {
+        // SAFETY: passed on.
+        return unsafe { libc_clock_gettime(clock, tp) };
+    }
+    // SAFETY: the system call of that contract; it sets errno and returns -1 on failure.
+    unsafe { libc::syscall(libc::SYS_clock_gettime, clock, tp) as c_int }
+}
+
+/// The real `nanosleep`: libc's once looked up, the kernel's before.
+///
+/// # Safety
+/// The contract of `nanosleep(2)`.
+pub unsafe fn nanosleep(req: *const libc::timespec, rem: *mut libc::timespec) -> c_int {
+    if cached(&libc_nanosleep::CACHE).is_some() {
+        // SAFETY: passed on.
+        return unsafe { libc_nanosleep(req, rem) };
+    }
+    // SAFETY: the system call of that contract.
+    unsafe { libc::syscall(libc::SYS_nanosleep, req, rem) as c_int }
+}
+
+/// The real `clock_nanosleep`: libc's once looked up, the kernel's before (which, as
+/// libc's, returns the error number instead of setting errno).
+///
+/// # Safety
+/// The contract of `clock_nanosleep(2)`.
+pub unsafe fn clock_nanosleep(
+    clock: libc::clockid_t,
+    flags: c_int,
+    req: *const libc::timespec,
+    rem: *mut libc::timespec,
+) -> c_int {
+    if cached(&libc_clock_nanosleep::CACHE).is_some() {
+        // SAFETY: passed on.
+        return unsafe { libc_clock_nanosleep(clock, flags, req, rem) };
+    }
+    // SAFETY: the system call of that contract.
+    match unsafe { libc::syscall(libc::SYS_clock_nanosleep, clock, flags, req, rem) } {
+        0 => 0,
+        // SAFETY: the calling thread's errno slot is always valid.
+        _ => unsafe { *libc::__errno_location() },
+    }
+}
 
 /// Writes all of `bytes` to `fd` with the real `write` (for the terminal display).
 pub fn write_all(fd: c_int, mut bytes: &[u8]) {
@@ -109,16 +160,3 @@ pub fn write_all(fd: c_int, mut bytes: &[u8]) {
         bytes = &bytes[written as usize..];
     }
 }
-
-/// The start routine type of `pthread_create`.
-pub type StartRoutine = extern "C" fn(*mut c_void) -> *mut c_void;
-
-real_fn!(
-    /// libc `pthread_create`.
-    pthread_create = c"pthread_create":
-        fn(thread: *mut libc::pthread_t, attr: *const libc::pthread_attr_t, start: StartRoutine, arg: *mut c_void) -> c_int
-);
-real_fn!(
-    /// libc `pthread_join`.
-    pthread_join = c"pthread_join": fn(thread: libc::pthread_t, retval: *mut *mut c_void) -> c_int
-);
