@@ -70,6 +70,10 @@ TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/c/*.c)))
 TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)
 TEST_STATIC_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%-static)
 BENCH_BINS := $(BUILD)/bench/ops $(BUILD)/bench/ops-static
+# The hostile refusal probe once more with AddressSanitizer and UndefinedBehaviorSanitizer
+# (tests/emulated.rs runs it with libasan preloaded before the emulator).
+SANITIZED_BINS := $(BUILD)/tests/hostile-asan
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # The flag sets every example must compile cleanly with (C and C++).
 C_STD_FLAGS := -std=gnu99 -std=gnu11
@@ -173,7 +177,12 @@ install-check: libs tools
 	MAKE="$(MAKE)" CC="$(CC)" VERSION=$(VERSION) SIM_SO=$(CURDIR)/$(SIM_SO) \
 		bash tests/install_check.sh
 
-examples: $(EXAMPLE_BINS) $(TEST_BINS) $(TEST_STATIC_BINS) $(BENCH_BINS)
+examples: $(EXAMPLE_BINS) $(TEST_BINS) $(TEST_STATIC_BINS) $(SANITIZED_BINS) $(BENCH_BINS)
+
+$(BUILD)/tests/%-asan: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Werror -O1 -g $(SANITIZE_FLAGS) -pthread -Iinclude $< -o $@ \
+		-L$(RELEASE) -llightseg -Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
 $(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)

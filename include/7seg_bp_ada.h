@@ -501,7 +501,8 @@ int HT16K33_PRINT_HEX(struct HT16K33 *backpack, unsigned long value);
  * digit's, when there is none or it has one). "" blanks the display. Returns 0, or -1
  * with the buffer unchanged: ERANGE for more than four characters, EILSEQ for a
  * character without a shape (K M T V W, k m t w, $ & + ; < > ~) or bytes that
- * are not UTF-8, EINVAL for NULL `text`.
+ * are not UTF-8, EINVAL for NULL `text`, a ':' before any character or two (one
+ * colon: "1::2").
  */
 int HT16K33_PRINT_TEXT(struct HT16K33 *backpack, const char *text);
 
@@ -527,13 +528,14 @@ int HT16K33_SET_COLON(struct HT16K33 *backpack, int on);
 /**
  * Fills `chain` for `count` (1 to 8) backpacks of `kind` at `addresses` (left to
  * right) on /dev/i2c-`adapter_nr`, opens a descriptor for each and blanks the RAM
- * images. No bus traffic (call HT16K33_CHAIN_ON). Any earlier content of the struct is
- * overwritten: close an open chain first.
+ * images. No bus traffic (call HT16K33_CHAIN_ON).
  *
- * Returns 0, or -1 with `lasterr`/`errno` and every descriptor closed again: EINVAL for
- * a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F or
- * given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the message
- * of `lightseg scan` and the README say what to check). NULL `chain`: -1, errno EINVAL.
+ * Returns 0, or -1 with `lasterr`/`errno`, nothing opened and the struct as it was
+ * beyond `lasterr`: EBUSY when the struct holds an open chain (close it first); EINVAL
+ * for a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F
+ * or given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the
+ * message of `lightseg scan` and the README say what to check). NULL `chain`: -1,
+ * errno EINVAL.
  */
 int HT16K33_CHAIN_OPEN(struct HT16K33_CHAIN *chain,
                        int adapter_nr,
@@ -550,8 +552,11 @@ void HT16K33_CHAIN_CLOSE(struct HT16K33_CHAIN *chain);
 
 /**
  * Switches every backpack on: oscillator on (0x21), display on and steady (0x81), full
- * brightness (0xEF). Returns 0, or -1 with `lasterr`/`errno`: EBADF when not open, the
- * kernel's errno for a bus error (EREMOTEIO, ENXIO: no backpack answers at an address).
+ * brightness (0xEF). Returns 0, or -1 with `lasterr`/`errno` and the struct as it was
+ * beyond `lasterr`: EBADF when any backpack's descriptor is not one the library has open
+ * for its address (all are checked before anything is sent, so then nothing is), the
+ * kernel's errno for a bus error (EREMOTEIO, ENXIO: no backpack answers at an address;
+ * the backpacks before it in the chain have had the command).
  */
 int HT16K33_CHAIN_ON(struct HT16K33_CHAIN *chain);
 
@@ -613,7 +618,8 @@ int HT16K33_CHAIN_PRINT_HEX(struct HT16K33_CHAIN *chain, unsigned long value);
  * lights the colon of the backpack of the character before it. "" blanks. Returns 0,
  * or -1 with the images unchanged: ERANGE when longer than the display (scroll it
  * instead), EILSEQ for a character the font has no shape for (7 segments: not K M T V W
- * and others, see the README), EINVAL for NULL text or a matrix or bargraph.
+ * and others, see the README), EINVAL for NULL text, a matrix or bargraph, a ':' before
+ * any character or a second ':' for one backpack (it has one colon: "1::2").
  */
 int HT16K33_CHAIN_PRINT_TEXT(struct HT16K33_CHAIN *chain, const char *text);
 
@@ -629,15 +635,17 @@ int HT16K33_CHAIN_PRINT_TIME(struct HT16K33_CHAIN *chain, int hours, int minutes
  * Sets character `position` (0 = leftmost of the chain) to raw `segments`: bit 0 =
  * segment A ... bit 6 = G, 0x80 the decimal point on 7 segments; on the alphanumeric
  * bits 0-13 as in the README's table and 0x4000 the decimal point. -1 with EINVAL for a
- * position past the display or bits the kind does not have.
+ * position past the display or bits the kind does not have (above 0xFF on 7 segments,
+ * 0x8000 on the alphanumeric).
  */
 int HT16K33_CHAIN_SET_RAW(struct HT16K33_CHAIN *chain, unsigned short position, uint16_t segments);
 
 /**
  * Sets the colon and dots of backpack `backpack` (0 = leftmost) of a 7-segment chain to
  * `mask`: HT16K33_DOT_COLON, and on the 1.2" also HT16K33_DOT_LEFT_UPPER,
- * HT16K33_DOT_LEFT_LOWER, HT16K33_DOT_UPPER. -1 with EINVAL for other kinds or a
- * backpack past the chain.
+ * HT16K33_DOT_LEFT_LOWER, HT16K33_DOT_UPPER. -1 with EINVAL for other kinds, a
+ * backpack past the chain or a bit the kind does not have (any but HT16K33_DOT_COLON on
+ * the 0.56").
  */
 int HT16K33_CHAIN_SET_DOTS(struct HT16K33_CHAIN *chain, unsigned short backpack, uint8_t mask);
 
@@ -686,9 +694,10 @@ int HT16K33_CHAIN_SET_LEVEL(struct HT16K33_CHAIN *chain, int lit, ht16k33color_t
  * Starts scrolling `text` across a character chain, one character every `step_ms`
  * milliseconds (at least 1): shows step 0 (the first character at the right edge) now.
  * Then call HT16K33_CHAIN_SCROLL_STEP from your loop. The text is copied into the
- * struct. Returns 0, or -1: ERANGE for text longer than HT16K33_SCROLL_TEXT_MAX bytes,
- * EILSEQ for a character without a shape, EINVAL for NULL, a zero step or a kind
- * without characters; bus errors as HT16K33_CHAIN_ON.
+ * struct. Returns 0, or -1 with the struct as it was beyond `lasterr` (an earlier
+ * scroll goes on): ERANGE for text longer than HT16K33_SCROLL_TEXT_MAX bytes, EILSEQ
+ * for a character without a shape, EINVAL for NULL, a zero step or a kind without
+ * characters; EBADF and bus errors as HT16K33_CHAIN_ON.
  */
 int HT16K33_CHAIN_SCROLL_START(struct HT16K33_CHAIN *chain, const char *text, unsigned int step_ms);
 
@@ -697,7 +706,7 @@ int HT16K33_CHAIN_SCROLL_START(struct HT16K33_CHAIN *chain, const char *text, un
  * loop more often than the step time. Step k is due `k * step_ms` after the start (no
  * drift); steps missed while the program was busy are skipped. Returns 1 when it showed
  * a step, 0 when none was due, -1 with `lasterr`/`errno`: EINVAL when no scroll was
- * started, bus errors as HT16K33_CHAIN_ON.
+ * started, EBADF (whether a step is due or not) and bus errors as HT16K33_CHAIN_ON.
  */
 int HT16K33_CHAIN_SCROLL_STEP(struct HT16K33_CHAIN *chain);
 

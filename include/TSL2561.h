@@ -384,10 +384,11 @@ int TSL2561_COLLECT(struct TSL2561 *sensor,
  * collects each. `lux[i]` gets sensor i's lux with its fraction. Each sensor keeps its
  * own integration time and gain, and its own `lasterr` and status flags.
  *
- * Returns 0 when every sensor was read; -1 with `errno` set to the first failure's errno
- * when one or more failed (each failed struct has `lasterr` set and its `lux[i]` is NaN;
- * the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`, a
- * misaligned `sensors` or `count` below 1.
+ * Returns 0 when every sensor was read; -1 with `errno` set to the errno of the first
+ * sensor in the array that failed when one or more failed (each failed struct has
+ * `lasterr` set and its `lux[i]` is NaN; the others were read). EINVAL (in `errno`,
+ * nothing sent, nothing written) for a NULL `sensors` or `lux`, a misaligned `sensors`,
+ * `count` below 1, or one chip (adapter and address) in the array twice: read it once.
  */
 int TSL2561_SENSEALL(struct TSL2561 *sensors, int count, double *lux);
 
@@ -404,8 +405,9 @@ int TSL2561_SENSEALL(struct TSL2561 *sensors, int count, double *lux);
  * power mode stays). `TSL2561_OPEN` sets both thresholds back to 0.
  *
  * Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for `persist` outside -1 to 15
- * (nothing is sent), EBADF when not open, the kernel's errno for a bus error. NULL
- * `sensor`: -1, errno EINVAL.
+ * or `low` above `high` with `persist` 1 to 15 (a window no reading is inside: use
+ * `persist` 0 to be told of every conversion) (nothing is sent), EBADF when not open,
+ * the kernel's errno for a bus error. NULL `sensor`: -1, errno EINVAL.
  */
 int TSL2561_SETINTERRUPT(struct TSL2561 *sensor, uint16_t low, uint16_t high, int persist);
 

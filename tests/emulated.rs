@@ -589,9 +589,13 @@ fn bad_scene_is_reported_not_ignored_and_never_hangs() {
                 } else {
                     command.env_remove("LIGHTSEG_SIM_REPORT");
                 }
-                let started_bus = program.ends_with("fault_probe");
-                if !started_bus && !report {
-                    continue; // nothing asks for the scene at all
+                if !program.ends_with("fault_probe") {
+                    // A program that never opens an emulated adapter never reads the
+                    // scene and writes no report.
+                    let output = output_within(command, std::time::Duration::from_secs(20));
+                    assert_eq!(output.status.code(), Some(0), "{program:?} {scene:?}");
+                    assert!(!dir.join("report.json").exists(), "no report without a bus");
+                    continue;
                 }
                 let output = output_within(command, std::time::Duration::from_secs(20));
                 assert_eq!(
@@ -960,4 +964,60 @@ fn a_program_that_never_opens_the_bus_writes_no_report() {
     assert!(status.success());
     assert!(!report.exists(), "no report without a bus");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---- Refusals send and change nothing (tests/c/hostile.c) ---------------------------
+
+/// A scene where the kernel owns 0x71 (I2C_SLAVE answers EBUSY): a chain of 0x70 and
+/// 0x71 fails at its second backpack.
+const SECOND_BACKPACK_OWNED: &str = "[[device]]\nbus = 1\naddress = 0x70\nkind = \"ht16k33\"\n\n\
+    [[device]]\nbus = 1\naddress = 0x71\nkind = \"ht16k33\"\nfaults = { ebusy_on_slave = true }\n";
+
+#[test]
+fn hostile_refusals_send_nothing_and_change_nothing_shared_and_static() {
+    for program in ["tests/hostile", "tests/hostile-static"] {
+        for mode in ["refusals", "stepfail"] {
+            run_on_backpacks(program, &[mode]).assert_printed(&[format!("hostile {mode}: ok")]);
+        }
+        let run = run_with(program, &["partial"], Some(SECOND_BACKPACK_OWNED));
+        assert!(run.success, "{program} partial:\n{}", run.stdout);
+        run.assert_printed(&["hostile partial: ok"]);
+    }
+}
+
+/// The shared AddressSanitizer runtime of the C compiler that built the program.
+fn asan_runtime() -> String {
+    let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "gcc".into()))
+        .arg("-print-file-name=libasan.so")
+        .output()
+        .expect("the C compiler runs");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn hostile_refusals_are_clean_under_asan_and_ubsan_in_virtual_and_real_time() {
+    let preload = format!("{} {}", asan_runtime(), sim_library().display());
+    for realtime in ["0", "1"] {
+        let dir = scratch_dir();
+        let scene = dir.join("scene.toml");
+        std::fs::write(&scene, backpack_scene()).expect("scene");
+        // The sanitizer runtime must come first; the emulator's time calls must neither
+        // allocate nor initialise lazily, or ASan's allocator deadlocks on them.
+        let mut command = Command::new(build_dir().join("tests/hostile-asan"));
+        command
+            .env("LD_PRELOAD", &preload)
+            .env("LIGHTSEG_SIM_SCENE", &scene)
+            .env("LIGHTSEG_SIM_REALTIME", realtime)
+            .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+            .env_remove("LIGHTSEG_SIM_REPORT")
+            .env_remove("LIGHTSEG_SIM_SHOW");
+        let output = output_within(command, std::time::Duration::from_secs(120));
+        let _ = std::fs::remove_dir_all(&dir);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && stdout.contains("hostile refusals: ok"),
+            "realtime {realtime}: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

@@ -183,35 +183,62 @@ unsafe fn edit(chain: *mut HT16K33_CHAIN, edit: &mut dyn FnMut(&mut Frame) -> Re
     unsafe { finish(addr_of_mut!((*chain).lasterr), result) }
 }
 
-/// Runs `operation` on the chain as the core's driver, over the descriptors the struct
-/// holds (each transfer checks its descriptor, as the old functions do). Maps the result.
+/// Fails with `NotOpen` (EBADF) unless every backpack's descriptor is one the library
+/// opened for its address and still open: checked for all before anything is sent.
+fn check_descriptors(chain: &HT16K33_CHAIN, count: usize) -> Result<()> {
+    (0..count)
+        .try_for_each(|index| BACKPACKS.check(chain.adapter_fds[index], chain.addresses[index]))
+}
+
+/// Runs `operation` on the chain `state` describes, as the core's driver over the
+/// descriptors it holds (every descriptor checked first, so a bad one sends nothing).
+/// On success stores `state` with the RAM images the operation left in `*chain`; on
+/// failure only `lasterr` changes. Maps the result.
 ///
 /// # Safety
 /// `chain` must be non-null, aligned and valid for reads and writes.
 #[inline(never)]
-unsafe fn drive(
+unsafe fn drive_state(
     chain: *mut HT16K33_CHAIN,
+    mut state: HT16K33_CHAIN,
     operation: &mut dyn FnMut(&mut Chain<Registered>) -> Result<()>,
 ) -> c_int {
-    // SAFETY: the caller guarantees `chain` is valid for reads.
-    let snapshot = unsafe { chain.read() };
-    let result = frame_of(&snapshot).and_then(|frame| {
+    let result = frame_of(&state).and_then(|frame| {
+        check_descriptors(&state, frame.count())?;
         let buses = (0..frame.count())
             .map(|index| Registered {
-                fd: snapshot.adapter_fds[index],
-                address: snapshot.addresses[index],
+                fd: state.adapter_fds[index],
+                address: state.addresses[index],
             })
             .collect();
         let mut driver = Chain::with_frame(buses, frame)?;
         operation(&mut driver)?;
-        for (index, image) in driver.frame().ram().iter().enumerate() {
-            // SAFETY: as above, valid for writes; `index` < count <= 8.
-            unsafe { addr_of_mut!((*chain).ram[index]).write(*image) };
+        for (slot, image) in state.ram.iter_mut().zip(driver.frame().ram()) {
+            *slot = *image;
         }
         Ok(())
     });
-    // SAFETY: as above.
-    unsafe { finish(addr_of_mut!((*chain).lasterr), result) }
+    match result {
+        // SAFETY: the caller guarantees `chain` is valid for writes.
+        Ok(()) => unsafe {
+            chain.write(state);
+            0
+        },
+        // SAFETY: as above.
+        Err(error) => unsafe { fail(addr_of_mut!((*chain).lasterr), &error) },
+    }
+}
+
+/// [`drive_state`] on the struct as it is.
+///
+/// # Safety
+/// `chain` must be non-null, aligned and valid for reads and writes.
+unsafe fn drive(
+    chain: *mut HT16K33_CHAIN,
+    operation: &mut dyn FnMut(&mut Chain<Registered>) -> Result<()>,
+) -> c_int {
+    // SAFETY: passed on from the caller.
+    unsafe { drive_state(chain, chain.read(), operation) }
 }
 
 /// The text behind a C string pointer: EINVAL for NULL, EILSEQ for bytes that are not
@@ -241,13 +268,14 @@ fn exported(chain: *mut HT16K33_CHAIN, body: impl FnOnce(*mut HT16K33_CHAIN) -> 
 
 /// Fills `chain` for `count` (1 to 8) backpacks of `kind` at `addresses` (left to
 /// right) on /dev/i2c-`adapter_nr`, opens a descriptor for each and blanks the RAM
-/// images. No bus traffic (call HT16K33_CHAIN_ON). Any earlier content of the struct is
-/// overwritten: close an open chain first.
+/// images. No bus traffic (call HT16K33_CHAIN_ON).
 ///
-/// Returns 0, or -1 with `lasterr`/`errno` and every descriptor closed again: EINVAL for
-/// a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F or
-/// given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the message
-/// of `lightseg scan` and the README say what to check). NULL `chain`: -1, errno EINVAL.
+/// Returns 0, or -1 with `lasterr`/`errno`, nothing opened and the struct as it was
+/// beyond `lasterr`: EBUSY when the struct holds an open chain (close it first); EINVAL
+/// for a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F
+/// or given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the
+/// message of `lightseg scan` and the README say what to check). NULL `chain`: -1,
+/// errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_OPEN(
     chain: *mut HT16K33_CHAIN,
@@ -257,64 +285,87 @@ pub unsafe extern "C" fn HT16K33_CHAIN_OPEN(
     count: c_int,
 ) -> c_int {
     exported(chain, |chain| {
-        let mut fresh = HT16K33_CHAIN {
-            adapter_nr,
-            kind,
-            count,
-            addresses: [0; MAX_BACKPACKS],
-            adapter_fds: [-1; MAX_BACKPACKS],
-            lasterr: 0,
-            rotation: 0,
-            ram: [[0; 16]; MAX_BACKPACKS],
-            scroll_step_ms: 0,
-            scroll_step: 0,
-            scroll_start_ns: 0,
-            scroll_text: [0; HT16K33_SCROLL_TEXT_MAX + 1],
-        };
-        let checked_count = count_of(&fresh).and_then(|count| {
-            BackpackKind::from_index(kind.0)?;
-            if addresses.is_null() {
-                return Err(Error::InvalidArgument("addresses (NULL)"));
-            }
-            // SAFETY: non-null; the caller promises `count` readable bytes.
-            let given = unsafe { std::slice::from_raw_parts(addresses, count) };
-            for (index, address) in given.iter().enumerate() {
-                if *address > 0x7F || given[..index].contains(address) {
-                    return Err(Error::InvalidArgument("address (above 0x7F or twice)"));
-                }
-            }
-            fresh.addresses[..count].copy_from_slice(given);
-            Ok(count)
-        });
-        let opened = checked_count.and_then(|count| {
-            for index in 0..count {
-                match BACKPACKS.open(adapter_nr, fresh.addresses[index]) {
-                    Ok(fd) => fresh.adapter_fds[index] = fd,
-                    Err(error) => {
-                        for earlier in 0..index {
-                            let _ = BACKPACKS.close(
-                                fresh.adapter_fds[earlier],
-                                fresh.addresses[earlier],
-                                |_, ()| Ok(()),
-                            );
-                            fresh.adapter_fds[earlier] = -1;
-                        }
-                        return Err(error);
-                    }
-                }
-            }
-            Ok(())
-        });
-        if let Err(error) = &opened {
-            fresh.lasterr = error.errno();
-        }
         // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
         // valid struct.
+        let current = unsafe { chain.read() };
+        // SAFETY: `addresses` is NULL or holds `count` bytes (the caller's promise).
+        let opened = unsafe { open_chain(&current, adapter_nr, kind, addresses, count) };
+        // SAFETY: as above.
         unsafe {
-            chain.write(fresh);
-            finish(addr_of_mut!((*chain).lasterr), opened)
+            match opened {
+                Ok(fresh) => {
+                    chain.write(fresh);
+                    0
+                }
+                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+            }
         }
     })
+}
+
+/// The struct of a newly opened chain, or why not (with nothing left open).
+///
+/// # Safety
+/// `addresses` is NULL or points to `count` readable bytes.
+unsafe fn open_chain(
+    current: &HT16K33_CHAIN,
+    adapter_nr: c_int,
+    kind: BackpackValue,
+    addresses: *const u8,
+    count: c_int,
+) -> Result<HT16K33_CHAIN> {
+    // A struct never opened may hold anything: only a descriptor the library has open
+    // for the slot's address makes it an open chain.
+    if (0..MAX_BACKPACKS).any(|i| {
+        BACKPACKS
+            .check(current.adapter_fds[i], current.addresses[i])
+            .is_ok()
+    }) {
+        return Err(Error::AlreadyOpen);
+    }
+    let mut fresh = HT16K33_CHAIN {
+        adapter_nr,
+        kind,
+        count,
+        addresses: [0; MAX_BACKPACKS],
+        adapter_fds: [-1; MAX_BACKPACKS],
+        lasterr: current.lasterr,
+        rotation: 0,
+        ram: [[0; 16]; MAX_BACKPACKS],
+        scroll_step_ms: 0,
+        scroll_step: 0,
+        scroll_start_ns: 0,
+        scroll_text: [0; HT16K33_SCROLL_TEXT_MAX + 1],
+    };
+    let count = count_of(&fresh)?;
+    BackpackKind::from_index(kind.0)?;
+    if addresses.is_null() {
+        return Err(Error::InvalidArgument("addresses (NULL)"));
+    }
+    // SAFETY: non-null; the caller promises `count` readable bytes.
+    let given = unsafe { std::slice::from_raw_parts(addresses, count) };
+    for (index, address) in given.iter().enumerate() {
+        if *address > 0x7F || given[..index].contains(address) {
+            return Err(Error::InvalidArgument("address (above 0x7F or twice)"));
+        }
+    }
+    fresh.addresses[..count].copy_from_slice(given);
+    for index in 0..count {
+        match BACKPACKS.open(adapter_nr, fresh.addresses[index]) {
+            Ok(fd) => fresh.adapter_fds[index] = fd,
+            Err(error) => {
+                for earlier in 0..index {
+                    let _ = BACKPACKS.close(
+                        fresh.adapter_fds[earlier],
+                        fresh.addresses[earlier],
+                        |_, ()| Ok(()),
+                    );
+                }
+                return Err(error);
+            }
+        }
+    }
+    Ok(fresh)
 }
 
 /// Closes the chain's descriptors and sets them to -1; the backpacks keep showing what
@@ -345,8 +396,11 @@ pub unsafe extern "C" fn HT16K33_CHAIN_CLOSE(chain: *mut HT16K33_CHAIN) {
 }
 
 /// Switches every backpack on: oscillator on (0x21), display on and steady (0x81), full
-/// brightness (0xEF). Returns 0, or -1 with `lasterr`/`errno`: EBADF when not open, the
-/// kernel's errno for a bus error (EREMOTEIO, ENXIO: no backpack answers at an address).
+/// brightness (0xEF). Returns 0, or -1 with `lasterr`/`errno` and the struct as it was
+/// beyond `lasterr`: EBADF when any backpack's descriptor is not one the library has open
+/// for its address (all are checked before anything is sent, so then nothing is), the
+/// kernel's errno for a bus error (EREMOTEIO, ENXIO: no backpack answers at an address;
+/// the backpacks before it in the chain have had the command).
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_ON(chain: *mut HT16K33_CHAIN) -> c_int {
     // SAFETY: a checked pointer; the caller promises a valid struct.
@@ -463,7 +517,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_HEX(
 /// lights the colon of the backpack of the character before it. "" blanks. Returns 0,
 /// or -1 with the images unchanged: ERANGE when longer than the display (scroll it
 /// instead), EILSEQ for a character the font has no shape for (7 segments: not K M T V W
-/// and others, see the README), EINVAL for NULL text or a matrix or bargraph.
+/// and others, see the README), EINVAL for NULL text, a matrix or bargraph, a ':' before
+/// any character or a second ':' for one backpack (it has one colon: "1::2").
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TEXT(
     chain: *mut HT16K33_CHAIN,
@@ -505,7 +560,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TIME(
 /// Sets character `position` (0 = leftmost of the chain) to raw `segments`: bit 0 =
 /// segment A ... bit 6 = G, 0x80 the decimal point on 7 segments; on the alphanumeric
 /// bits 0-13 as in the README's table and 0x4000 the decimal point. -1 with EINVAL for a
-/// position past the display or bits the kind does not have.
+/// position past the display or bits the kind does not have (above 0xFF on 7 segments,
+/// 0x8000 on the alphanumeric).
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SET_RAW(
     chain: *mut HT16K33_CHAIN,
@@ -522,8 +578,9 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_RAW(
 
 /// Sets the colon and dots of backpack `backpack` (0 = leftmost) of a 7-segment chain to
 /// `mask`: HT16K33_DOT_COLON, and on the 1.2" also HT16K33_DOT_LEFT_UPPER,
-/// HT16K33_DOT_LEFT_LOWER, HT16K33_DOT_UPPER. -1 with EINVAL for other kinds or a
-/// backpack past the chain.
+/// HT16K33_DOT_LEFT_LOWER, HT16K33_DOT_UPPER. -1 with EINVAL for other kinds, a
+/// backpack past the chain or a bit the kind does not have (any but HT16K33_DOT_COLON on
+/// the 0.56").
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SET_DOTS(
     chain: *mut HT16K33_CHAIN,
@@ -680,9 +737,10 @@ fn marquee_of(chain: &HT16K33_CHAIN, frame: &Frame) -> Result<Marquee> {
 /// Starts scrolling `text` across a character chain, one character every `step_ms`
 /// milliseconds (at least 1): shows step 0 (the first character at the right edge) now.
 /// Then call HT16K33_CHAIN_SCROLL_STEP from your loop. The text is copied into the
-/// struct. Returns 0, or -1: ERANGE for text longer than HT16K33_SCROLL_TEXT_MAX bytes,
-/// EILSEQ for a character without a shape, EINVAL for NULL, a zero step or a kind
-/// without characters; bus errors as HT16K33_CHAIN_ON.
+/// struct. Returns 0, or -1 with the struct as it was beyond `lasterr` (an earlier
+/// scroll goes on): ERANGE for text longer than HT16K33_SCROLL_TEXT_MAX bytes, EILSEQ
+/// for a character without a shape, EINVAL for NULL, a zero step or a kind without
+/// characters; EBADF and bus errors as HT16K33_CHAIN_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_START(
     chain: *mut HT16K33_CHAIN,
@@ -693,72 +751,84 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_START(
         // SAFETY: `text` is NULL or a C string (the caller's promise); `chain` as in
         // HT16K33_CHAIN_ON.
         unsafe {
-            let prepared = text_of(text).and_then(|text| {
-                if text.len() > HT16K33_SCROLL_TEXT_MAX {
-                    return Err(Error::DoesNotFit(text.to_string(), HT16K33_SCROLL_TEXT_MAX));
-                }
+            let prepared = scroll_text_of(text).and_then(|text| {
                 if step_ms == 0 {
                     return Err(Error::InvalidArgument("step time (0 ms)"));
                 }
-                let mut snapshot = chain.read();
-                snapshot.scroll_text = [0; HT16K33_SCROLL_TEXT_MAX + 1];
-                for (slot, byte) in snapshot.scroll_text.iter_mut().zip(text.bytes()) {
+                let mut state = chain.read();
+                state.scroll_text = [0; HT16K33_SCROLL_TEXT_MAX + 1];
+                for (slot, byte) in state.scroll_text.iter_mut().zip(text.bytes()) {
                     *slot = byte as c_char;
                 }
-                marquee_of(&snapshot, &frame_of(&snapshot)?)?;
-                Ok(snapshot)
+                state.scroll_step_ms = step_ms;
+                state.scroll_start_ns = since_epoch(SystemClock.now());
+                Ok(state)
             });
             match prepared {
-                Ok(snapshot) => {
-                    addr_of_mut!((*chain).scroll_text).write(snapshot.scroll_text);
-                    addr_of_mut!((*chain).scroll_step_ms).write(step_ms);
-                    addr_of_mut!((*chain).scroll_step).write(0);
-                    addr_of_mut!((*chain).scroll_start_ns).write(since_epoch(SystemClock.now()));
-                    show_scroll_step(chain, 0)
-                }
+                Ok(state) => show_scroll_step(chain, state, 0),
                 Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
             }
         }
     })
 }
 
-/// Shows step `step` of the struct's scroll and records it.
+/// The text of a scroll: EINVAL for NULL, EILSEQ for bytes that are not UTF-8, ERANGE
+/// for more than HT16K33_SCROLL_TEXT_MAX bytes.
+///
+/// # Safety
+/// `text` is NULL or points to a NUL-terminated string.
+unsafe fn scroll_text_of<'a>(text: *const c_char) -> Result<&'a str> {
+    // SAFETY: passed on from the caller.
+    let text = unsafe { text_of(text) }?;
+    if text.len() > HT16K33_SCROLL_TEXT_MAX {
+        return Err(Error::DoesNotFit(text.to_string(), HT16K33_SCROLL_TEXT_MAX));
+    }
+    Ok(text)
+}
+
+/// Shows step `step` of the scroll `state` describes and, when that worked, stores
+/// `state` with the step recorded; on failure only `lasterr` changes.
 ///
 /// # Safety
 /// `chain` must be non-null, aligned and valid for reads and writes.
-unsafe fn show_scroll_step(chain: *mut HT16K33_CHAIN, step: u64) -> c_int {
-    // SAFETY: passed on from the caller.
-    let snapshot = unsafe { chain.read() };
-    // SAFETY: as above.
-    let shown = unsafe {
-        drive(chain, &mut |c| {
-            let marquee = marquee_of(&snapshot, c.frame())?;
-            c.show_step(&marquee, step)
-        })
-    };
-    if shown == 0 {
+unsafe fn show_scroll_step(
+    chain: *mut HT16K33_CHAIN,
+    mut state: HT16K33_CHAIN,
+    step: u64,
+) -> c_int {
+    let marquee = frame_of(&state).and_then(|frame| marquee_of(&state, &frame));
+    match marquee {
+        Ok(marquee) => {
+            state.scroll_step = step as c_ulong;
+            // SAFETY: passed on from the caller.
+            unsafe { drive_state(chain, state, &mut |c| c.show_step(&marquee, step)) }
+        }
         // SAFETY: as above.
-        unsafe { addr_of_mut!((*chain).scroll_step).write(step as c_ulong) };
+        Err(error) => unsafe { fail(addr_of_mut!((*chain).lasterr), &error) },
     }
-    shown
 }
 
 /// Shows the scroll's step that is due now, if it is not shown yet: call it from your
 /// loop more often than the step time. Step k is due `k * step_ms` after the start (no
 /// drift); steps missed while the program was busy are skipped. Returns 1 when it showed
 /// a step, 0 when none was due, -1 with `lasterr`/`errno`: EINVAL when no scroll was
-/// started, bus errors as HT16K33_CHAIN_ON.
+/// started, EBADF (whether a step is due or not) and bus errors as HT16K33_CHAIN_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_STEP(chain: *mut HT16K33_CHAIN) -> c_int {
     exported(chain, |chain| {
         // SAFETY: as in HT16K33_CHAIN_ON.
         unsafe {
             let snapshot = chain.read();
-            if snapshot.scroll_step_ms == 0 {
-                return fail(
-                    addr_of_mut!((*chain).lasterr),
-                    &Error::InvalidArgument("scroll (not started)"),
-                );
+            // A closed chain says so at once, not only when the next step is due.
+            let started = match snapshot.scroll_step_ms {
+                0 => Err(Error::InvalidArgument("scroll (not started)")),
+                _ => Ok(()),
+            };
+            let checked = frame_of(&snapshot)
+                .and_then(|frame| check_descriptors(&snapshot, frame.count()))
+                .and(started);
+            if let Err(error) = checked {
+                return fail(addr_of_mut!((*chain).lasterr), &error);
             }
             let schedule = Schedule {
                 start: epoch() + Duration::from_nanos(snapshot.scroll_start_ns),
@@ -768,7 +838,7 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_STEP(chain: *mut HT16K33_CHAIN) ->
             if due <= widen_ulong(snapshot.scroll_step) {
                 return 0;
             }
-            match show_scroll_step(chain, due) {
+            match show_scroll_step(chain, snapshot, due) {
                 0 => 1,
                 failed => failed,
             }
@@ -791,7 +861,7 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL(
         // SAFETY: `text` is NULL or a C string (the caller's promise); `chain` as in
         // HT16K33_CHAIN_ON.
         unsafe {
-            match text_of(text) {
+            match scroll_text_of(text) {
                 Ok(text) => drive(chain, &mut |c| {
                     let period = Duration::from_millis(step_ms.into());
                     c.scroll(text, period, cycles, &mut SystemClock)

@@ -452,7 +452,8 @@ pub unsafe extern "C" fn HT16K33_PRINT_HEX(backpack: *mut HT16K33, value: c_ulon
 /// digit's, when there is none or it has one). "" blanks the display. Returns 0, or -1
 /// with the buffer unchanged: ERANGE for more than four characters, EILSEQ for a
 /// character without a shape (K M T V W, k m t w, $ & + ; < > ~) or bytes that
-/// are not UTF-8, EINVAL for NULL `text`.
+/// are not UTF-8, EINVAL for NULL `text`, a ':' before any character or two (one
+/// colon: "1::2").
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_PRINT_TEXT(backpack: *mut HT16K33, text: *const c_char) -> c_int {
     // SAFETY: the caller promises NULL or a NUL-terminated string.

@@ -238,6 +238,15 @@ impl<S: Default> Registry<S> {
         operation(device, &mut chip)
     }
 
+    /// Whether `fd` is one of this registry's descriptors, opened for `address` and still
+    /// the open file the library opened: `NotOpen` (EBADF) otherwise. Calls that send
+    /// to several chips check every descriptor with it before they send anything.
+    pub fn check(&self, fd: RawFd, address: u8) -> Result<()> {
+        let entry = self.open_entry(fd, address)?;
+        let open = lock(&entry.device).is_some();
+        open.then_some(()).ok_or(Error::NotOpen)
+    }
+
     /// The entry of `fd` when it is one of this registry's, opened for `address`, and
     /// still the open file the library opened (else it is forgotten, not closed). One
     /// copy for every caller of [`Registry::with_open`] (not inlined into each).

@@ -670,10 +670,11 @@ pub unsafe extern "C" fn TSL2561_COLLECT(
 /// collects each. `lux[i]` gets sensor i's lux with its fraction. Each sensor keeps its
 /// own integration time and gain, and its own `lasterr` and status flags.
 ///
-/// Returns 0 when every sensor was read; -1 with `errno` set to the first failure's errno
-/// when one or more failed (each failed struct has `lasterr` set and its `lux[i]` is NaN;
-/// the others were read). EINVAL (in `errno`) for a NULL `sensors` or `lux`, a
-/// misaligned `sensors` or `count` below 1.
+/// Returns 0 when every sensor was read; -1 with `errno` set to the errno of the first
+/// sensor in the array that failed when one or more failed (each failed struct has
+/// `lasterr` set and its `lux[i]` is NaN; the others were read). EINVAL (in `errno`,
+/// nothing sent, nothing written) for a NULL `sensors` or `lux`, a misaligned `sensors`,
+/// `count` below 1, or one chip (adapter and address) in the array twice: read it once.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_SENSEALL(
     sensors: *mut TSL2561,
@@ -684,52 +685,42 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
         let Some(sensors) = checked(sensors) else {
             return -1;
         };
-        let Ok(count) = usize::try_from(count) else {
-            set_errno(libc::EINVAL);
-            return -1;
+        let count = match usize::try_from(count) {
+            Ok(count) if count > 0 && !lux.is_null() => count,
+            _ => {
+                set_errno(libc::EINVAL);
+                return -1;
+            }
         };
-        if count == 0 || lux.is_null() {
-            set_errno(libc::EINVAL);
-            return -1;
-        }
         // The caller promises `count` valid structs from `sensors` (aligned, as the
         // first is) and `count` writable doubles from `lux`: the SAFETY of each block.
         // SAFETY: `index` < `count`, within the array.
         let sensor = |index: usize| unsafe { sensors.add(index) };
-        // Pass 1: start every sensor; `lux[i]` is 0 for one under way, NaN for one that
-        // failed (written here, so that pass 2 never reads what the caller left there).
-        let mut last_ready = None;
-        for index in 0..count {
-            // SAFETY: a valid struct of the array, and its double.
-            match unsafe { start_conversion(sensor(index)) } {
-                Ok(ready_at) => {
-                    last_ready = last_ready.max(Some(ready_at));
-                    // SAFETY: as above.
-                    unsafe { lux.add(index).write_unaligned(0.0) };
-                }
-                Err(error) => unsafe {
-                    fail(addr_of_mut!((*sensor(index)).lasterr), &error);
-                    lux.add(index).write_unaligned(f64::NAN);
-                },
-            }
+        // SAFETY: as above, a valid struct to read.
+        let chips: Vec<(c_int, u8)> = (0..count)
+            .map(|index| unsafe { ((*sensor(index)).adapter_nr, (*sensor(index)).sensor_addr) })
+            .collect();
+        if (1..count).any(|index| chips[..index].contains(&chips[index])) {
+            set_errno(libc::EINVAL);
+            return -1;
         }
-        if let Some(last) = last_ready {
-            SystemClock.sleep_until(last);
+        // Pass 1: start every sensor, keeping each one's outcome.
+        let started: Vec<Result<std::time::Instant>> = (0..count)
+            // SAFETY: a valid struct of the array.
+            .map(|index| unsafe { start_conversion(sensor(index)) })
+            .collect();
+        if let Some(last) = started.iter().filter_map(|start| start.as_ref().ok()).max() {
+            SystemClock.sleep_until(*last);
         }
         // Pass 2: collect every sensor that started.
         let mut first_error = None;
-        for index in 0..count {
-            // SAFETY: a valid struct of the array, and its double.
+        for (index, start) in started.into_iter().enumerate() {
+            // SAFETY: a valid struct of the array.
+            let result = start.and_then(|_| unsafe { collect_conversion(sensor(index)) });
+            // SAFETY: as above, and its double.
             let (lasterr, slot) =
                 unsafe { (addr_of_mut!((*sensor(index)).lasterr), lux.add(index)) };
-            // SAFETY: as above.
-            if unsafe { slot.read_unaligned() }.is_nan() {
-                // SAFETY: as above; the start failed and set it.
-                first_error.get_or_insert(unsafe { lasterr.read() });
-                continue;
-            }
-            // SAFETY: as above.
-            match unsafe { collect_conversion(sensor(index)) } {
+            match result {
                 // SAFETY: as above.
                 Ok(measurement) => unsafe { slot.write_unaligned(measurement.lux) },
                 Err(error) => {
@@ -764,8 +755,9 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
 /// power mode stays). `TSL2561_OPEN` sets both thresholds back to 0.
 ///
 /// Returns 0, or -1 with `lasterr` and `errno` set: EINVAL for `persist` outside -1 to 15
-/// (nothing is sent), EBADF when not open, the kernel's errno for a bus error. NULL
-/// `sensor`: -1, errno EINVAL.
+/// or `low` above `high` with `persist` 1 to 15 (a window no reading is inside: use
+/// `persist` 0 to be told of every conversion) (nothing is sent), EBADF when not open,
+/// the kernel's errno for a bus error. NULL `sensor`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_SETINTERRUPT(
     sensor: *mut TSL2561,

@@ -139,6 +139,30 @@ impl BackpackKind {
         }
     }
 
+    /// Every segment bit a character cell of this kind has (decimal point included): 8
+    /// on 7 segments, 15 on the alphanumeric (bit 15 is wired to nothing). 0 for kinds
+    /// without characters.
+    pub const fn segment_bits(self) -> u16 {
+        match self.surface() {
+            Surface::Segments {
+                fourteen: false, ..
+            } => 0x00FF,
+            Surface::Segments { fourteen: true, .. } => 0x7FFF,
+            _ => 0,
+        }
+    }
+
+    /// The colon and dot bits of RAM byte [`DOTS_BYTE`] this kind has: the colon on the
+    /// 0.56", the colon, the left colon's two dots and the upper dot on the 1.2". 0 for
+    /// kinds without them.
+    pub const fn dot_bits(self) -> u8 {
+        match self {
+            Self::Seg7 => DOT_COLON,
+            Self::Seg7Large => DOT_COLON | DOT_LEFT_UPPER | DOT_LEFT_LOWER | DOT_UPPER,
+            _ => 0,
+        }
+    }
+
     /// The decimal point bit of a character cell (as a 16-bit segment pattern).
     pub const fn decimal_point(self) -> u16 {
         match self {

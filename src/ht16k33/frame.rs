@@ -179,11 +179,14 @@ impl Frame {
     /// decimal point is 0x80 on 7 segments, 0x4000 on 14).
     pub fn set_cell(&mut self, cell: usize, pattern: u16) -> Result<()> {
         let (backpack, low, high) = self.cell_location(cell)?;
+        if pattern & !self.kind.segment_bits() != 0 {
+            return Err(Error::InvalidArgument(
+                "segment pattern (a bit the kind lacks)",
+            ));
+        }
         let image = &mut self.ram[backpack];
-        match high {
-            Some(byte) => image[byte] = (pattern >> 8) as u8,
-            None if pattern > 0xFF => return Err(Error::InvalidArgument("segment pattern")),
-            None => {}
+        if let Some(byte) = high {
+            image[byte] = (pattern >> 8) as u8;
         }
         image[low] = pattern as u8;
         Ok(())
@@ -199,6 +202,9 @@ impl Frame {
     /// 1.2", the other `DOT_*` bits).
     pub fn set_dots(&mut self, backpack: usize, mask: u8) -> Result<()> {
         let byte = self.dots_byte(backpack)?;
+        if mask & !self.kind.dot_bits() != 0 {
+            return Err(Error::InvalidArgument("dots (a dot the kind lacks)"));
+        }
         self.ram[backpack][byte] = mask;
         Ok(())
     }
@@ -249,10 +255,20 @@ impl Frame {
             for backpack in 0..self.count() {
                 next.set_colon(backpack, false)?;
             }
+            let mut lit = Vec::with_capacity(cells.colons.len());
             for colon in &cells.colons {
-                let cell = usize::try_from(offset as isize + colon).unwrap_or(0);
-                // A colon follows a shown character, so its backpack is in the chain.
-                next.set_colon(cell / per, true)?;
+                // A colon lights the colon of the backpack of the cell before it: one
+                // before any cell, or a second one for a backpack, has none to light.
+                let before = usize::try_from(*colon)
+                    .map_err(|_| Error::InvalidArgument("text (a ':' before any character)"))?;
+                let backpack = (offset + before) / per;
+                if lit.contains(&backpack) {
+                    return Err(Error::InvalidArgument(
+                        "text (a second ':' for one backpack's colon)",
+                    ));
+                }
+                lit.push(backpack);
+                next.set_colon(backpack, true)?;
             }
         }
         *self = next;
@@ -552,6 +568,7 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ht16k33::backpack::{DOT_LEFT_LOWER, DOT_LEFT_UPPER, DOT_UPPER};
 
     fn seg7(count: usize) -> Frame {
         Frame::new(BackpackKind::Seg7, count).expect("frame")
@@ -666,6 +683,57 @@ mod tests {
             (frame.dots(0).ok(), frame.dots(1).ok()),
             (Some(0), Some(0x02))
         );
+    }
+
+    #[test]
+    fn a_colon_with_nothing_to_light_is_refused_and_changes_nothing() {
+        let mut frame = seg7(2);
+        frame.print_text("12:34").expect("fits");
+        let before = frame.clone();
+        for text in ["1::2", ":1", ":", "12:34:56", "1:23:456"] {
+            assert!(
+                matches!(frame.print_text(text), Err(Error::InvalidArgument(_))),
+                "{text}"
+            );
+            assert_eq!(frame, before, "{text}");
+        }
+        // One colon per backpack is fine, on each backpack of the chain.
+        frame.print_text("1:2345:6").expect("one on each");
+        assert_eq!(
+            (frame.dots(0).ok(), frame.dots(1).ok()),
+            (Some(0x02), Some(0x02))
+        );
+    }
+
+    #[test]
+    fn raw_cells_and_dots_refuse_bits_the_kind_does_not_have() {
+        let mut alpha = Frame::new(BackpackKind::Alphanumeric, 1).expect("frame");
+        alpha
+            .set_cell(0, 0x7FFF)
+            .expect("every segment and the point");
+        let before = alpha.clone();
+        assert!(
+            alpha.set_cell(0, 0x8000).is_err(),
+            "bit 15 is wired to nothing"
+        );
+        assert_eq!(alpha, before);
+        let mut small = seg7(1);
+        small.set_cell(3, 0xFF).expect("7 segments and the point");
+        assert!(small.set_cell(3, 0x100).is_err());
+        small.set_dots(0, DOT_COLON).expect("the colon");
+        let before = small.clone();
+        for mask in [DOT_UPPER, DOT_LEFT_UPPER, DOT_LEFT_LOWER, 0x01, 0x81, 0xE1] {
+            assert!(small.set_dots(0, mask).is_err(), "{mask:#x} on the 0.56\"");
+        }
+        assert_eq!(small, before);
+        let mut large = Frame::new(BackpackKind::Seg7Large, 1).expect("frame");
+        let all = DOT_COLON | DOT_LEFT_UPPER | DOT_LEFT_LOWER | DOT_UPPER;
+        large.set_dots(0, all).expect("every dot of the 1.2\"");
+        assert_eq!(large.dots(0).ok(), Some(all));
+        for mask in [0x01, 0x20, 0x81, 0xE1] {
+            assert!(large.set_dots(0, mask).is_err(), "{mask:#x} on the 1.2\"");
+        }
+        assert_eq!(large.dots(0).ok(), Some(all));
     }
 
     #[test]

@@ -429,7 +429,9 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
 
     /// Programs the interrupt (`Some`) or switches it off (`None`). The chip must stay
     /// powered for its conversions to raise the interrupt, so `Some` switches to warm
-    /// mode; `None` leaves the power mode as it is. `persist` above 15 is refused with
+    /// mode; `None` leaves the power mode as it is. `persist` above 15, and a window
+    /// turned inside out (`low` above `high` with `persist` 1 to 15: every conversion
+    /// would be out of it, which is what `persist` 0 asks for plainly), are refused with
     /// `InvalidArgument` before anything is sent. Thresholds are written as words, never
     /// as bytes (a data byte with bit 7 set would be taken for a command).
     pub fn set_interrupt(&mut self, interrupt: Option<Interrupt>) -> Result<()> {
@@ -438,6 +440,11 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
         };
         if persist > PERSIST_MAX {
             return Err(Error::InvalidArgument("interrupt persistence (0 to 15)"));
+        }
+        if persist > 0 && low > high {
+            return Err(Error::InvalidArgument(
+                "interrupt window (low threshold above high)",
+            ));
         }
         self.bus
             .write_word_data(COMMAND_BIT | WORD_BIT | REG_THRESHLOW_LOW, low)?;

@@ -66,8 +66,14 @@ static void errors(void)
 	EXPECT(HT16K33_SET_COLON(&display, 1) == 0 && display.display_buffer.com[2] == 0x02);
 	EXPECT(display.display_buffer.com[4] == 0x80);
 
+	/* A closed chain: refused OPENs leave it as it is (tests/c/hostile.c checks every
+	 * byte). */
+	memset(&sign, 0, sizeof sign);
+	memset(sign.adapter_fds, 0xFF, sizeof sign.adapter_fds);
+	sign.count = 2;
+	sign.kind = HT16K33_ALPHANUMERIC;
 	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, twice, 2) == -1 && errno == EINVAL);
-	EXPECT(sign.adapter_fds[0] == -1 && sign.adapter_fds[1] == -1);
+	EXPECT(sign.adapter_fds[0] == -1 && sign.adapter_fds[1] == -1 && sign.lasterr == EINVAL);
 	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, pair, 0) == -1 && errno == EINVAL);
 	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, HT16K33_ALPHANUMERIC, pair, 9) == -1 && errno == EINVAL);
 	EXPECT(HT16K33_CHAIN_OPEN(&sign, 1, (ht16k33backpack_t)8, pair, 2) == -1 && errno == EINVAL);
