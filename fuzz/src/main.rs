@@ -11,7 +11,12 @@
 //!   that kind of chip and that address: never on one crossed from the other struct
 //!   kind, nor on one the program closed behind the library's back and reopened;
 //! - no display answers as a sensor (the identification probe);
-//! - two threads on one struct never undo each other's settings.
+//! - two threads on one struct never undo each other's settings;
+//! - a call refused for a reason it can see before sending (EINVAL, EBADF, EBUSY, and
+//!   for the displays ERANGE, EILSEQ, EDOM) sent nothing (the emulator's transfer
+//!   count, `lightseg_sim_transfers`) and left its struct as it was beyond `lasterr`;
+//! - every exported function of both headers is called: the chain, print and scroll
+//!   calls included; a chain's COMMIT is one transfer per backpack, its ON three.
 //!
 //! Run under the emulator with `fuzz/scene.toml` (`make fuzz`, or a short run in
 //! `make test`): `lightseg-fuzz [--cases N] [--cpu-seconds S] [--seed N]`.
@@ -20,6 +25,7 @@ use std::cell::Cell;
 use std::os::raw::c_int;
 use std::ptr;
 
+use lightseg::capi::chain::*;
 use lightseg::capi::ht16k33::*;
 use lightseg::capi::tsl2561::*;
 use proptest::prelude::*;
@@ -29,10 +35,57 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRu
 const LIGHT: [(u8, u64, u64); 2] = [(0x29, 400, 120), (0x39, 90000, 20000)];
 
 /// Where fuzz/scene.toml has an HT16K33.
-const DISPLAY_ADDRESSES: [u8; 1] = [0x70];
+const DISPLAY_ADDRESSES: [u8; 4] = [0x70, 0x71, 0x72, 0x73];
 
 const SENSORS: usize = 3;
 const DISPLAYS: usize = 2;
+const CHAINS: usize = 2;
+
+/// A call on a chain struct.
+#[derive(Debug, Clone)]
+enum ChainCall {
+    On,
+    Off,
+    Brightness(u8),
+    Blink(i32),
+    Commit,
+    Clear,
+    PrintInt(i64),
+    PrintFloat(f64, i32),
+    PrintHex(u64),
+    PrintText(Option<Vec<u8>>),
+    PrintTime(i32, i32, i32),
+    SetRaw(u16, u16),
+    SetDots(u16, u8),
+    SetPixel(i32, i32, i32),
+    DrawBitmap {
+        x: i32,
+        y: i32,
+        width: i32,
+        height: i32,
+        color: i32,
+        null: bool,
+        seed: u8,
+    },
+    Rotation(i32),
+    SetBar(i32, i32),
+    SetLevel(i32, i32),
+    ScrollStart(Option<Vec<u8>>, u32),
+    ScrollStep,
+    Scroll(Option<Vec<u8>>, u32, u32),
+}
+
+/// A print call of the old struct.
+#[derive(Debug, Clone)]
+enum PrintCall {
+    Int(i64),
+    Float(f64, i32),
+    Hex(u64),
+    Text(Option<Vec<u8>>),
+    Time(i32, i32, i32),
+    Raw(u16, u8),
+    Colon(i32),
+}
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -155,6 +208,83 @@ enum Op {
     },
     /// TSL2561_CLEARINTERRUPT.
     SensorClearInterrupt(usize),
+    /// HT16K33_CHAIN_OPEN with `count` of the nine `addresses` (or NULL).
+    ChainOpen {
+        slot: usize,
+        bus: i32,
+        kind: i32,
+        addresses: Option<Vec<u8>>,
+        count: i32,
+    },
+    /// HT16K33_CHAIN_CLOSE.
+    ChainClose(usize),
+    /// A struct copy (chains may be copied, as all the structs).
+    ChainCopy {
+        from: usize,
+        to: usize,
+    },
+    /// Any other chain call.
+    Chain {
+        slot: usize,
+        call: ChainCall,
+    },
+    /// A PRINT_* or SET_* call of the old struct.
+    DisplayPrint {
+        slot: usize,
+        call: PrintCall,
+    },
+}
+
+/// Text for the print and scroll calls: mostly what the fonts have, sometimes anything,
+/// sometimes NULL; now and then around HT16K33_SCROLL_TEXT_MAX bytes.
+fn text() -> impl Strategy<Value = Option<Vec<u8>>> {
+    let alphabet = prop::sample::select(b"0123456789ABCDEFHIJLNOPRSUYZabcdhnoru -.:_KMW".to_vec());
+    let byte = prop_oneof![8 => alphabet, 1 => 1..=255u8];
+    prop_oneof![
+        1 => Just(None),
+        12 => prop::collection::vec(byte.clone(), 0..12).prop_map(Some),
+        1 => prop::collection::vec(byte, 250..260).prop_map(Some),
+    ]
+}
+
+fn chain_call() -> impl Strategy<Value = ChainCall> {
+    let color = prop_oneof![4 => 0..4i32, 1 => any::<i32>()];
+    prop_oneof![
+        2 => Just(ChainCall::On),
+        1 => Just(ChainCall::Off),
+        1 => any::<u8>().prop_map(ChainCall::Brightness),
+        1 => small_int().prop_map(ChainCall::Blink),
+        3 => Just(ChainCall::Commit),
+        1 => Just(ChainCall::Clear),
+        2 => prop_oneof![-99_999_999i64..99_999_999, any::<i64>()].prop_map(ChainCall::PrintInt),
+        2 => (prop_oneof![any::<f64>(), -1e5..1e5f64], -2..10i32).prop_map(|(v, d)| ChainCall::PrintFloat(v, d)),
+        1 => any::<u64>().prop_map(ChainCall::PrintHex),
+        3 => text().prop_map(ChainCall::PrintText),
+        1 => (-1..101i32, -1..61i32, 0..2i32).prop_map(|(h, m, c)| ChainCall::PrintTime(h, m, c)),
+        2 => (0..40u16, prop_oneof![0..0x100u16, any::<u16>()]).prop_map(|(p, v)| ChainCall::SetRaw(p, v)),
+        1 => (0..9u16, any::<u8>()).prop_map(|(b, m)| ChainCall::SetDots(b, m)),
+        2 => (-2..130i32, -2..10i32, color.clone()).prop_map(|(x, y, c)| ChainCall::SetPixel(x, y, c)),
+        1 => (-10..130i32, -10..12i32, -1..20i32, -1..12i32, color.clone(), any::<bool>(), any::<u8>())
+            .prop_map(|(x, y, width, height, color, null, seed)| ChainCall::DrawBitmap { x, y, width, height, color, null, seed }),
+        1 => (-1..5i32).prop_map(ChainCall::Rotation),
+        1 => (-1..200i32, color.clone()).prop_map(|(b, c)| ChainCall::SetBar(b, c)),
+        1 => (-1..200i32, color).prop_map(|(l, c)| ChainCall::SetLevel(l, c)),
+        2 => (text(), prop_oneof![Just(0u32), 1..500u32]).prop_map(|(t, ms)| ChainCall::ScrollStart(t, ms)),
+        3 => Just(ChainCall::ScrollStep),
+        1 => (text(), prop_oneof![Just(0u32), 1..200u32], 0..3u32).prop_map(|(t, ms, c)| ChainCall::Scroll(t, ms, c)),
+    ]
+}
+
+fn print_call() -> impl Strategy<Value = PrintCall> {
+    prop_oneof![
+        2 => prop_oneof![-9999i64..99_999, any::<i64>()].prop_map(PrintCall::Int),
+        2 => (prop_oneof![any::<f64>(), -1e4..1e4f64], -2..6i32).prop_map(|(v, d)| PrintCall::Float(v, d)),
+        1 => any::<u64>().prop_map(PrintCall::Hex),
+        3 => text().prop_map(PrintCall::Text),
+        1 => (-1..101i32, -1..61i32, 0..2i32).prop_map(|(h, m, c)| PrintCall::Time(h, m, c)),
+        1 => (0..7u16, any::<u8>()).prop_map(|(d, v)| PrintCall::Raw(d, v)),
+        1 => small_int().prop_map(PrintCall::Colon),
+    ]
 }
 
 fn small_int() -> impl Strategy<Value = i32> {
@@ -206,6 +336,14 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::SensorSenseAll),
         1 => (0..SENSORS, any::<u16>(), any::<u16>(), prop_oneof![Just(-1), 0..16i32, any::<i32>()]).prop_map(|(slot, low, high, persist)| Op::SensorInterrupt { slot, low, high, persist }),
         1 => (0..SENSORS).prop_map(Op::SensorClearInterrupt),
+        2 => (0..CHAINS, bus(), prop_oneof![8 => 0..8i32, 1 => any::<i32>()],
+              prop_oneof![1 => Just(None), 12 => prop::collection::vec(prop_oneof![4 => 0x70..0x74u8, 1 => any::<u8>()], 9).prop_map(Some)],
+              prop_oneof![8 => 1..4i32, 1 => -1..10i32, 1 => any::<i32>()])
+            .prop_map(|(slot, bus, kind, addresses, count)| Op::ChainOpen { slot, bus, kind, addresses, count }),
+        1 => (0..CHAINS).prop_map(Op::ChainClose),
+        1 => (0..CHAINS, 0..CHAINS).prop_map(|(from, to)| Op::ChainCopy { from, to }),
+        12 => (0..CHAINS, chain_call()).prop_map(|(slot, call)| Op::Chain { slot, call }),
+        4 => (0..DISPLAYS, print_call()).prop_map(|(slot, call)| Op::DisplayPrint { slot, call }),
     ]
 }
 
@@ -232,6 +370,255 @@ fn display_init(bus: i32, address: u8) -> HT16K33 {
         brightness: 15,
         display_buffer: ht16k55_matrix { com: [0; 5] },
     }
+}
+
+/// A closed chain struct, as a program would zero one.
+fn chain_init() -> HT16K33_CHAIN {
+    HT16K33_CHAIN {
+        adapter_nr: 1,
+        kind: BackpackValue(0),
+        count: 1,
+        addresses: [0x70; 8],
+        adapter_fds: [-1; 8],
+        lasterr: 0,
+        rotation: 0,
+        ram: [[0; 16]; 8],
+        scroll_step_ms: 0,
+        scroll_step: 0,
+        scroll_start_ns: 0,
+        scroll_text: [0; 256],
+    }
+}
+
+/// The structs a call may be refused on, with their `lasterr`.
+trait CStruct: Copy + PartialEq + std::fmt::Debug {
+    fn lasterr_mut(&mut self) -> &mut c_int;
+}
+
+impl CStruct for TSL2561 {
+    fn lasterr_mut(&mut self) -> &mut c_int {
+        &mut self.lasterr
+    }
+}
+
+impl CStruct for HT16K33 {
+    fn lasterr_mut(&mut self) -> &mut c_int {
+        &mut self.lasterr
+    }
+}
+
+impl CStruct for HT16K33_CHAIN {
+    fn lasterr_mut(&mut self) -> &mut c_int {
+        &mut self.lasterr
+    }
+}
+
+/// What a sensor call may be refused with before it sends.
+const SENSOR_REFUSALS: [c_int; 3] = [libc::EINVAL, libc::EBADF, libc::EBUSY];
+/// What a display call may be refused with before it sends.
+const DISPLAY_REFUSALS: [c_int; 6] = [
+    libc::EINVAL,
+    libc::EBADF,
+    libc::EBUSY,
+    libc::ERANGE,
+    libc::EILSEQ,
+    libc::EDOM,
+];
+
+/// The emulator's count of transfers on its bus (lightseg-sim exports it; `main`
+/// refuses to run without the emulator).
+fn transfers() -> u64 {
+    type Count = extern "C" fn() -> u64;
+    static COUNT: std::sync::OnceLock<Option<Count>> = std::sync::OnceLock::new();
+    let count = COUNT.get_or_init(|| {
+        // SAFETY: a NUL-terminated name; the symbol, when found, is the emulator's
+        // `extern "C" fn() -> u64`.
+        unsafe {
+            let found = libc::dlsym(libc::RTLD_DEFAULT, c"lightseg_sim_transfers".as_ptr());
+            (!found.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, Count>(found))
+        }
+    });
+    count.map_or(0, |count| count())
+}
+
+/// Runs one call on `object` and holds it to the contract: -1, 0 or 1, `lasterr` and
+/// `errno` as [`check_result`] says, and a refusal with one of `refusals` sent nothing
+/// and changed nothing but `lasterr`. Returns the result and the transfers the call
+/// made.
+fn call_checked<T: CStruct>(
+    object: &mut T,
+    refusals: &[c_int],
+    name: &str,
+    call: impl FnOnce(&mut T) -> c_int,
+) -> Result<(c_int, u64), TestCaseError> {
+    let mut before = *object;
+    let sent = transfers();
+    let rc = call(object);
+    let code = errno();
+    let made = transfers() - sent;
+    let lasterr_before = *before.lasterr_mut();
+    let lasterr_now = *object.lasterr_mut();
+    prop_assert!((-1..=1).contains(&rc), "{name}: rc {rc}");
+    if rc == -1 {
+        prop_assert!(lasterr_now > 0, "{name}: lasterr {lasterr_now}");
+        prop_assert_eq!(code, lasterr_now, "{}: errno differs from lasterr", name);
+        if refusals.contains(&code) {
+            prop_assert_eq!(made, 0, "{}: refused with errno {} but sent", name, code);
+            let mut after = *object;
+            *after.lasterr_mut() = lasterr_before;
+            prop_assert!(
+                after == before,
+                "{name}: refused with errno {code} but changed the struct:\n{before:?}\n{after:?}"
+            );
+        }
+    } else {
+        prop_assert_eq!(
+            lasterr_now,
+            lasterr_before,
+            "{}: success changed lasterr",
+            name
+        );
+    }
+    Ok((rc, made))
+}
+
+/// A NUL-terminated copy of `text` (NULs inside dropped), or `None` for NULL.
+fn c_text(text: &Option<Vec<u8>>) -> Option<std::ffi::CString> {
+    text.as_ref().map(|bytes| {
+        let bytes: Vec<u8> = bytes.iter().copied().filter(|b| *b != 0).collect();
+        std::ffi::CString::new(bytes).unwrap_or_default()
+    })
+}
+
+fn text_ptr(text: &Option<std::ffi::CString>) -> *const std::os::raw::c_char {
+    text.as_ref().map_or(ptr::null(), |text| text.as_ptr())
+}
+
+/// One call on chain struct `chain`.
+fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<(), TestCaseError> {
+    let count = usize::try_from(chain.count).unwrap_or(0) as u64;
+    let mut name = format!("HT16K33_CHAIN {call:?}");
+    name.truncate(120);
+    let name = name.as_str();
+    let text = match call {
+        ChainCall::PrintText(text)
+        | ChainCall::ScrollStart(text, _)
+        | ChainCall::Scroll(text, ..) => c_text(text),
+        _ => None,
+    };
+    // SAFETY: a live struct; text, bitmap and address pointers are NULL or valid for
+    // what the call reads.
+    let (rc, made) = call_checked(chain, &DISPLAY_REFUSALS, name, |chain| unsafe {
+        match call {
+            ChainCall::On => HT16K33_CHAIN_ON(chain),
+            ChainCall::Off => HT16K33_CHAIN_OFF(chain),
+            ChainCall::Brightness(level) => HT16K33_CHAIN_BRIGHTNESS(chain, *level),
+            ChainCall::Blink(value) => HT16K33_CHAIN_BLINK(chain, BlinkValue(*value)),
+            ChainCall::Commit => HT16K33_CHAIN_COMMIT(chain),
+            ChainCall::Clear => HT16K33_CHAIN_CLEAR(chain),
+            ChainCall::PrintInt(value) => HT16K33_CHAIN_PRINT_INT(chain, *value as _),
+            ChainCall::PrintFloat(value, decimals) => {
+                HT16K33_CHAIN_PRINT_FLOAT(chain, *value, *decimals)
+            }
+            ChainCall::PrintHex(value) => HT16K33_CHAIN_PRINT_HEX(chain, *value as _),
+            ChainCall::PrintText(_) => HT16K33_CHAIN_PRINT_TEXT(chain, text_ptr(&text)),
+            ChainCall::PrintTime(h, m, c) => HT16K33_CHAIN_PRINT_TIME(chain, *h, *m, *c),
+            ChainCall::SetRaw(position, segments) => {
+                HT16K33_CHAIN_SET_RAW(chain, *position, *segments)
+            }
+            ChainCall::SetDots(backpack, mask) => HT16K33_CHAIN_SET_DOTS(chain, *backpack, *mask),
+            ChainCall::SetPixel(x, y, color) => {
+                HT16K33_CHAIN_SET_PIXEL(chain, *x, *y, ColorValue(*color))
+            }
+            ChainCall::DrawBitmap {
+                x,
+                y,
+                width,
+                height,
+                color,
+                null,
+                seed,
+            } => {
+                // As many bytes as the call may read, never fewer.
+                let rows = usize::try_from(*height).unwrap_or(0);
+                let per_row = usize::try_from(*width).unwrap_or(0).div_ceil(8);
+                let bytes: Vec<u8> = (0..rows * per_row + 1)
+                    .map(|i| seed.wrapping_mul(i as u8 | 1).rotate_left(i as u32 % 8))
+                    .collect();
+                let bitmap = if *null { ptr::null() } else { bytes.as_ptr() };
+                HT16K33_CHAIN_DRAW_BITMAP(
+                    chain,
+                    *x,
+                    *y,
+                    bitmap,
+                    *width,
+                    *height,
+                    ColorValue(*color),
+                )
+            }
+            ChainCall::Rotation(turns) => HT16K33_CHAIN_SET_ROTATION(chain, *turns),
+            ChainCall::SetBar(bar, color) => HT16K33_CHAIN_SET_BAR(chain, *bar, ColorValue(*color)),
+            ChainCall::SetLevel(lit, color) => {
+                HT16K33_CHAIN_SET_LEVEL(chain, *lit, ColorValue(*color))
+            }
+            ChainCall::ScrollStart(_, ms) => {
+                HT16K33_CHAIN_SCROLL_START(chain, text_ptr(&text), *ms)
+            }
+            ChainCall::ScrollStep => HT16K33_CHAIN_SCROLL_STEP(chain),
+            ChainCall::Scroll(_, ms, cycles) => {
+                HT16K33_CHAIN_SCROLL(chain, text_ptr(&text), *ms, *cycles)
+            }
+        }
+    })?;
+    if !matches!(call, ChainCall::ScrollStep) {
+        prop_assert!(rc != 1, "{name}: rc 1");
+    }
+    if rc == 0 {
+        match call {
+            ChainCall::Commit => {
+                prop_assert_eq!(made, count, "{}: one transfer per backpack", name)
+            }
+            ChainCall::On => {
+                prop_assert_eq!(made, 3 * count, "{}: three commands per backpack", name)
+            }
+            ChainCall::Off | ChainCall::Brightness(_) | ChainCall::Blink(_) => {
+                prop_assert_eq!(made, count, "{}: one command per backpack", name)
+            }
+            ChainCall::ScrollStart(..) => {
+                prop_assert_eq!(made, count, "{}: step 0 is one commit", name);
+                prop_assert!(
+                    chain.scroll_step_ms > 0 && chain.scroll_step == 0,
+                    "{name}: scroll not stored"
+                );
+            }
+            ChainCall::Scroll(..) | ChainCall::ScrollStep => {}
+            _ => prop_assert_eq!(made, 0, "{}: sent without COMMIT", name),
+        }
+    }
+    Ok(())
+}
+
+/// One print call on the old struct: no bus traffic, ever.
+fn print_call_on(display: &mut HT16K33, call: &PrintCall) -> Result<(), TestCaseError> {
+    let name = format!("HT16K33 {call:?}");
+    let text = match call {
+        PrintCall::Text(text) => c_text(text),
+        _ => None,
+    };
+    // SAFETY: a live struct; the text pointer is NULL or a C string.
+    let (_, made) = call_checked(display, &DISPLAY_REFUSALS, &name, |display| unsafe {
+        match call {
+            PrintCall::Int(value) => HT16K33_PRINT_INT(display, *value as _),
+            PrintCall::Float(value, decimals) => HT16K33_PRINT_FLOAT(display, *value, *decimals),
+            PrintCall::Hex(value) => HT16K33_PRINT_HEX(display, *value as _),
+            PrintCall::Text(_) => HT16K33_PRINT_TEXT(display, text_ptr(&text)),
+            PrintCall::Time(h, m, c) => HT16K33_PRINT_TIME(display, *h, *m, *c),
+            PrintCall::Raw(digit, segments) => HT16K33_SET_RAW(display, *digit, *segments),
+            PrintCall::Colon(on) => HT16K33_SET_COLON(display, *on),
+        }
+    })?;
+    prop_assert_eq!(made, 0, "{}: the print calls only fill the buffer", name);
+    Ok(())
 }
 
 fn errno() -> c_int {
@@ -290,6 +677,7 @@ enum Kind {
 struct World {
     sensors: [TSL2561; SENSORS],
     displays: [HT16K33; DISPLAYS],
+    chains: [HT16K33_CHAIN; CHAINS],
     /// The descriptors the library opened and has not closed: number, kind, address.
     live: Vec<(c_int, Kind, u8)>,
     /// Descriptors the program itself opened (behind the library's back).
@@ -651,7 +1039,12 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
         } => {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
-            let rc = TSL2561_SETINTERRUPT(sensor, *low, *high, *persist);
+            let (rc, _) = call_checked(
+                sensor,
+                &SENSOR_REFUSALS,
+                "TSL2561_SETINTERRUPT",
+                |sensor| unsafe { TSL2561_SETINTERRUPT(sensor, *low, *high, *persist) },
+            )?;
             check_sensor_call(&world.live, sensor, rc, before, "TSL2561_SETINTERRUPT")?;
             if !(-1..=15).contains(persist) {
                 prop_assert_eq!(
@@ -671,13 +1064,21 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
         Op::SensorClearInterrupt(slot) => {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
-            let rc = TSL2561_CLEARINTERRUPT(sensor);
+            let (rc, _) = call_checked(
+                sensor,
+                &SENSOR_REFUSALS,
+                "TSL2561_CLEARINTERRUPT",
+                |sensor| unsafe { TSL2561_CLEARINTERRUPT(sensor) },
+            )?;
             check_sensor_call(&world.live, sensor, rc, before, "TSL2561_CLEARINTERRUPT")?;
         }
         Op::SensorStart(slot) => {
             let sensor = &mut world.sensors[*slot];
             let before = sensor.lasterr;
-            let rc = TSL2561_START(sensor);
+            let (rc, _) =
+                call_checked(sensor, &SENSOR_REFUSALS, "TSL2561_START", |sensor| unsafe {
+                    TSL2561_START(sensor)
+                })?;
             check_sensor_call(&world.live, sensor, rc, before, "TSL2561_START")?;
         }
         Op::SensorCollect { slot, wait } => {
@@ -738,12 +1139,26 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
         }
         Op::SensorSenseAll => {
             let mut lux = [-1.0f64; SENSORS];
+            let chips: Vec<(c_int, u8)> = world
+                .sensors
+                .iter()
+                .map(|s| (s.adapter_nr, s.sensor_addr))
+                .collect();
+            let twice = (1..SENSORS).any(|i| chips[..i].contains(&chips[i]));
+            let (before, sent) = (world.sensors, transfers());
             let rc = TSL2561_SENSEALL(
                 world.sensors.as_mut_ptr(),
                 SENSORS as c_int,
                 lux.as_mut_ptr(),
             );
             prop_assert!(rc == 0 || rc == -1);
+            if twice {
+                // One chip twice: refused before anything is sent or written.
+                prop_assert_eq!((rc, errno()), (-1, libc::EINVAL), "SENSEALL, a chip twice");
+                prop_assert_eq!(transfers(), sent, "SENSEALL refused but sent");
+                prop_assert!(world.sensors == before && lux == [-1.0; SENSORS]);
+                return Ok(());
+            }
             for (sensor, lux) in world.sensors.iter().zip(lux) {
                 prop_assert!(lux != -1.0, "SENSEALL left a lux unwritten");
                 if lux.is_nan() {
@@ -812,7 +1227,12 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
         } => {
             let display = &mut world.displays[*slot];
             let (before, buffer) = (display.lasterr, display.display_buffer.com);
-            let rc = HT16K33_UPDATE_DIGIT(display, *digit, *value, *point);
+            let (rc, _) = call_checked(
+                display,
+                &DISPLAY_REFUSALS,
+                "HT16K33_UPDATE_DIGIT",
+                |display| unsafe { HT16K33_UPDATE_DIGIT(display, *digit, *value, *point) },
+            )?;
             check_result(rc, before, display.lasterr, "HT16K33_UPDATE_DIGIT")?;
             prop_assert_eq!(rc == 0, *digit <= 4 && *value <= 128);
             if rc != 0 {
@@ -847,6 +1267,38 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             TSL2561_CLOSE(ptr::null_mut());
             HT16K33_CLOSE(ptr::null_mut());
         }
+        Op::ChainOpen {
+            slot,
+            bus,
+            kind,
+            addresses,
+            count,
+        } => {
+            let addresses = addresses.as_ref().map_or(ptr::null(), |a| a.as_ptr());
+            let chain = &mut world.chains[*slot];
+            let (rc, made) =
+                call_checked(chain, &DISPLAY_REFUSALS, "HT16K33_CHAIN_OPEN", |chain| {
+                    HT16K33_CHAIN_OPEN(chain, *bus, BackpackValue(*kind), addresses, *count)
+                })?;
+            prop_assert_eq!(made, 0, "HT16K33_CHAIN_OPEN sends nothing");
+            if rc == 0 {
+                let count = chain.count as usize;
+                prop_assert!(chain.adapter_fds[..count].iter().all(|fd| *fd >= 0));
+            }
+        }
+        Op::ChainClose(slot) => {
+            let chain = &mut world.chains[*slot];
+            let sent = transfers();
+            HT16K33_CHAIN_CLOSE(chain);
+            prop_assert_eq!(transfers(), sent, "HT16K33_CHAIN_CLOSE sends nothing");
+            prop_assert!(
+                chain.adapter_fds.iter().all(|fd| *fd == -1),
+                "CLOSE left a descriptor"
+            );
+        }
+        Op::ChainCopy { from, to } => world.chains[*to] = world.chains[*from],
+        Op::Chain { slot, call } => chain_call_on(&mut world.chains[*slot], call)?,
+        Op::DisplayPrint { slot, call } => print_call_on(&mut world.displays[*slot], call)?,
         display_op => {
             let (slot, name) = match display_op {
                 Op::DisplayOn(s) => (*s, "HT16K33_ON"),
@@ -858,16 +1310,18 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 _ => return Err(TestCaseError::fail("unhandled op")),
             };
             let display = &mut world.displays[slot];
-            let before = display.lasterr;
-            let rc = match display_op {
-                Op::DisplayOn(_) => HT16K33_ON(display),
-                Op::DisplayOff(_) => HT16K33_OFF(display),
-                Op::DisplayBlink { value, .. } => HT16K33_BLINK(display, BlinkValue(*value)),
-                Op::DisplayState { value, .. } => HT16K33_DISPLAY(display, DisplayValue(*value)),
-                Op::DisplayBrightness { value, .. } => HT16K33_BRIGHTNESS(display, *value),
-                _ => HT16K33_COMMIT(display),
-            };
-            check_result(rc, before, display.lasterr, name)?;
+            let (rc, _) = call_checked(display, &DISPLAY_REFUSALS, name, |display| unsafe {
+                match display_op {
+                    Op::DisplayOn(_) => HT16K33_ON(display),
+                    Op::DisplayOff(_) => HT16K33_OFF(display),
+                    Op::DisplayBlink { value, .. } => HT16K33_BLINK(display, BlinkValue(*value)),
+                    Op::DisplayState { value, .. } => {
+                        HT16K33_DISPLAY(display, DisplayValue(*value))
+                    }
+                    Op::DisplayBrightness { value, .. } => HT16K33_BRIGHTNESS(display, *value),
+                    _ => HT16K33_COMMIT(display),
+                }
+            })?;
             let (fd, address) = (display.adapter_fd, display.driver_addr);
             check_descriptor(&world.live, rc, fd, Kind::Display, address, name)?;
             if rc == 0 {
@@ -898,6 +1352,7 @@ fn run_case(ops: &[Op]) -> Result<(), TestCaseError> {
             sensor_init(1, 0x49),
         ],
         displays: [display_init(1, 0x70), display_init(1, 0x71)],
+        chains: [chain_init(), chain_init()],
         live: Vec::new(),
         foreign: Vec::new(),
     };
@@ -926,6 +1381,10 @@ fn run_case(ops: &[Op]) -> Result<(), TestCaseError> {
                 }
             }
         }
+    }
+    for chain in &mut world.chains {
+        // SAFETY: a live local struct; its descriptors are the library's or -1.
+        unsafe { HT16K33_CHAIN_CLOSE(chain) };
     }
     for fd in world.foreign.drain(..) {
         // SAFETY: descriptors this harness opened itself.

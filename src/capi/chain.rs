@@ -93,7 +93,7 @@ pub const HT16K33_SCROLL_TEXT_MAX: usize = 255;
 /// right in the order of `addresses`. Fill it with HT16K33_CHAIN_OPEN. One struct per
 /// display; calls on one struct from several threads need the caller's own lock.
 #[repr(C)]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HT16K33_CHAIN {
     /// I2C adapter number: the N of /dev/i2c-N.
     pub adapter_nr: c_int,

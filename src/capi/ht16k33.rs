@@ -55,7 +55,7 @@ pub struct DisplayValue(pub c_int);
 /// Segment patterns of the five display positions: digit 0, digit 1, colon, digit 2,
 /// digit 3 (display RAM bytes 0, 2, 4, 6, 8).
 #[repr(C)]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ht16k55_matrix {
     /// One pattern per position (segment A = bit 0 ... G = bit 6, decimal point bit 7).
     pub com: [u8; 5],
@@ -65,7 +65,7 @@ pub struct ht16k55_matrix {
 /// All state lives in this struct, so it may be copied or passed by value; the open
 /// file descriptor identifies the device.
 #[repr(C)]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HT16K33 {
     /// I2C adapter number: the N of /dev/i2c-N (1 on a Raspberry Pi).
     pub adapter_nr: c_int,

@@ -75,7 +75,7 @@ pub struct GainValue(pub c_int);
 /// `adapter_fd = -1`), then call `TSL2561_OPEN`. All state lives in this struct, so it
 /// may be copied or passed by value; the open file descriptor identifies the device.
 #[repr(C)]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TSL2561 {
     /// I2C adapter number: the N of /dev/i2c-N (1 on a Raspberry Pi).
     pub adapter_nr: c_int,
