@@ -494,8 +494,11 @@ fn text_ptr(text: &Option<std::ffi::CString>) -> *const std::os::raw::c_char {
     text.as_ref().map_or(ptr::null(), |text| text.as_ptr())
 }
 
-/// One call on chain struct `chain`.
-fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<(), TestCaseError> {
+/// Backpacks a chain struct has room for.
+const MAX_CHAIN: usize = 8;
+
+/// One call on chain struct `chain`; whether it succeeded.
+fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<bool, TestCaseError> {
     let count = usize::try_from(chain.count).unwrap_or(0) as u64;
     let mut name = format!("HT16K33_CHAIN {call:?}");
     name.truncate(120);
@@ -595,7 +598,7 @@ fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<(), Test
             _ => prop_assert_eq!(made, 0, "{}: sent without COMMIT", name),
         }
     }
-    Ok(())
+    Ok(rc == 0)
 }
 
 /// One print call on the old struct: no bus traffic, ever.
@@ -1283,11 +1286,25 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             prop_assert_eq!(made, 0, "HT16K33_CHAIN_OPEN sends nothing");
             if rc == 0 {
                 let count = chain.count as usize;
-                prop_assert!(chain.adapter_fds[..count].iter().all(|fd| *fd >= 0));
+                let opened: Vec<(c_int, u8)> = (0..count)
+                    .map(|i| (chain.adapter_fds[i], chain.addresses[i]))
+                    .collect();
+                for (fd, address) in opened {
+                    prop_assert!(fd >= 0);
+                    // The backpacks share the old struct's registry: a descriptor a
+                    // chain opened is a display's descriptor for its address.
+                    world.opened(fd, Kind::Display, address);
+                }
             }
         }
         Op::ChainClose(slot) => {
             let chain = &mut world.chains[*slot];
+            for i in 0..MAX_CHAIN {
+                let (fd, address) = (chain.adapter_fds[i], chain.addresses[i]);
+                world
+                    .live
+                    .retain(|entry| *entry != (fd, Kind::Display, address));
+            }
             let sent = transfers();
             HT16K33_CHAIN_CLOSE(chain);
             prop_assert_eq!(transfers(), sent, "HT16K33_CHAIN_CLOSE sends nothing");
@@ -1297,7 +1314,17 @@ unsafe fn apply(world: &mut World, op: &Op) -> Result<(), TestCaseError> {
             );
         }
         Op::ChainCopy { from, to } => world.chains[*to] = world.chains[*from],
-        Op::Chain { slot, call } => chain_call_on(&mut world.chains[*slot], call)?,
+        Op::Chain { slot, call } => {
+            let chain = &mut world.chains[*slot];
+            let (fds, addresses) = (chain.adapter_fds, chain.addresses);
+            if chain_call_on(chain, call)? && matches!(call, ChainCall::On | ChainCall::Commit) {
+                // It reached the bus: every backpack's descriptor is a live display one.
+                for i in 0..usize::try_from(chain.count).unwrap_or(0).min(MAX_CHAIN) {
+                    let name = "a chain call";
+                    check_descriptor(&world.live, 0, fds[i], Kind::Display, addresses[i], name)?;
+                }
+            }
+        }
         Op::DisplayPrint { slot, call } => print_call_on(&mut world.displays[*slot], call)?,
         display_op => {
             let (slot, name) = match display_op {
