@@ -254,12 +254,16 @@ fn errors_have_messages_and_exit_statuses() {
         let run = lightseg(args);
         assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains("Try 'lightseg --help'"), "{args:?}");
+        // A command that never opened the bus leaves no report at all.
         let transfers: u64 = run.report["devices"]
             .as_array()
-            .expect("devices")
-            .iter()
-            .filter_map(|device| device["transfers"].as_u64())
-            .sum();
+            .map(|devices| {
+                devices
+                    .iter()
+                    .filter_map(|device| device["transfers"].as_u64())
+                    .sum()
+            })
+            .unwrap_or(0);
         assert_eq!(transfers, 0, "{args:?} reached the bus");
     }
 }
