@@ -1074,4 +1074,39 @@ mod tests {
         );
         assert!(bus.log.is_empty());
     }
+
+    #[test]
+    fn an_inside_out_window_is_refused_but_a_narrow_one_and_every_conversion_are_not() {
+        let inside_out = Interrupt {
+            low: 1000,
+            high: 10,
+            persist: 3,
+        };
+        let mut bus = MockBus::default();
+        let mut clock = MockClock::default();
+        let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+        assert_eq!(
+            chip.set_interrupt(Some(inside_out)).map_err(|e| e.errno()),
+            Err(libc::EINVAL)
+        );
+        assert!(bus.log.is_empty(), "nothing sent");
+        // One count wide: a window still; persist 0 ignores the thresholds.
+        for accepted in [
+            Interrupt {
+                low: 500,
+                high: 500,
+                persist: 1,
+            },
+            Interrupt {
+                persist: 0,
+                ..inside_out
+            },
+        ] {
+            let mut bus = MockBus::default();
+            let mut clock = MockClock::default();
+            let mut chip = Tsl2561::new(&mut bus, &mut clock, Settings::default());
+            chip.set_interrupt(Some(accepted)).expect("accepted");
+            assert_eq!(bus.log[0], WriteWordData(0xA2, accepted.low));
+        }
+    }
 }
