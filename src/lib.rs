@@ -6,9 +6,13 @@
 //! - From C, as a drop-in replacement of the old hand-written drivers: include
 //!   `TSL2561.h` / `7seg_bp_ada.h` (generated from [`capi`]) and link `-llightseg`.
 //! - From Rust, through the driver cores [`tsl2561`] and [`ht16k33`], which are generic
-//!   over [`bus::SmbusDevice`] and know nothing of C. [`ht16k33::Chain`] drives one to
-//!   eight backpacks of one kind as one display; its [`ht16k33::Frame`] takes numbers,
-//!   text, raw segments, pixels and bars, and [`ht16k33::Chain::scroll`] scrolls text.
+//!   over [`bus::SmbusDevice`] and know nothing of C: `/dev/i2c-N` through
+//!   [`bus::open_device`] (the `I2C_SMBUS` ioctl), or any embedded-hal 1.0 I2C bus
+//!   through [`bus::HalDevice`] (linux-embedded-hal's `I2cdev`, a USB adapter's HAL,
+//!   embedded-hal-mock in tests: `examples/linux_hal.rs`). [`ht16k33::Chain`] drives one
+//!   to eight backpacks of one kind as one display; its [`ht16k33::Frame`] takes
+//!   numbers, text, raw segments, pixels and bars, and [`ht16k33::Chain::scroll`]
+//!   scrolls text.
 //!
 //! A reading shown on the display, in Rust:
 //!

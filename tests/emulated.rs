@@ -1021,3 +1021,42 @@ fn hostile_refusals_are_clean_under_asan_and_ubsan_in_virtual_and_real_time() {
         );
     }
 }
+
+// ---- embedded-hal 1.0 (examples/linux_hal.rs) ---------------------------------------
+
+#[test]
+fn the_linux_embedded_hal_example_reads_and_shows_through_i2c_rdwr() {
+    // Cargo builds the examples beside the test binaries' directory (`cargo test`
+    // builds them; a run of this test binary alone builds it here).
+    let profile_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.to_path_buf()))
+        .expect("target directory");
+    let example = profile_dir.join("examples/linux_hal");
+    if !example.exists() {
+        let mut build = Command::new(env!("CARGO"));
+        build.args(["build", "--example", "linux_hal"]);
+        if profile_dir.ends_with("release") {
+            build.arg("--release");
+        }
+        assert!(build.status().expect("cargo runs").success());
+    }
+    let run = run_emulated(Command::new(example), None);
+    assert!(run.success, "{}", run.stdout);
+    // The default scene's 0x39 reads 25.7629 lux.
+    assert_eq!(run.stdout, "25.76 lux (broadband 1200, infrared 300)\n");
+    let display = report_device(&run.report, 0x70);
+    assert_eq!(display["shows"], "25.76");
+    for address in [0x39, 0x70] {
+        let ops: Vec<&str> = report_device(&run.report, address)["trace"]
+            .as_array()
+            .expect("trace")
+            .iter()
+            .filter_map(|t| t["op"].as_str())
+            .collect();
+        assert!(
+            !ops.is_empty() && ops.iter().all(|op| *op == "i2c_rdwr"),
+            "{address:#x}: every transfer through embedded-hal: {ops:?}"
+        );
+    }
+}

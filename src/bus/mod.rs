@@ -1,7 +1,12 @@
 //! The only code that touches `/dev/i2c-N`: opening an adapter with a slave address
 //! selected, and the SMBus transfers the drivers use (through the `i2cdev` crate).
 //! It knows nothing of the chips; the C layer keeps its own table of what it opened
-//! (`capi::registry`).
+//! (`capi::registry`). The same transfers over any embedded-hal 1.0 I2C bus:
+//! [`HalDevice`].
+
+mod hal;
+
+pub use hal::HalDevice;
 
 use std::io;
 
