@@ -20,7 +20,11 @@ const COUNT: u32 = 20;
 const SENSOR: u64 = 0x39;
 const BRIGHT_SENSOR: u64 = 0x29;
 const DISPLAY: u64 = 0x70;
-const FOOTPRINT_LIMIT: u64 = 320 * 1024;
+/// The footprint targets (issue 19's revision of issue 5's 320 KiB, which every backpack
+/// kind, chaining and scrolling outgrew): the shared library, and a C program using both
+/// drivers linked with the static library, both stripped.
+const LIBRARY_LIMIT_KIB: u64 = 384;
+const STATIC_PROGRAM_LIMIT_KIB: u64 = 400;
 const CPU_LIMIT_NS: f64 = 1_000_000.0;
 /// The old driver: 6 transactions per reading (power on, 2 x (register write, read),
 /// power off), sleeping 20 / 150 / 450 ms.
@@ -510,19 +514,20 @@ fn table(options: &Options) -> Result<(String, bool), String> {
         "| footprint (x86-64, stripped) | bytes | KiB | target | met |"
     );
     let _ = writeln!(out, "|---|---|---|---|---|");
-    for (label, path) in [
-        ("liblightseg.so", &options.library),
+    for (label, path, limit_kib) in [
+        ("liblightseg.so", &options.library, LIBRARY_LIMIT_KIB),
         (
             "C program using both drivers, linked with liblightseg.a",
             &options.static_program,
+            STATIC_PROGRAM_LIMIT_KIB,
         ),
     ] {
         let size = stripped_size(path)?;
-        let met = size <= FOOTPRINT_LIMIT;
+        let met = size <= limit_kib * 1024;
         all_met &= met;
         let _ = writeln!(
             out,
-            "| {label} | {size} | {:.1} | <= 320 KiB | {} |",
+            "| {label} | {size} | {:.1} | <= {limit_kib} KiB | {} |",
             size as f64 / 1024.0,
             if met { "yes" } else { "**NO**" }
         );
