@@ -19,18 +19,17 @@
 //! ```no_run
 //! use lightseg::bus::open_device;
 //! use lightseg::clock::SystemClock;
-//! use lightseg::ht16k33::{text::layout, Blink, DisplayState, Ht16k33};
+//! use lightseg::ht16k33::{BackpackKind, Chain};
 //! use lightseg::tsl2561::{Settings, Tsl2561};
 //!
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     let mut sensor = Tsl2561::new(open_device(1, 0x39)?, SystemClock, Settings::default());
 //!     sensor.initialise(Settings::default())?;
 //!     let reading = sensor.read(true)?; // auto-gain
-//!     let mut display = Ht16k33::new(open_device(1, 0x70)?, DisplayState::default());
-//!     display.wake()?;
-//!     display.set_blink(Blink::Off)?; // display on, steady
-//!     display.set_positions(layout(&format!("{:4}", reading.lux.min(9999)))?);
-//!     display.commit()?;
+//!     let mut display = Chain::new(vec![open_device(1, 0x70)?], BackpackKind::Seg7)?;
+//!     display.switch_on()?; // oscillator, display on and steady, full brightness
+//!     display.frame_mut().print_integer(reading.lux.min(9999).into())?;
+//!     display.commit()?; // one transfer
 //!     Ok(())
 //! }
 //! ```

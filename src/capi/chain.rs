@@ -6,7 +6,6 @@
 //! cbindgen reads this file after `ht16k33.rs` for the same header.
 #![allow(non_camel_case_types, non_snake_case)]
 
-use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_ushort};
 use std::os::unix::io::RawFd;
 use std::ptr::{addr_of, addr_of_mut};
@@ -14,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::ht16k33::{BlinkValue, BACKPACKS};
-use super::{checked, fail, finish, guard, widen_long, widen_ulong};
+use super::{checked, fail, finish, guard, text_of, widen_long, widen_ulong};
 use crate::bus::CommandBus;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -239,23 +238,6 @@ unsafe fn drive(
 ) -> c_int {
     // SAFETY: passed on from the caller.
     unsafe { drive_state(chain, chain.read(), operation) }
-}
-
-/// The text behind a C string pointer: EINVAL for NULL, EILSEQ for bytes that are not
-/// UTF-8.
-///
-/// # Safety
-/// `text` is NULL or points to a NUL-terminated string.
-pub(crate) unsafe fn text_of<'a>(text: *const c_char) -> Result<&'a str> {
-    if text.is_null() {
-        return Err(Error::InvalidArgument("text (NULL)"));
-    }
-    // SAFETY: non-null, and the caller promises a NUL-terminated string.
-    let text = unsafe { CStr::from_ptr(text) };
-    text.to_str().map_err(|error| {
-        let bad = text.to_bytes()[error.valid_up_to()];
-        Error::NoGlyph(char::from(bad))
-    })
 }
 
 /// Runs an exported function on a checked struct pointer.

@@ -8,16 +8,18 @@
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_ushort};
 use std::ptr::{addr_of, addr_of_mut};
 
-use super::chain::text_of;
 use super::registry::Registry;
-use super::{checked, fail, finish, guard, widen_long, widen_ulong};
-use crate::bus::I2cDevice;
+use super::{checked, fail, finish, guard, text_of, widen_long, widen_ulong};
+use crate::bus::CommandBus;
 use crate::error::{Error, Result};
 use crate::ht16k33::backpack::BackpackKind;
-use crate::ht16k33::commands::POSITIONS;
+use crate::ht16k33::commands::{BRIGHTNESS_MAX, RAM_SIZE};
 use crate::ht16k33::frame::Frame;
-use crate::ht16k33::text::{positions, ram_from_positions};
-use crate::ht16k33::{Blink, Display, DisplayState, Ht16k33};
+use crate::ht16k33::glyphs::{glyph, DECIMAL_POINT};
+use crate::ht16k33::{Blink, Chain, Display};
+
+/// Positions of the struct's buffer: digit 0, digit 1, colon, digit 2, digit 3.
+const POSITIONS: usize = 5;
 
 /// Blink rate of the whole display.
 #[repr(C)]
@@ -88,18 +90,91 @@ pub struct HT16K33 {
 /// The descriptors `HT16K33_OPEN` opened (the HT16K33 keeps no state beyond the struct).
 pub(crate) static BACKPACKS: Registry<()> = Registry::new();
 
-fn read_display_state(backpack: &HT16K33) -> Result<DisplayState> {
-    Ok(DisplayState {
-        on: Display::try_from(backpack.display_state.0)?.is_on(),
-        blink: Blink::try_from(backpack.blink_state.0)?,
-        brightness: backpack.brightness,
-        positions: backpack.display_buffer.com,
-    })
+/// The RAM image of the struct's buffer: position n at byte 2n, the rest zero.
+fn ram_of(buffer: &[u8; POSITIONS]) -> [u8; RAM_SIZE] {
+    let mut ram = [0; RAM_SIZE];
+    for (index, pattern) in buffer.iter().enumerate() {
+        ram[2 * index] = *pattern;
+    }
+    ram
 }
 
+/// The struct's buffer of a RAM image (bytes 0, 2, 4, 6, 8).
+fn buffer_of(ram: &[u8; RAM_SIZE]) -> [u8; POSITIONS] {
+    [ram[0], ram[2], ram[4], ram[6], ram[8]]
+}
+
+/// The old driver's rules for the display-setup and dimming commands, kept for the old
+/// struct (docs/DEVICES.md, "The old struct's rules"): ON and OFF send only when they
+/// change the struct's on flag; BLINK, DISPLAY and BRIGHTNESS send only while it is on
+/// and are recorded either way. A command that fails records nothing. The core's
+/// [`Chain`] itself sends every command it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OldSetup {
+    on: bool,
+    blink: Blink,
+    brightness: u8,
+}
+
+impl OldSetup {
+    /// What the struct holds; EINVAL for a `display_state` or `blink_state` that is none
+    /// of the enum's values.
+    fn of(backpack: &HT16K33) -> Result<Self> {
+        Ok(Self {
+            on: Display::try_from(backpack.display_state.0)?.is_on(),
+            blink: Blink::try_from(backpack.blink_state.0)?,
+            brightness: backpack.brightness,
+        })
+    }
+
+    fn wake<B: CommandBus>(&mut self, chain: &mut Chain<B>) -> Result<()> {
+        if !self.on {
+            chain.wake()?;
+            self.on = true;
+        }
+        Ok(())
+    }
+
+    fn sleep<B: CommandBus>(&mut self, chain: &mut Chain<B>) -> Result<()> {
+        if self.on {
+            chain.sleep()?;
+            self.on = false;
+        }
+        Ok(())
+    }
+
+    fn set_blink<B: CommandBus>(&mut self, chain: &mut Chain<B>, blink: Blink) -> Result<()> {
+        if self.on {
+            chain.set_display(Display::On, blink)?;
+        }
+        self.blink = blink;
+        Ok(())
+    }
+
+    fn set_display<B: CommandBus>(&mut self, chain: &mut Chain<B>, mode: Display) -> Result<()> {
+        if self.on {
+            chain.set_display(mode, self.blink)?;
+        }
+        self.on = mode.is_on();
+        Ok(())
+    }
+
+    fn set_brightness<B: CommandBus>(&mut self, chain: &mut Chain<B>, level: u8) -> Result<()> {
+        let level = level.min(BRIGHTNESS_MAX);
+        if self.on {
+            chain.set_brightness(level)?;
+        }
+        self.brightness = level;
+        Ok(())
+    }
+}
+
+/// The old struct's backpack as the core drives it: a chain of one 0.56" backpack.
+type OldDisplay<'a> = Chain<&'a mut crate::bus::I2cDevice>;
+
 /// Runs `operation` on the open backpack behind `backpack`, holding the chip's lock from
-/// reading the struct to writing it back: the state stored in the struct goes in, the
-/// state it ended with (only writes that succeeded change it) is stored. Maps the result.
+/// reading the struct to writing it back: the struct's setup and buffer go in, the setup
+/// it ended with (only writes that succeeded change it) is stored. Maps the result.
 /// One copy for every function (`dyn`, not inlined into each).
 ///
 /// # Safety
@@ -107,7 +182,7 @@ fn read_display_state(backpack: &HT16K33) -> Result<DisplayState> {
 #[inline(never)]
 unsafe fn with_open(
     backpack: *mut HT16K33,
-    operation: &mut dyn FnMut(&mut Ht16k33<&mut I2cDevice>) -> Result<()>,
+    operation: &mut dyn FnMut(&mut OldDisplay<'_>, &mut OldSetup) -> Result<()>,
 ) -> c_int {
     // SAFETY: the caller guarantees `backpack` is valid for reads.
     let (fd, address) = unsafe { ((*backpack).adapter_fd, (*backpack).driver_addr) };
@@ -118,17 +193,19 @@ unsafe fn with_open(
         if (snapshot.adapter_fd, snapshot.driver_addr) != (fd, address) {
             return Err(Error::NotOpen);
         }
-        let mut display = Ht16k33::new(device, read_display_state(&snapshot)?);
-        let result = operation(&mut display);
-        let state = display.state();
-        // SAFETY: the caller guarantees `backpack` is valid for writes. Only the fields
-        // the driver changes are written back (not the display buffer, which
-        // HT16K33_UPDATE_DIGIT may be changing without the bus).
+        let mut setup = OldSetup::of(&snapshot)?;
+        let ram = ram_of(&snapshot.display_buffer.com);
+        let frame = Frame::from_ram(BackpackKind::Seg7, &[ram])?;
+        let mut display = Chain::with_frame(vec![device], frame)?;
+        let result = operation(&mut display, &mut setup);
+        // SAFETY: the caller guarantees `backpack` is valid for writes. Only the setup
+        // is written back (not the display buffer, which HT16K33_UPDATE_DIGIT may be
+        // changing without the bus).
         unsafe {
             addr_of_mut!((*backpack).display_state)
-                .write(DisplayValue(Display::from(state.on).bits().into()));
-            addr_of_mut!((*backpack).blink_state).write(BlinkValue(state.blink.bits().into()));
-            addr_of_mut!((*backpack).brightness).write(state.brightness);
+                .write(DisplayValue(Display::from(setup.on).bits().into()));
+            addr_of_mut!((*backpack).blink_state).write(BlinkValue(setup.blink.bits().into()));
+            addr_of_mut!((*backpack).brightness).write(setup.brightness);
         }
         result
     });
@@ -136,29 +213,22 @@ unsafe fn with_open(
     unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
 }
 
-/// Runs `edit` on the display buffer of the struct (no bus traffic) and writes back the
-/// one position it changed, so that edits of other positions from other threads are not
-/// undone. Maps the result.
+/// Writes `pattern` into position `digit` of the struct's buffer (no bus traffic), that
+/// one position only, so that edits of other positions from other threads are not
+/// undone; EINVAL for a position past the five. Maps the result.
 ///
 /// # Safety
 /// `backpack` must be non-null, aligned and valid for reads and writes.
-unsafe fn edit_position(
-    backpack: *mut HT16K33,
-    position: usize,
-    edit: impl FnOnce(&mut DisplayState) -> Result<()>,
-) -> c_int {
-    // SAFETY: the caller guarantees `backpack` is valid for reads.
-    let positions = unsafe { addr_of!((*backpack).display_buffer.com).read() };
-    let mut state = DisplayState {
-        positions,
-        ..DisplayState::default()
-    };
-    let result = edit(&mut state).map(|()| {
-        // SAFETY: the edit succeeded, so `position` is one of the five; the caller
-        // guarantees `backpack` is valid for writes.
-        unsafe {
-            addr_of_mut!((*backpack).display_buffer.com[position]).write(state.positions[position]);
-        }
+unsafe fn set_position(backpack: *mut HT16K33, digit: c_ushort, pattern: Result<u8>) -> c_int {
+    let position = usize::from(digit);
+    let result = pattern.and_then(|pattern| match position < POSITIONS {
+        // SAFETY: a position of the buffer; the caller guarantees `backpack` is valid for
+        // writes.
+        true => unsafe {
+            addr_of_mut!((*backpack).display_buffer.com[position]).write(pattern);
+            Ok(())
+        },
+        false => Err(Error::InvalidArgument("digit position")),
     });
     // SAFETY: as above.
     unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
@@ -246,7 +316,7 @@ pub unsafe extern "C" fn HT16K33_ON(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
         // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
         // valid struct.
-        Some(backpack) => unsafe { with_open(backpack, &mut |display| display.wake()) },
+        Some(backpack) => unsafe { with_open(backpack, &mut |display, setup| setup.wake(display)) },
         None => -1,
     })
 }
@@ -257,7 +327,9 @@ pub unsafe extern "C" fn HT16K33_ON(backpack: *mut HT16K33) -> c_int {
 pub unsafe extern "C" fn HT16K33_OFF(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe { with_open(backpack, &mut |display| display.sleep()) },
+        Some(backpack) => unsafe {
+            with_open(backpack, &mut |display, setup| setup.sleep(display))
+        },
         None => -1,
     })
 }
@@ -274,7 +346,9 @@ pub unsafe extern "C" fn HT16K33_BLINK(backpack: *mut HT16K33, blink_cmd: BlinkV
         // SAFETY: as in HT16K33_ON.
         unsafe {
             match Blink::try_from(blink_cmd.0) {
-                Ok(blink) => with_open(backpack, &mut |display| display.set_blink(blink)),
+                Ok(blink) => with_open(backpack, &mut |display, setup| {
+                    setup.set_blink(display, blink)
+                }),
                 Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
             }
         }
@@ -296,7 +370,9 @@ pub unsafe extern "C" fn HT16K33_DISPLAY(
         // SAFETY: as in HT16K33_ON.
         unsafe {
             match Display::try_from(display_cmd.0) {
-                Ok(mode) => with_open(backpack, &mut |display| display.set_display(mode.is_on())),
+                Ok(mode) => with_open(backpack, &mut |display, setup| {
+                    setup.set_display(display, mode)
+                }),
                 Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
             }
         }
@@ -311,7 +387,9 @@ pub unsafe extern "C" fn HT16K33_BRIGHTNESS(backpack: *mut HT16K33, brightness: 
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
         Some(backpack) => unsafe {
-            with_open(backpack, &mut |display| display.set_brightness(brightness))
+            with_open(backpack, &mut |display, setup| {
+                setup.set_brightness(display, brightness)
+            })
         },
         None => -1,
     })
@@ -336,9 +414,9 @@ pub unsafe extern "C" fn HT16K33_UPDATE_DIGIT(
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
         Some(backpack) => unsafe {
-            edit_position(backpack, usize::from(digit), |state| {
-                state.set_position(usize::from(digit), value, decimal_point == 1)
-            })
+            let pattern = glyph(value).ok_or(Error::InvalidArgument("glyph value"));
+            let point = if decimal_point == 1 { DECIMAL_POINT } else { 0 };
+            set_position(backpack, digit, pattern.map(|pattern| pattern | point))
         },
         None => -1,
     })
@@ -351,11 +429,7 @@ pub unsafe extern "C" fn HT16K33_UPDATE_DIGIT(
 pub unsafe extern "C" fn HT16K33_CLEAN_DIGIT(backpack: *mut HT16K33, digit: c_ushort) -> c_int {
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe {
-            edit_position(backpack, usize::from(digit), |state| {
-                state.clear_position(usize::from(digit))
-            })
-        },
+        Some(backpack) => unsafe { set_position(backpack, digit, Ok(0)) },
         None => -1,
     })
 }
@@ -369,7 +443,7 @@ pub unsafe extern "C" fn HT16K33_CLEAN_DIGIT(backpack: *mut HT16K33, digit: c_us
 pub unsafe extern "C" fn HT16K33_COMMIT(backpack: *mut HT16K33) -> c_int {
     guard(|| match checked(backpack) {
         // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe { with_open(backpack, &mut |display| display.commit()) },
+        Some(backpack) => unsafe { with_open(backpack, &mut |display, _| display.commit()) },
         None => -1,
     })
 }
@@ -386,7 +460,7 @@ unsafe fn edit_buffer(
 ) -> c_int {
     // SAFETY: the caller guarantees `backpack` is valid for reads.
     let buffer = unsafe { addr_of!((*backpack).display_buffer.com).read() };
-    let result = Frame::from_ram(BackpackKind::Seg7, &[ram_from_positions(&buffer)])
+    let result = Frame::from_ram(BackpackKind::Seg7, &[ram_of(&buffer)])
         .and_then(|mut frame| {
             edit(&mut frame)?;
             Ok(frame)
@@ -394,7 +468,7 @@ unsafe fn edit_buffer(
         .map(|frame| {
             // SAFETY: as above, valid for writes.
             unsafe {
-                addr_of_mut!((*backpack).display_buffer.com).write(positions(&frame.ram()[0]))
+                addr_of_mut!((*backpack).display_buffer.com).write(buffer_of(&frame.ram()[0]))
             };
         });
     // SAFETY: as above.
@@ -501,4 +575,119 @@ pub unsafe extern "C" fn HT16K33_SET_RAW(
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_SET_COLON(backpack: *mut HT16K33, on: c_int) -> c_int {
     exported_edit(backpack, &mut |frame| frame.set_colon(0, on != 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock_bus::{MockBus, Transfer::*};
+
+    const OFF: OldSetup = OldSetup {
+        on: false,
+        blink: Blink::Off,
+        brightness: 15,
+    };
+
+    fn chain(bus: &mut MockBus) -> Chain<&mut MockBus> {
+        Chain::new(vec![bus], BackpackKind::Seg7).expect("one backpack")
+    }
+
+    #[test]
+    fn the_original_sequence_sends_the_original_commands() {
+        let mut bus = MockBus::default();
+        let mut setup = OFF;
+        let mut display = chain(&mut bus);
+        setup.wake(&mut display).expect("on");
+        setup
+            .set_brightness(&mut display, 0x0F)
+            .expect("brightness");
+        setup.set_blink(&mut display, Blink::Off).expect("blink");
+        setup
+            .set_display(&mut display, Display::On)
+            .expect("display");
+        setup.wake(&mut display).expect("a second ON sends nothing");
+        // "HE" with a point, colon off, "#o": the glyph table's 'H' 0x76, 'E' 0x79.
+        let buffer = [0x76, 0x79 | DECIMAL_POINT, 0, 0x36, 0x5C];
+        let frame = Frame::from_ram(BackpackKind::Seg7, &[ram_of(&buffer)]).expect("frame");
+        *display.frame_mut() = frame;
+        display.commit().expect("commit");
+        drop(display);
+        assert_eq!(
+            bus.log,
+            vec![
+                WriteByte(0x21),
+                WriteByte(0xEF),
+                WriteByte(0x81),
+                WriteByte(0x81),
+                WriteI2cBlock(
+                    0x00,
+                    vec![0x76, 0, 0xF9, 0, 0x00, 0, 0x36, 0, 0x5C, 0, 0, 0, 0, 0, 0, 0]
+                ),
+            ]
+        );
+        assert!(setup.on);
+    }
+
+    #[test]
+    fn commands_are_only_written_while_on_but_always_recorded() {
+        let mut bus = MockBus::default();
+        let mut setup = OFF;
+        let mut display = chain(&mut bus);
+        setup.set_brightness(&mut display, 200).expect("clamped");
+        setup.set_blink(&mut display, Blink::Hz1).expect("blink");
+        setup
+            .set_display(&mut display, Display::On)
+            .expect("display");
+        setup
+            .sleep(&mut display)
+            .expect("off while the flag is set sends 0x20");
+        setup
+            .sleep(&mut display)
+            .expect("a second OFF sends nothing");
+        drop(display);
+        assert_eq!(
+            setup,
+            OldSetup {
+                on: false,
+                blink: Blink::Hz1,
+                brightness: 15
+            }
+        );
+        assert_eq!(bus.log, vec![WriteByte(0x20)]);
+    }
+
+    #[test]
+    fn a_failed_write_records_nothing() {
+        let mut bus = MockBus {
+            fail_on: Some((2, libc::EREMOTEIO)),
+            ..MockBus::default()
+        };
+        let mut setup = OFF;
+        let mut display = chain(&mut bus);
+        setup.wake(&mut display).expect("on");
+        let error = setup.set_brightness(&mut display, 3).expect_err("NACK");
+        assert_eq!(error.errno(), libc::EREMOTEIO);
+        assert_eq!(setup.brightness, 15);
+        setup
+            .set_blink(&mut display, Blink::Hz2)
+            .expect("next call works");
+        drop(display);
+        assert_eq!(bus.log.last(), Some(&WriteByte(0x83)));
+        let mut bus = MockBus {
+            fail_on: Some((1, libc::EREMOTEIO)),
+            ..MockBus::default()
+        };
+        let mut off = OFF;
+        off.wake(&mut chain(&mut bus)).expect_err("NACK");
+        assert!(!off.on, "a failed ON leaves the flag off");
+    }
+
+    #[test]
+    fn the_buffer_and_the_ram_image_round_trip() {
+        let buffer = [1, 2, 3, 4, 5];
+        let ram = ram_of(&buffer);
+        assert_eq!(ram[..10], [1, 0, 2, 0, 3, 0, 4, 0, 5, 0]);
+        assert_eq!(ram[10..], [0; 6]);
+        assert_eq!(buffer_of(&ram), buffer);
+    }
 }

@@ -17,10 +17,11 @@ pub(crate) mod registry;
 pub mod tsl2561;
 
 use std::cell::UnsafeCell;
-use std::os::raw::c_int;
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// A C `long` as 64 bits (it is 32 bits on 32-bit ARM, 64 on amd64 and arm64).
 #[allow(clippy::useless_conversion)]
@@ -153,6 +154,23 @@ pub(crate) fn checked<T>(pointer: *mut T) -> Option<*mut T> {
         return None;
     }
     Some(pointer)
+}
+
+/// The text behind a C string pointer: EINVAL for NULL, EILSEQ for bytes that are not
+/// UTF-8.
+///
+/// # Safety
+/// `text` is NULL or points to a NUL-terminated string.
+pub(crate) unsafe fn text_of<'a>(text: *const c_char) -> Result<&'a str> {
+    if text.is_null() {
+        return Err(Error::InvalidArgument("text (NULL)"));
+    }
+    // SAFETY: non-null, and the caller promises a NUL-terminated string.
+    let text = unsafe { CStr::from_ptr(text) };
+    text.to_str().map_err(|error| {
+        let bad = text.to_bytes()[error.valid_up_to()];
+        Error::NoGlyph(char::from(bad))
+    })
 }
 
 /// Records `error` in `lasterr` and `errno`; returns the C failure value, -1.

@@ -7,9 +7,9 @@ use super::backpack::BackpackKind;
 use super::commands::{
     BRIGHTNESS_MAX, DIMMING_BASE, DISPLAY_SETUP_BASE, RAM_START, SLEEP_OP, WAKEUP_OP,
 };
-use super::driver::{Blink, Display};
 use super::frame::Frame;
 use super::scroll::{Marquee, Schedule};
+use super::setup::{Blink, Display};
 use crate::bus::CommandBus;
 use crate::clock::Clock;
 use crate::error::{Error, Result};

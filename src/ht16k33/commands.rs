@@ -32,7 +32,3 @@ pub const BLINK_FAST: u8 = 0x02;
 pub const BLINK_NORMAL: u8 = 0x04;
 /// Blink at 0.5 Hz.
 pub const BLINK_SLOW: u8 = 0x06;
-
-/// Display positions of the backpack: digit 0, digit 1, colon, digit 2 (position 3),
-/// digit 3 (position 4).
-pub const POSITIONS: usize = 5;

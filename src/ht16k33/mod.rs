@@ -1,9 +1,10 @@
 //! HT16K33 LED driver on Adafruit's backpacks: command bytes, the backpacks' RAM maps,
 //! fonts, printing rules, chains and scrolling, and the drivers.
 //!
-//! - [`Ht16k33`]: one 4-digit 7-segment backpack, as the old C driver drove it.
-//! - [`Chain`]: one to eight backpacks of one [`BackpackKind`] as one display, its
-//!   content a [`Frame`] (text, numbers, raw segments, pixels, bars).
+//! One model of the chip: [`Chain`], one to eight backpacks of one [`BackpackKind`] as
+//! one display, its content a [`Frame`] (text, numbers, raw segments, pixels, bars). A
+//! single backpack is a chain of one; the old C API's 4-digit struct is one too (its
+//! particular rules live in its C adapter, `crate::capi::ht16k33`).
 //!
 //! Nothing here knows about C; `crate::capi::ht16k33` maps the old C API onto it.
 #![forbid(unsafe_code)]
@@ -11,16 +12,15 @@
 pub mod backpack;
 pub mod chain;
 pub mod commands;
-pub mod driver;
 pub mod font;
 pub mod frame;
 pub mod glyphs;
 pub mod number;
 pub mod scroll;
+pub mod setup;
 pub mod tables;
-pub mod text;
 
 pub use backpack::{BackpackKind, Color};
 pub use chain::Chain;
-pub use driver::{Blink, Display, DisplayState, Ht16k33};
 pub use frame::{Frame, Rotation};
+pub use setup::{Blink, Display};
