@@ -231,20 +231,8 @@ pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
             // SAFETY: `lasterr` points into the valid struct.
             return unsafe { fail(lasterr, &Error::AlreadyOpen) };
         }
-        let fd = match SENSORS.open(snapshot.adapter_nr, snapshot.sensor_addr) {
-            Ok(fd) => fd,
-            // SAFETY: as above.
-            Err(error) => return unsafe { fail(lasterr, &error) },
-        };
-        let defaults = Settings::default();
-        let initialised = SENSORS.with_open(fd, snapshot.sensor_addr, |device, state| {
-            let mut chip = Tsl2561::new(device, SystemClock, defaults);
-            let result = chip.initialise(defaults).map(|()| chip.settings());
-            *state = chip.state();
-            result
-        });
-        match initialised {
-            Ok(settings) => {
+        match open_and_initialise(snapshot.adapter_nr, snapshot.sensor_addr) {
+            Ok((fd, settings)) => {
                 snapshot.adapter_fd = fd;
                 store_settings(&mut snapshot, settings);
                 snapshot.buf[STATUS_INDEX] = 0;
@@ -258,14 +246,28 @@ pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
                 }
                 0
             }
-            Err(error) => {
-                // The descriptor was opened just above; closing it cannot meaningfully fail.
-                let _ = SENSORS.close(fd, snapshot.sensor_addr, |_, _| Ok(()));
-                // SAFETY: as above.
-                unsafe { fail(lasterr, &error) }
-            }
+            // SAFETY: as above.
+            Err(error) => unsafe { fail(lasterr, &error) },
         }
     })
+}
+
+/// Opens the adapter, identifies the chip and programs the default settings: the new
+/// descriptor and the settings in effect, or the error with the descriptor closed again.
+fn open_and_initialise(adapter_nr: c_int, address: u8) -> Result<(c_int, Settings)> {
+    let fd = SENSORS.open(adapter_nr, address)?;
+    let defaults = Settings::default();
+    let initialised = SENSORS.with_open(fd, address, |device, state| {
+        let mut chip = Tsl2561::new(device, SystemClock, defaults);
+        let result = chip.initialise(defaults).map(|()| chip.settings());
+        *state = chip.state();
+        result
+    });
+    if initialised.is_err() {
+        // The descriptor was opened just above; closing it cannot meaningfully fail.
+        let _ = SENSORS.close(fd, address, |_, _| Ok(()));
+    }
+    initialised.map(|settings| (fd, settings))
 }
 
 /// Closes the adapter and sets `adapter_fd` to -1. A chip left powered by warm mode is
@@ -430,17 +432,13 @@ pub unsafe extern "C" fn TSL2561_SENSELIGHT(
             // SAFETY: `lasterr` points into the valid struct.
             return unsafe { fail(lasterr, &Error::InvalidArgument("output pointer")) };
         }
-        let record_status = |snapshot: &mut TSL2561, result: &Result<Reading>| {
+        let record = |snapshot: &mut TSL2561, result: &Result<Reading>| {
             if let Ok(reading) = result {
-                snapshot.buf[STATUS_INDEX] = if reading.saturated {
-                    TSL2561_STATUS_SATURATED as u8
-                } else {
-                    0
-                };
+                record_saturation(snapshot, reading.saturated);
             }
         };
         // SAFETY: as above.
-        match unsafe { with_open(sensor, |chip| chip.read(autogain != 0), record_status) } {
+        match unsafe { with_open(sensor, |chip| chip.read(autogain != 0), record) } {
             Ok(reading) => {
                 // SAFETY: the out-pointers are not NULL (checked above) and the caller
                 // promises they are writable; they need not be aligned.
@@ -571,20 +569,16 @@ pub unsafe extern "C" fn TSL2561_SENSELUX(
         };
         // SAFETY: as above.
         match unsafe { with_open(sensor, |chip| chip.read_full_range(), record) } {
-            Ok(FullRange { measurement, .. }) => {
+            // SAFETY: `lux` is not NULL (checked above) and the caller promises the
+            // outputs are writable; `gain` and `time` may be NULL.
+            Ok(FullRange { measurement, .. }) => unsafe {
+                lux.write_unaligned(measurement.lux);
                 let settings = measurement.settings;
-                // SAFETY: `lux` is not NULL (checked above) and the caller promises the
-                // outputs are writable; `gain` and `time` may be NULL.
-                unsafe {
-                    lux.write_unaligned(measurement.lux);
-                    write_optional(gain, GainValue(settings.gain.bits().into()));
-                    write_optional(
-                        time,
-                        IntegrationTimeValue(settings.integration_time.bits().into()),
-                    );
-                }
+                write_optional(gain, GainValue(settings.gain.bits().into()));
+                let time_value = IntegrationTimeValue(settings.integration_time.bits().into());
+                write_optional(time, time_value);
                 0
-            }
+            },
             // SAFETY: as above.
             Err(error) => unsafe { fail(lasterr, &error) },
         }
@@ -692,48 +686,21 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
                 return -1;
             }
         };
-        // The caller promises `count` valid structs from `sensors` (aligned, as the
-        // first is) and `count` writable doubles from `lux`: the SAFETY of each block.
+        // The caller promises `count` valid structs from `sensors` (aligned, as the first
+        // is) and `count` writable doubles from `lux`. The structs stay behind pointers
+        // (other threads may be calling on them: every access takes the chip's lock).
         // SAFETY: `index` < `count`, within the array.
         let sensor = |index: usize| unsafe { sensors.add(index) };
-        // SAFETY: as above, a valid struct to read.
-        let chips: Vec<(c_int, u8)> = (0..count)
-            .map(|index| unsafe { ((*sensor(index)).adapter_nr, (*sensor(index)).sensor_addr) })
-            .collect();
-        if (1..count).any(|index| chips[..index].contains(&chips[index])) {
+        // SAFETY: a valid struct of the array, read field by field.
+        let chip =
+            |index: usize| unsafe { ((*sensor(index)).adapter_nr, (*sensor(index)).sensor_addr) };
+        if (1..count).any(|index| (0..index).any(|earlier| chip(earlier) == chip(index))) {
             set_errno(libc::EINVAL);
             return -1;
         }
-        // Pass 1: start every sensor, keeping each one's outcome.
-        let started: Vec<Result<std::time::Instant>> = (0..count)
-            // SAFETY: a valid struct of the array.
-            .map(|index| unsafe { start_conversion(sensor(index)) })
-            .collect();
-        if let Some(last) = started.iter().filter_map(|start| start.as_ref().ok()).max() {
-            SystemClock.sleep_until(*last);
-        }
-        // Pass 2: collect every sensor that started.
-        let mut first_error = None;
-        for (index, start) in started.into_iter().enumerate() {
-            // SAFETY: a valid struct of the array.
-            let result = start.and_then(|_| unsafe { collect_conversion(sensor(index)) });
-            // SAFETY: as above, and its double.
-            let (lasterr, slot) =
-                unsafe { (addr_of_mut!((*sensor(index)).lasterr), lux.add(index)) };
-            match result {
-                // SAFETY: as above.
-                Ok(measurement) => unsafe { slot.write_unaligned(measurement.lux) },
-                Err(error) => {
-                    first_error.get_or_insert(error.errno());
-                    // SAFETY: as above.
-                    unsafe {
-                        fail(lasterr, &error);
-                        slot.write_unaligned(f64::NAN);
-                    }
-                }
-            }
-        }
-        match first_error {
+        // SAFETY: as above, `count` writable doubles.
+        let lux = unsafe { std::slice::from_raw_parts_mut(lux, count) };
+        match sense_all(&sensor, lux) {
             None => 0,
             Some(errno) => {
                 set_errno(errno);
@@ -741,6 +708,34 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
             }
         }
     })
+}
+
+/// The two passes of TSL2561_SENSEALL over the structs `sensor(i)` gives: start every
+/// sensor, wait once for the last, and collect each that started; `lux[i]` gets sensor
+/// i's lux, or NaN with its `lasterr` set. The errno of the first sensor in the array
+/// that failed, if any.
+fn sense_all(sensor: &dyn Fn(usize) -> *mut TSL2561, lux: &mut [f64]) -> Option<c_int> {
+    // SAFETY (each block): a struct of the caller's array, valid for reads and writes.
+    let started: Vec<Result<std::time::Instant>> = (0..lux.len())
+        .map(|index| unsafe { start_conversion(sensor(index)) })
+        .collect();
+    if let Some(last) = started.iter().filter_map(|start| start.as_ref().ok()).max() {
+        SystemClock.sleep_until(*last);
+    }
+    let mut first_error = None;
+    for (index, (start, slot)) in started.into_iter().zip(lux.iter_mut()).enumerate() {
+        // SAFETY: as above.
+        match start.and_then(|_| unsafe { collect_conversion(sensor(index)) }) {
+            Ok(measurement) => *slot = measurement.lux,
+            Err(error) => {
+                first_error.get_or_insert(error.errno());
+                // SAFETY: as above.
+                unsafe { addr_of_mut!((*sensor(index)).lasterr).write(error.errno()) };
+                *slot = f64::NAN;
+            }
+        }
+    }
+    first_error
 }
 
 /// The chip's interrupt, a lightseg extension, for a program that waits on the INT pin
