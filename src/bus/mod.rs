@@ -1,10 +1,11 @@
 //! The only code that touches `/dev/i2c-N`: opening an adapter with a slave address
 //! selected, and the SMBus transfers the drivers use (through the `i2cdev` crate).
-//! It knows nothing of the chips; the C layer keeps its own table of what it opened
-//! (`capi::registry`). The same transfers over any embedded-hal 1.0 I2C bus:
+//! It knows nothing of the chips. The table of the descriptors the C library opened,
+//! and whether a number still refers to the open file it opened, is `registry`. The same transfers over any embedded-hal 1.0 I2C bus:
 //! [`HalDevice`].
 
 mod hal;
+pub(crate) mod registry;
 
 pub use hal::HalDevice;
 

@@ -8,8 +8,8 @@
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_ushort};
 use std::ptr::{addr_of, addr_of_mut};
 
-use super::registry::Registry;
 use super::{checked, fail, finish, guard, text_of, widen_long, widen_ulong};
+use crate::bus::registry::Registry;
 use crate::bus::CommandBus;
 use crate::error::{Error, Result};
 use crate::ht16k33::backpack::BackpackKind;

@@ -1,5 +1,6 @@
-//! The C ABI: the only unsafe code of the library. One file per header; this module
-//! holds what both share: the panic guard, pointer checks and the errno mapping.
+//! The C ABI: with `bus::registry`, the only unsafe code of the library. One file per
+//! header; this module holds what both share: the panic guard, pointer checks, C
+//! strings and the errno mapping.
 //!
 //! Each exported function checks its pointers, converts C values to the driver core's
 //! types, calls the core and maps the result: 0, or -1 with `lasterr` (when there is a
@@ -13,7 +14,6 @@
 
 pub mod chain;
 pub mod ht16k33;
-pub(crate) mod registry;
 pub mod tsl2561;
 
 use std::cell::UnsafeCell;

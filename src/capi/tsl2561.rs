@@ -7,8 +7,8 @@
 use std::os::raw::c_int;
 use std::ptr::{addr_of, addr_of_mut};
 
-use super::registry::Registry;
 use super::{checked, fail, finish, guard, set_errno};
+use crate::bus::registry::Registry;
 use crate::bus::I2cDevice;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};

@@ -1,4 +1,5 @@
-//! The descriptors the C layer opened, one registry per kind of chip.
+//! The descriptors the C layer opened, one registry per kind of chip (the registry
+//! itself knows nothing of the chips: its chip state `S` is the caller's type).
 //!
 //! A C struct holds nothing but a file descriptor, so the descriptor is the device's
 //! identity: every call looks it up in the registry of its chip kind, and only
