@@ -50,11 +50,7 @@ enum ChainCall {
     Blink(i32),
     Commit,
     Clear,
-    PrintInt(i64),
-    PrintFloat(f64, i32),
-    PrintHex(u64),
-    PrintText(Option<Vec<u8>>),
-    PrintTime(i32, i32, i32),
+    Print(Printed),
     SetRaw(u16, u16),
     SetDots(u16, u8),
     SetPixel(i32, i32, i32),
@@ -75,14 +71,20 @@ enum ChainCall {
     Scroll(Option<Vec<u8>>, u32, u32),
 }
 
-/// A print call of the old struct.
+/// What the PRINT_* calls of either struct take.
 #[derive(Debug, Clone)]
-enum PrintCall {
+enum Printed {
     Int(i64),
     Float(f64, i32),
     Hex(u64),
     Text(Option<Vec<u8>>),
     Time(i32, i32, i32),
+}
+
+/// A content call of the old struct.
+#[derive(Debug, Clone)]
+enum PrintCall {
+    Print(Printed),
     Raw(u16, u8),
     Colon(i32),
 }
@@ -256,11 +258,7 @@ fn chain_call() -> impl Strategy<Value = ChainCall> {
         1 => small_int().prop_map(ChainCall::Blink),
         3 => Just(ChainCall::Commit),
         1 => Just(ChainCall::Clear),
-        2 => prop_oneof![-99_999_999i64..99_999_999, any::<i64>()].prop_map(ChainCall::PrintInt),
-        2 => (prop_oneof![any::<f64>(), -1e5..1e5f64], -2..10i32).prop_map(|(v, d)| ChainCall::PrintFloat(v, d)),
-        1 => any::<u64>().prop_map(ChainCall::PrintHex),
-        3 => text().prop_map(ChainCall::PrintText),
-        1 => (-1..101i32, -1..61i32, 0..2i32).prop_map(|(h, m, c)| ChainCall::PrintTime(h, m, c)),
+        8 => printed().prop_map(ChainCall::Print),
         2 => (0..40u16, prop_oneof![0..0x100u16, any::<u16>()]).prop_map(|(p, v)| ChainCall::SetRaw(p, v)),
         1 => (0..9u16, any::<u8>()).prop_map(|(b, m)| ChainCall::SetDots(b, m)),
         2 => (-2..130i32, -2..10i32, color.clone()).prop_map(|(x, y, c)| ChainCall::SetPixel(x, y, c)),
@@ -275,13 +273,20 @@ fn chain_call() -> impl Strategy<Value = ChainCall> {
     ]
 }
 
+/// Numbers around what 4 to 32 characters hold, any number, text, times.
+fn printed() -> impl Strategy<Value = Printed> {
+    prop_oneof![
+        2 => prop_oneof![-99_999_999i64..99_999_999, any::<i64>()].prop_map(Printed::Int),
+        2 => (prop_oneof![any::<f64>(), -1e5..1e5f64], -2..10i32).prop_map(|(v, d)| Printed::Float(v, d)),
+        1 => any::<u64>().prop_map(Printed::Hex),
+        3 => text().prop_map(Printed::Text),
+        1 => (-1..101i32, -1..61i32, 0..2i32).prop_map(|(h, m, c)| Printed::Time(h, m, c)),
+    ]
+}
+
 fn print_call() -> impl Strategy<Value = PrintCall> {
     prop_oneof![
-        2 => prop_oneof![-9999i64..99_999, any::<i64>()].prop_map(PrintCall::Int),
-        2 => (prop_oneof![any::<f64>(), -1e4..1e4f64], -2..6i32).prop_map(|(v, d)| PrintCall::Float(v, d)),
-        1 => any::<u64>().prop_map(PrintCall::Hex),
-        3 => text().prop_map(PrintCall::Text),
-        1 => (-1..101i32, -1..61i32, 0..2i32).prop_map(|(h, m, c)| PrintCall::Time(h, m, c)),
+        8 => printed().prop_map(PrintCall::Print),
         1 => (0..7u16, any::<u8>()).prop_map(|(d, v)| PrintCall::Raw(d, v)),
         1 => small_int().prop_map(PrintCall::Colon),
     ]
@@ -504,7 +509,7 @@ fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<bool, Te
     name.truncate(120);
     let name = name.as_str();
     let text = match call {
-        ChainCall::PrintText(text)
+        ChainCall::Print(Printed::Text(text))
         | ChainCall::ScrollStart(text, _)
         | ChainCall::Scroll(text, ..) => c_text(text),
         _ => None,
@@ -519,13 +524,15 @@ fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<bool, Te
             ChainCall::Blink(value) => HT16K33_CHAIN_BLINK(chain, BlinkValue(*value)),
             ChainCall::Commit => HT16K33_CHAIN_COMMIT(chain),
             ChainCall::Clear => HT16K33_CHAIN_CLEAR(chain),
-            ChainCall::PrintInt(value) => HT16K33_CHAIN_PRINT_INT(chain, *value as _),
-            ChainCall::PrintFloat(value, decimals) => {
-                HT16K33_CHAIN_PRINT_FLOAT(chain, *value, *decimals)
-            }
-            ChainCall::PrintHex(value) => HT16K33_CHAIN_PRINT_HEX(chain, *value as _),
-            ChainCall::PrintText(_) => HT16K33_CHAIN_PRINT_TEXT(chain, text_ptr(&text)),
-            ChainCall::PrintTime(h, m, c) => HT16K33_CHAIN_PRINT_TIME(chain, *h, *m, *c),
+            ChainCall::Print(printed) => match printed {
+                Printed::Int(value) => HT16K33_CHAIN_PRINT_INT(chain, *value as _),
+                Printed::Float(value, decimals) => {
+                    HT16K33_CHAIN_PRINT_FLOAT(chain, *value, *decimals)
+                }
+                Printed::Hex(value) => HT16K33_CHAIN_PRINT_HEX(chain, *value as _),
+                Printed::Text(_) => HT16K33_CHAIN_PRINT_TEXT(chain, text_ptr(&text)),
+                Printed::Time(h, m, c) => HT16K33_CHAIN_PRINT_TIME(chain, *h, *m, *c),
+            },
             ChainCall::SetRaw(position, segments) => {
                 HT16K33_CHAIN_SET_RAW(chain, *position, *segments)
             }
@@ -605,17 +612,19 @@ fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<bool, Te
 fn print_call_on(display: &mut HT16K33, call: &PrintCall) -> Result<(), TestCaseError> {
     let name = format!("HT16K33 {call:?}");
     let text = match call {
-        PrintCall::Text(text) => c_text(text),
+        PrintCall::Print(Printed::Text(text)) => c_text(text),
         _ => None,
     };
     // SAFETY: a live struct; the text pointer is NULL or a C string.
     let (_, made) = call_checked(display, &DISPLAY_REFUSALS, &name, |display| unsafe {
         match call {
-            PrintCall::Int(value) => HT16K33_PRINT_INT(display, *value as _),
-            PrintCall::Float(value, decimals) => HT16K33_PRINT_FLOAT(display, *value, *decimals),
-            PrintCall::Hex(value) => HT16K33_PRINT_HEX(display, *value as _),
-            PrintCall::Text(_) => HT16K33_PRINT_TEXT(display, text_ptr(&text)),
-            PrintCall::Time(h, m, c) => HT16K33_PRINT_TIME(display, *h, *m, *c),
+            PrintCall::Print(Printed::Int(value)) => HT16K33_PRINT_INT(display, *value as _),
+            PrintCall::Print(Printed::Float(value, decimals)) => {
+                HT16K33_PRINT_FLOAT(display, *value, *decimals)
+            }
+            PrintCall::Print(Printed::Hex(value)) => HT16K33_PRINT_HEX(display, *value as _),
+            PrintCall::Print(Printed::Text(_)) => HT16K33_PRINT_TEXT(display, text_ptr(&text)),
+            PrintCall::Print(Printed::Time(h, m, c)) => HT16K33_PRINT_TIME(display, *h, *m, *c),
             PrintCall::Raw(digit, segments) => HT16K33_SET_RAW(display, *digit, *segments),
             PrintCall::Colon(on) => HT16K33_SET_COLON(display, *on),
         }
