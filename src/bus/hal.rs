@@ -211,13 +211,19 @@ mod tests {
             chain.release();
             bus.done();
         }
-        let mut bus = Mock::new(&[]);
+        // The longest SMBus block, 32 bytes, is one write of 33; one more is refused.
+        let mut longest = vec![0x10];
+        longest.extend([0xAB; 32]);
+        let mut bus = Mock::new(&[Transaction::write(0x70, longest)]);
         assert!(
             HalDevice::new(&mut bus, 0x80).is_err(),
             "10-bit addresses are not 7-bit"
         );
         let mut device = HalDevice::new(&mut bus, 0x70).expect("address");
         assert_eq!(device.address(), 0x70);
+        device
+            .write_i2c_block_data(0x10, &[0xAB; 32])
+            .expect("32 bytes");
         assert!(
             device.write_i2c_block_data(0, &[0; 33]).is_err(),
             "nothing sent"
