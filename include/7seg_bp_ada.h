@@ -527,11 +527,13 @@ int HT16K33_SET_COLON(struct HT16K33 *backpack, int on);
 
 /**
  * Fills `chain` for `count` (1 to 8) backpacks of `kind` at `addresses` (left to
- * right) on /dev/i2c-`adapter_nr`, opens a descriptor for each and blanks the RAM
- * images. No bus traffic (call HT16K33_CHAIN_ON).
+ * right) on /dev/i2c-`adapter_nr`, opens a descriptor for each, blanks the RAM images
+ * and sets `lasterr` to 0 (the struct may hold anything before). No bus traffic (call
+ * HT16K33_CHAIN_ON).
  *
  * Returns 0, or -1 with `lasterr`/`errno`, nothing opened and the struct as it was
- * beyond `lasterr`: EBUSY when the struct holds an open chain (close it first); EINVAL
+ * beyond `lasterr`: EBUSY when OPEN filled this struct (at this address) before and
+ * its descriptors are still open (close it first: HT16K33_CHAIN_CLOSE); EINVAL
  * for a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F
  * or given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the
  * message of `lightseg scan` and the README say what to check). NULL `chain`: -1,

@@ -9,11 +9,12 @@
 use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_ushort};
 use std::os::unix::io::RawFd;
 use std::ptr::{addr_of, addr_of_mut};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::ht16k33::{BlinkValue, BACKPACKS};
 use super::{checked, fail, finish, guard, text_of, widen_long, widen_ulong};
+use crate::bus::registry::lock;
 use crate::bus::CommandBus;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -249,11 +250,13 @@ fn exported(chain: *mut HT16K33_CHAIN, body: impl FnOnce(*mut HT16K33_CHAIN) -> 
 }
 
 /// Fills `chain` for `count` (1 to 8) backpacks of `kind` at `addresses` (left to
-/// right) on /dev/i2c-`adapter_nr`, opens a descriptor for each and blanks the RAM
-/// images. No bus traffic (call HT16K33_CHAIN_ON).
+/// right) on /dev/i2c-`adapter_nr`, opens a descriptor for each, blanks the RAM images
+/// and sets `lasterr` to 0 (the struct may hold anything before). No bus traffic (call
+/// HT16K33_CHAIN_ON).
 ///
 /// Returns 0, or -1 with `lasterr`/`errno`, nothing opened and the struct as it was
-/// beyond `lasterr`: EBUSY when the struct holds an open chain (close it first); EINVAL
+/// beyond `lasterr`: EBUSY when OPEN filled this struct (at this address) before and
+/// its descriptors are still open (close it first: HT16K33_CHAIN_CLOSE); EINVAL
 /// for a count outside 1-8, an unknown kind, NULL `addresses`, an address above 0x7F
 /// or given twice; ENOENT, EACCES or EBUSY from the kernel as for HT16K33_OPEN (the
 /// message of `lightseg scan` and the README say what to check). NULL `chain`: -1,
@@ -267,15 +270,17 @@ pub unsafe extern "C" fn HT16K33_CHAIN_OPEN(
     count: c_int,
 ) -> c_int {
     exported(chain, |chain| {
+        let opened = match OpenedChains::holds_open(chain) {
+            true => Err(Error::AlreadyOpen),
+            // SAFETY: `addresses` is NULL or holds `count` bytes (the caller's promise).
+            false => unsafe { open_chain(adapter_nr, kind, addresses, count) },
+        };
         // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
         // valid struct.
-        let current = unsafe { chain.read() };
-        // SAFETY: `addresses` is NULL or holds `count` bytes (the caller's promise).
-        let opened = unsafe { open_chain(&current, adapter_nr, kind, addresses, count) };
-        // SAFETY: as above.
         unsafe {
             match opened {
                 Ok(fresh) => {
+                    OpenedChains::record(chain, &fresh);
                     chain.write(fresh);
                     0
                 }
@@ -285,33 +290,71 @@ pub unsafe extern "C" fn HT16K33_CHAIN_OPEN(
     })
 }
 
+/// The structs HT16K33_CHAIN_OPEN filled, by their address, with the descriptors it
+/// gave each. OPEN asks this, not the struct: before its first OPEN a struct may hold
+/// anything, and an answer that depended on uninitialised memory would be a guess (and
+/// memcheck's complaint in the caller's program).
+struct OpenedChains;
+
+/// One entry: the struct's address, and its backpacks' descriptors and addresses.
+type OpenedChain = (usize, Vec<(RawFd, u8)>);
+
+static OPENED_CHAINS: Mutex<Vec<OpenedChain>> = Mutex::new(Vec::new());
+
+impl OpenedChains {
+    /// Whether OPEN filled the struct at `chain` and a descriptor it gave is still open.
+    /// An entry none of whose descriptors is open any more (closed through a copy of
+    /// the struct) is forgotten.
+    fn holds_open(chain: *mut HT16K33_CHAIN) -> bool {
+        let mut opened = lock(&OPENED_CHAINS);
+        let key = chain as usize;
+        let open = |(at, slots): &OpenedChain| {
+            *at == key
+                && slots
+                    .iter()
+                    .any(|(fd, address)| BACKPACKS.check(*fd, *address).is_ok())
+        };
+        let holds = opened.iter().any(open);
+        if !holds {
+            opened.retain(|(at, _)| *at != key);
+        }
+        holds
+    }
+
+    /// Notes what OPEN gave the struct at `chain`.
+    fn record(chain: *mut HT16K33_CHAIN, fresh: &HT16K33_CHAIN) {
+        let count = usize::try_from(fresh.count).unwrap_or(0).min(MAX_BACKPACKS);
+        let slots = (0..count)
+            .map(|i| (fresh.adapter_fds[i], fresh.addresses[i]))
+            .collect();
+        let mut opened = lock(&OPENED_CHAINS);
+        opened.retain(|(at, _)| *at != chain as usize);
+        opened.push((chain as usize, slots));
+    }
+
+    /// Forgets the struct at `chain` (CLOSE).
+    fn forget(chain: *mut HT16K33_CHAIN) {
+        lock(&OPENED_CHAINS).retain(|(at, _)| *at != chain as usize);
+    }
+}
+
 /// The struct of a newly opened chain, or why not (with nothing left open).
 ///
 /// # Safety
 /// `addresses` is NULL or points to `count` readable bytes.
 unsafe fn open_chain(
-    current: &HT16K33_CHAIN,
     adapter_nr: c_int,
     kind: BackpackValue,
     addresses: *const u8,
     count: c_int,
 ) -> Result<HT16K33_CHAIN> {
-    // A struct never opened may hold anything: only a descriptor the library has open
-    // for the slot's address makes it an open chain.
-    if (0..MAX_BACKPACKS).any(|i| {
-        BACKPACKS
-            .check(current.adapter_fds[i], current.addresses[i])
-            .is_ok()
-    }) {
-        return Err(Error::AlreadyOpen);
-    }
     let mut fresh = HT16K33_CHAIN {
         adapter_nr,
         kind,
         count,
         addresses: [0; MAX_BACKPACKS],
         adapter_fds: [-1; MAX_BACKPACKS],
-        lasterr: current.lasterr,
+        lasterr: 0,
         rotation: 0,
         ram: [[0; 16]; MAX_BACKPACKS],
         scroll_step_ms: 0,
@@ -356,6 +399,7 @@ unsafe fn open_chain(
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_CLOSE(chain: *mut HT16K33_CHAIN) {
     exported(chain, |chain| {
+        OpenedChains::forget(chain);
         let mut result = Ok(());
         for index in 0..MAX_BACKPACKS {
             // SAFETY: a checked pointer to a valid struct; `index` < 8.
