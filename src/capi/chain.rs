@@ -460,13 +460,12 @@ pub unsafe extern "C" fn HT16K33_CHAIN_BLINK(
     blink_cmd: BlinkValue,
 ) -> c_int {
     exported(chain, |chain| {
-        let blink = Blink::try_from(blink_cmd.0);
         // SAFETY: as in HT16K33_CHAIN_ON.
         unsafe {
-            drive(chain, &mut |c| match &blink {
-                Ok(blink) => c.set_display(Display::On, *blink),
-                Err(_) => Err(Error::InvalidArgument("blink rate")),
-            })
+            match Blink::try_from(blink_cmd.0) {
+                Ok(blink) => drive(chain, &mut |c| c.set_display(Display::On, blink)),
+                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+            }
         }
     })
 }

@@ -134,6 +134,7 @@ static void chains(void)
 	CHAIN_REFUSED(HT16K33_CHAIN_SCROLL_STEP(&chain), EBADF, chain);
 	CHAIN_REFUSED(HT16K33_CHAIN_ON(&chain), EBADF, chain);
 	CHAIN_REFUSED(HT16K33_CHAIN_COMMIT(&chain), EBADF, chain);
+	CHAIN_REFUSED(HT16K33_CHAIN_BLINK(&chain, (ht16k33blink_t)5), EINVAL, chain); /* the argument first */
 	/* On a closed chain a refused OPEN changes nothing either. */
 	CHAIN_REFUSED(HT16K33_CHAIN_OPEN(&chain, 1, HT16K33_ALPHANUMERIC, nine, 9), EINVAL, chain);
 	CHAIN_REFUSED(HT16K33_CHAIN_OPEN(&chain, 1, (ht16k33backpack_t)42, pair, 2), EINVAL, chain);
