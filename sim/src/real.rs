@@ -8,22 +8,29 @@ use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_ulong, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn lookup(cache: &AtomicUsize, name: &CStr) -> usize {
-    let cached = cache.load(Ordering::Acquire);
-    if cached != 0 {
-        return cached;
+/// The real function `name`, looked up once and cached; `None` when the C library has
+/// none of that name (`fcntl64` before glibc 2.28).
+fn try_lookup(cache: &AtomicUsize, name: &CStr) -> Option<usize> {
+    if let Some(address) = cached(cache) {
+        return Some(address);
     }
     // SAFETY: dlsym with a NUL-terminated name; RTLD_NEXT finds the definition after ours.
     let found = unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr()) } as usize;
-    if found == 0 {
-        // Nothing to forward to: this library cannot work in this process.
+    (found != 0).then(|| {
+        cache.store(found, Ordering::Release);
+        found
+    })
+}
+
+/// [`try_lookup`] for a function being called: one the C library lacks cannot have
+/// been called through it, so this process cannot go on.
+fn lookup(cache: &AtomicUsize, name: &CStr) -> usize {
+    try_lookup(cache, name).unwrap_or_else(|| {
         let message = b"lightseg-sim: cannot find a libc function to forward to\n";
         // SAFETY: raw write of a static buffer to stderr.
         unsafe { libc::syscall(libc::SYS_write, 2, message.as_ptr(), message.len()) };
         std::process::abort();
-    }
-    cache.store(found, Ordering::Release);
-    found
+    })
 }
 
 /// The cached address of a function, if it has been looked up.
@@ -53,9 +60,10 @@ macro_rules! real_fns {
             }
         )*
 
-        /// Looks up every real function now (from the library's constructor).
+        /// Looks up every real function now (from the library's constructor); one the C
+        /// library lacks is left to fail if it is ever called.
         pub fn resolve_all() {
-            $( lookup(&$name::CACHE, $symbol); )*
+            $( try_lookup(&$name::CACHE, $symbol); )*
         }
     };
 }
