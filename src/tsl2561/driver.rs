@@ -48,7 +48,7 @@ pub enum PowerMode {
 
 /// Whether the chip is powered, as far as the driver knows.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Power {
+pub(crate) enum Power {
     /// Powered down, or not known to be powered up: a power-on starts a fresh
     /// conversion.
     #[default]
@@ -61,14 +61,16 @@ pub enum Power {
 }
 
 /// What is known of one chip beyond its settings. It belongs to the chip, not to a
-/// handle: keep one per chip and pass it to every handle (see
-/// [`Tsl2561::with_state`]), so that two handles never disagree about the chip.
+/// handle: the C layer, whose structs are handles that come and go with each call,
+/// keeps one per chip and passes it to every handle (see [`Tsl2561::with_state`]), so
+/// that two handles never disagree about the chip. A Rust program keeps one
+/// [`Tsl2561`] per chip and needs none of this.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct ChipState {
+pub(crate) struct ChipState {
     /// The TIMING register as last written, when known.
-    pub timing: Option<u8>,
+    pub(crate) timing: Option<u8>,
     /// Whether the chip is powered and converting.
-    pub power: Power,
+    pub(crate) power: Power,
 }
 
 /// A TSL2561 on some bus, with the settings the chip was last programmed with.
@@ -114,8 +116,10 @@ pub fn autogain_switch(broadband: u16, settings: Settings) -> Option<Gain> {
 
 impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// Wraps a bus whose chip is believed to be programmed with `settings`, in
-    /// [`PowerMode::Cold`]. Whether the chip really is so programmed is not known: see
-    /// [`Tsl2561::with_state`].
+    /// [`PowerMode::Cold`]. Whether the chip really is so programmed is not known, so
+    /// the first reading writes TIMING first ([`Tsl2561::initialise`] does it at once).
+    /// Keep one driver per chip: it remembers what it wrote and whether the chip is
+    /// converting.
     pub fn new(bus: B, clock: C, settings: Settings) -> Self {
         Self {
             bus,
@@ -128,7 +132,7 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
 
     /// Tells the driver what is known of the chip (from another handle on it). A reading
     /// whose settings differ from the chip's TIMING programs the chip first.
-    pub fn with_state(mut self, state: ChipState) -> Self {
+    pub(crate) fn with_state(mut self, state: ChipState) -> Self {
         self.state = state;
         self
     }
@@ -136,13 +140,13 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// Sets the power mode without bus traffic (the chip's state is the caller's to
     /// know, see [`Tsl2561::with_state`]); [`Tsl2561::set_power_mode`] also powers the
     /// chip up or down.
-    pub fn with_power_mode(mut self, power_mode: PowerMode) -> Self {
+    pub(crate) fn with_power_mode(mut self, power_mode: PowerMode) -> Self {
         self.power_mode = power_mode;
         self
     }
 
     /// What is known of the chip now: hand it to the next handle on the same chip.
-    pub fn state(&self) -> ChipState {
+    pub(crate) fn state(&self) -> ChipState {
         self.state
     }
 

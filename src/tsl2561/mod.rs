@@ -11,6 +11,7 @@ pub mod lux;
 pub mod registers;
 pub mod settings;
 
-pub use driver::{ChipState, FullRange, Interrupt, Power, PowerMode, Tsl2561};
+pub(crate) use driver::ChipState;
+pub use driver::{FullRange, Interrupt, PowerMode, Tsl2561};
 pub use lux::{Measurement, Reading};
 pub use settings::{Gain, IntegrationTime, Package, Settings};
