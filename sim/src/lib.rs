@@ -3,7 +3,10 @@
 //!
 //! Environment:
 //! - `LIGHTSEG_SIM_SCENE`: TOML scene file ([`scene::Scene`]); a default scene otherwise.
-//! - `LIGHTSEG_SIM_REPORT`: path of the JSON report written at exit.
+//! - `LIGHTSEG_SIM_REPORT`: path of the JSON report written at exit, by a process that
+//!   opened an emulated adapter (written to a temporary file and renamed).
+//!
+//! `lightseg_sim_transfers()` (exported) counts the transfers on the emulated bus.
 //! - `LIGHTSEG_SIM_SHOW=1`: draw each HT16K33 display on standard error when what it
 //!   shows changes (redrawn in place on a terminal).
 //! - `LIGHTSEG_SIM_SVG=DIR`: write each HT16K33 display as `DIR/i2c-<bus>-0x<address>.svg`

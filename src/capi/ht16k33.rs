@@ -105,7 +105,7 @@ fn buffer_of(ram: &[u8; RAM_SIZE]) -> [u8; POSITIONS] {
 }
 
 /// The old driver's rules for the display-setup and dimming commands, kept for the old
-/// struct (docs/DEVICES.md, "The old struct's rules"): ON and OFF send only when they
+/// struct (docs/DEVICES.md, "When lightseg sends the setup commands"): ON and OFF send only when they
 /// change the struct's on flag; BLINK, DISPLAY and BRIGHTNESS send only while it is on
 /// and are recorded either way. A command that fails records nothing. The core's
 /// [`Chain`] itself sends every command it is given.

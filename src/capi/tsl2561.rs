@@ -764,15 +764,7 @@ pub unsafe extern "C" fn TSL2561_SETINTERRUPT(
         let Some(sensor) = checked(sensor) else {
             return -1;
         };
-        let interrupt = match persist {
-            -1 => Ok(None),
-            0..=15 => Ok(Some(Interrupt {
-                low,
-                high,
-                persist: persist as u8,
-            })),
-            _ => Err(Error::InvalidArgument("interrupt persistence (-1 to 15)")),
-        };
+        let interrupt = interrupt_of(low, high, persist);
         // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
         // valid struct.
         unsafe {
@@ -790,6 +782,23 @@ pub unsafe extern "C" fn TSL2561_SETINTERRUPT(
             finish(addr_of_mut!((*sensor).lasterr), result)
         }
     })
+}
+
+/// The interrupt SETINTERRUPT's arguments ask for (`None`: off), checked before the
+/// struct and the chip are (the core checks again, for Rust callers).
+fn interrupt_of(low: u16, high: u16, persist: c_int) -> Result<Option<Interrupt>> {
+    match persist {
+        -1 => Ok(None),
+        0..=15 => {
+            let interrupt = Interrupt {
+                low,
+                high,
+                persist: persist as u8,
+            };
+            interrupt.check().map(|()| Some(interrupt))
+        }
+        _ => Err(Error::InvalidArgument("interrupt persistence (-1 to 15)")),
+    }
 }
 
 /// Clears a pending interrupt (see `TSL2561_SETINTERRUPT`): the INT pin goes high again.

@@ -368,6 +368,23 @@ pub struct Interrupt {
     pub persist: u8,
 }
 
+impl Interrupt {
+    /// `InvalidArgument` for what the chip cannot be asked: `persist` above 15, or a
+    /// window turned inside out (`low` above `high` with `persist` 1 to 15, which no
+    /// reading is inside; `persist` 0 asks for every conversion plainly).
+    pub fn check(&self) -> Result<()> {
+        if self.persist > PERSIST_MAX {
+            return Err(Error::InvalidArgument("interrupt persistence (0 to 15)"));
+        }
+        if self.persist > 0 && self.low > self.high {
+            return Err(Error::InvalidArgument(
+                "interrupt window (low threshold above high)",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// INTERRUPT register: INTR field (bits 5:4) 01, a level interrupt.
 const INTERRUPT_LEVEL: u8 = 0x10;
 /// Highest PERSIST value (bits 3:0).
@@ -439,17 +456,11 @@ impl<B: SmbusDevice, C: Clock> Tsl2561<B, C> {
     /// `InvalidArgument` before anything is sent. Thresholds are written as words, never
     /// as bytes (a data byte with bit 7 set would be taken for a command).
     pub fn set_interrupt(&mut self, interrupt: Option<Interrupt>) -> Result<()> {
-        let Some(Interrupt { low, high, persist }) = interrupt else {
+        let Some(interrupt) = interrupt else {
             return self.write_register(REG_INTERRUPT, 0);
         };
-        if persist > PERSIST_MAX {
-            return Err(Error::InvalidArgument("interrupt persistence (0 to 15)"));
-        }
-        if persist > 0 && low > high {
-            return Err(Error::InvalidArgument(
-                "interrupt window (low threshold above high)",
-            ));
-        }
+        interrupt.check()?;
+        let Interrupt { low, high, persist } = interrupt;
         self.bus
             .write_word_data(COMMAND_BIT | WORD_BIT | REG_THRESHLOW_LOW, low)?;
         self.bus
