@@ -62,7 +62,7 @@ INSTALL     ?= install
 HEADERS     := include/TSL2561.h include/7seg_bp_ada.h
 
 EXAMPLES := single_sensor three_sensors hello_display counter missing_bus lux_meter \
-	numbers big_clock marquee matrices lux_display
+	numbers big_clock marquee matrices shapes lux_display
 # The emulated bus the examples run on: the default scene plus one of every backpack.
 EXAMPLE_SCENE := c-examples/backpacks.toml
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/%-static)

@@ -12,6 +12,8 @@
  *                 does other work in between, not measured)
  *   commit        5 x HT16K33_UPDATE_DIGIT, then HT16K33_COMMIT (0x70)
  *   print         HT16K33_PRINT_FLOAT (as many decimals as fit), then HT16K33_COMMIT
+ *   draw          HT16K33_CHAIN_PRINT_TEXT of three characters, the whole width of the
+ *                 16x8 matrix (0x76) in its pixel font, then HT16K33_CHAIN_COMMIT
  *   scroll        HT16K33_CHAIN_SCROLL on the backpack at 0x70: 1000 steps of 100 ms, once
  *                 (COUNT is ignored)
  *   fullrange     TSL2561_SENSELUX (0x39; the scene sets the light); prints the last lux
@@ -72,6 +74,7 @@ int main(int argc, char **argv)
 	tsl2561Gain_t used_gain = TSL2561_GAIN_16X;
 	tsl2561IntegrationTime_t used_time = TSL2561_INTEGRATIONTIME_402MS;
 	HT16K33 display = HT16K33_INITIALIZER(1, HT16K33_ADDR_01);
+	HT16K33_CHAIN matrix;
 	long long virtual_total = 0, cpu_total = 0;
 	tsl2561IntegrationTime_t time;
 	int setting, count, setup_only, i;
@@ -114,6 +117,12 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "commit") || !strcmp(op, "print")) {
 		if (HT16K33_OPEN(&display) || HT16K33_ON(&display))
 			die("display setup", display.lasterr);
+	} else if (!strcmp(op, "draw")) {
+		const uint8_t address[] = { 0x76 };
+
+		if (HT16K33_CHAIN_OPEN(&matrix, 1, HT16K33_MATRIX16X8, address, 1) ||
+		    HT16K33_CHAIN_ON(&matrix))
+			die("matrix setup", matrix.lasterr);
 	} else if (!strcmp(op, "senseall")) {
 		for (i = 0; i < 3; i++)
 			if (TSL2561_OPEN(&sensors[i]) ||
@@ -169,6 +178,14 @@ int main(int argc, char **argv)
 			rc = HT16K33_PRINT_FLOAT(&display, -1.5 + i * 3.14159, -1);
 			if (rc == 0)
 				rc = HT16K33_COMMIT(&display);
+		} else if (!strcmp(op, "draw")) {
+			static const char *const texts[] = { "Hi!", "@W%", "gjy" };
+
+			rc = HT16K33_CHAIN_PRINT_TEXT(&matrix, texts[i % 3]);
+			if (rc == 0)
+				rc = HT16K33_CHAIN_COMMIT(&matrix);
+			if (rc)
+				die(op, matrix.lasterr);
 		} else if (!strcmp(op, "fullrange")) {
 			rc = TSL2561_SENSELUX(&sensor, &last_lux, &used_gain, &used_time);
 		} else if (!strcmp(op, "senseall")) {
@@ -192,6 +209,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		TSL2561_CLOSE(&sensors[i]);
 	HT16K33_CLOSE(&display);
+	if (!strcmp(op, "draw"))
+		HT16K33_CHAIN_CLOSE(&matrix);
 	printf("virtual_ns=%lld cpu_ns=%lld count=%d lux=%.6f gain=%d time=%d\n", virtual_total,
 	       cpu_total, count, last_lux, (int)used_gain, (int)used_time);
 	return 0;

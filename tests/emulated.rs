@@ -867,6 +867,55 @@ fn every_backpack_kind_shows_what_the_examples_drew() {
 }
 
 #[test]
+fn matrices_scroll_pixel_by_pixel_print_and_draw_shapes() {
+    let run = run_on_backpacks("examples/shapes", &[]);
+    run.assert_printed(&["shapes: ok"]);
+    let writes = run.ram_writes(0x76);
+    // 56 scroll steps 40 ms apart, then "Hi!", the shapes, and the shift: 59 commits.
+    assert_eq!(writes.len(), 59, "one transfer per commit");
+    for (k, (at, _)) in writes[..56].iter().enumerate() {
+        assert_eq!(at - writes[0].0, k as u64 * 40_000_000, "scroll step {k}");
+    }
+    // The 16x8's RAM as 16 columns of 8 pixels (byte 2y + x / 8, bit x % 8).
+    let columns = |ram: &[u64]| -> Vec<u8> {
+        (0..16)
+            .map(|x| {
+                (0..8)
+                    .filter(|y| ram[1 + 2 * y + x / 8] >> (x % 8) & 1 != 0)
+                    .fold(0u8, |column, y| column | 1 << y)
+            })
+            .collect()
+    };
+    let steps: Vec<Vec<u8>> = writes[..56].iter().map(|w| columns(&w.1)).collect();
+    // The text comes in at the right edge: step 0 lights column 15 at most.
+    assert!(steps[0][..15].iter().all(|column| *column == 0));
+    assert!(steps[1].iter().any(|column| *column != 0), "text arrives");
+    // Each step is the one before moved one pixel left, a new column on the right.
+    for k in 0..55 {
+        assert_eq!(
+            steps[k + 1][..15],
+            steps[k][1..],
+            "step {} moves one pixel",
+            k + 1
+        );
+    }
+    // The last step of the cycle is blank.
+    assert!(steps[55].iter().all(|column| *column == 0));
+    // The shapes, moved one pixel left with wrap-around: what a person would draw.
+    let expected = [
+        "################",
+        "..###...#.....##",
+        ".#####...#....##",
+        ".#####....#...##",
+        ".#####.....#..##",
+        "..###.......#.##",
+        ".............###",
+        "################",
+    ];
+    assert_eq!(run.shows(0x76), expected.join("/"));
+}
+
+#[test]
 fn a_chain_commit_is_one_transfer_per_backpack_and_text_spans_them() {
     let run = run_on_backpacks("examples/marquee", &[]);
     run.assert_printed(&["marquee: ok"]);

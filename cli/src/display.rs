@@ -13,8 +13,8 @@ use crate::args::{self, Args, UsageError};
 use crate::{device_error, open_chip, repetitions, Failure, Ticker};
 
 /// Characters the help promises: shown, and refused (no shape in the glyph table).
-const SHOWN: &str = "A b C d E F H I J L n o P r S U y - _";
-const NOT_SHOWN: &str = "K M T V W";
+const SHOWN: &str = "A b C d E F H I J L n o P r S t U V y - _";
+const NOT_SHOWN: &str = "K M W";
 
 /// The help text of `lightseg display`.
 pub fn help() -> String {
@@ -31,7 +31,8 @@ Shows TEXT on HT16K33 backpacks: a number (-12, 3.14) right-aligned, other text 
 left. Each character takes one position; ':' lights the colon of a 7-segment backpack,
 '.' the decimal point of the character before it. 7 segments show digits and the
 letters and signs the glyph table has ({SHOWN} and more; not {NOT_SHOWN});
-the alphanumeric shows all of ASCII. An empty TEXT (\"\") blanks the display. Several
+the alphanumeric shows all of ASCII; matrices draw ASCII in a 5x8 pixel font (3
+characters on a 16x8, --scroll for more). An empty TEXT (\"\") blanks the display. Several
 addresses make one display of the backpacks, left to right. The display is switched on,
 steady unless --blink says otherwise. Nothing is printed on success.
 
@@ -43,7 +44,8 @@ Options:
       --clock           show the local time as HH:MM
   -w, --watch SECONDS   with --clock: update every SECONDS until interrupted
   -n, --count N         with --clock --watch: stop after N updates
-      --scroll          scroll TEXT through the display from right to left
+      --scroll          scroll TEXT through the display from right to left (matrices:
+                        pixel by pixel)
       --step-ms N       with --scroll: milliseconds per step (default 250)
       --cycles N        with --scroll: how many times (default 1)
       --pixels ROWS     matrices: rows top to bottom separated by '/', one character
@@ -275,7 +277,7 @@ fn content_error(options: &Options, error: lightseg::Error) -> String {
         }
         (Content::Text(_) | Content::Scroll(_), lightseg::Error::InvalidArgument(_)) => {
             format!(
-                "a {} shows no text: use --pixels, --bars or --level",
+                "a {} shows no text: use --bars or --level",
                 options.kind.name()
             )
         }
@@ -369,7 +371,7 @@ fn fill(frame: &mut Frame, content: &Content) -> lightseg::Result<()> {
         Content::Keep | Content::Clock | Content::Stdin(_) => Ok(()),
         Content::Text(text) if is_number(text) => show_number(frame, text),
         Content::Text(text) => frame.print_text(text),
-        Content::Scroll(text) => Marquee::new(frame.kind(), text, frame.cells()).map(|_| ()),
+        Content::Scroll(text) => Marquee::new(frame, text).map(|_| ()),
         Content::Pixels(rows) => {
             for (y, row) in rows.split('/').enumerate() {
                 for (x, letter) in row.chars().enumerate() {

@@ -291,6 +291,47 @@ fn display_shows_text_with_colon_and_points() {
 }
 
 #[test]
+fn display_scrolls_and_prints_text_on_matrices() {
+    let scene = scene_file(
+        "[[device]]\nbus = 1\naddress = 0x74\nkind = \"ht16k33\"\nbackpack = \"matrix8x8\"\n\
+         [[device]]\nbus = 1\naddress = 0x76\nkind = \"ht16k33\"\nbackpack = \"matrix16x8\"\n",
+    );
+    let env = [("LIGHTSEG_SIM_SCENE", scene.to_str().expect("path"))];
+    let args = [
+        "display",
+        "-k",
+        "matrix8x8",
+        "-a",
+        "0x74",
+        "--scroll",
+        "HELLO",
+    ];
+    let run = lightseg_in(&args, &env);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // Oscillator, display setup, then one RAM transfer a step: 5 characters of 5
+    // pixels through 8 columns, 33 steps, the last one blank.
+    let written = run.written(0x74);
+    let steps: Vec<&Vec<u64>> = written.iter().filter(|w| w.len() == 17).collect();
+    assert_eq!(steps.len(), 33);
+    assert!(
+        steps[0][1..].iter().any(|byte| *byte != 0),
+        "H arrives at step 0"
+    );
+    assert!(steps[32][1..].iter().all(|byte| *byte == 0));
+    let run = lightseg_in(&["display", "-k", "matrix16x8", "-a", "0x76", "Hi!"], &env);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let shows = run.device(0x76)["shows"]
+        .as_str()
+        .expect("shows")
+        .to_string();
+    assert_eq!(shows.split('/').nth(1), Some("#..#...#....#..."));
+    let run = lightseg_in(&["display", "-k", "matrix16x8", "-a", "0x76", "Hi!!"], &env);
+    assert_eq!(run.status, 2, "four characters do not fit on 16 pixels");
+    assert!(run.stderr.contains("--scroll"), "{}", run.stderr);
+    remove_scene(&scene);
+}
+
+#[test]
 fn display_off_puts_it_to_sleep_and_on_wakes_it() {
     let run = lightseg(&["display", "--off"]);
     assert_eq!(run.status, 0, "{}", run.stderr);

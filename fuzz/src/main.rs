@@ -64,6 +64,12 @@ enum ChainCall {
         seed: u8,
     },
     Rotation(i32),
+    Fill(i32),
+    Line([i32; 4], i32),
+    Rect([i32; 4], i32, i32),
+    Circle([i32; 3], i32, i32),
+    Shift(i32, i32, i32),
+    DrawText(i32, i32, Option<Vec<u8>>, i32),
     SetBar(i32, i32),
     SetLevel(i32, i32),
     ScrollStart(Option<Vec<u8>>, u32),
@@ -265,6 +271,12 @@ fn chain_call() -> impl Strategy<Value = ChainCall> {
         1 => (-10..130i32, -10..12i32, -1..20i32, -1..12i32, color.clone(), any::<bool>(), any::<u8>())
             .prop_map(|(x, y, width, height, color, null, seed)| ChainCall::DrawBitmap { x, y, width, height, color, null, seed }),
         1 => (-1..5i32).prop_map(ChainCall::Rotation),
+        1 => color.clone().prop_map(ChainCall::Fill),
+        1 => ([-20..40i32, -20..20, -20..40, -20..20], color.clone()).prop_map(|(ends, c)| ChainCall::Line(ends, c)),
+        1 => ([-10..40i32, -10..20, -2..40, -2..20], color.clone(), 0..2i32).prop_map(|(r, c, f)| ChainCall::Rect(r, c, f)),
+        1 => (-10..40i32, -10..20i32, prop_oneof![-2..20i32, any::<i32>()], color.clone(), 0..2i32).prop_map(|(x, y, r, c, f)| ChainCall::Circle([x, y, r], c, f)),
+        1 => (prop_oneof![-20..20i32, any::<i32>()], prop_oneof![-20..20i32, any::<i32>()], 0..2i32).prop_map(|(x, y, w)| ChainCall::Shift(x, y, w)),
+        1 => (-20..40i32, -10..10i32, text(), color.clone()).prop_map(|(x, y, t, c)| ChainCall::DrawText(x, y, t, c)),
         1 => (-1..200i32, color.clone()).prop_map(|(b, c)| ChainCall::SetBar(b, c)),
         1 => (-1..200i32, color).prop_map(|(l, c)| ChainCall::SetLevel(l, c)),
         2 => (text(), prop_oneof![Just(0u32), 1..500u32]).prop_map(|(t, ms)| ChainCall::ScrollStart(t, ms)),
@@ -519,6 +531,7 @@ fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<bool, Te
     let text = match call {
         ChainCall::Print(Printed::Text(text))
         | ChainCall::ScrollStart(text, _)
+        | ChainCall::DrawText(_, _, text, _)
         | ChainCall::Scroll(text, ..) => c_text(text),
         _ => None,
     };
@@ -575,6 +588,20 @@ fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<bool, Te
                 )
             }
             ChainCall::Rotation(turns) => HT16K33_CHAIN_SET_ROTATION(chain, *turns),
+            ChainCall::Fill(color) => HT16K33_CHAIN_FILL(chain, ColorValue(*color)),
+            ChainCall::Line([x0, y0, x1, y1], color) => {
+                HT16K33_CHAIN_DRAW_LINE(chain, *x0, *y0, *x1, *y1, ColorValue(*color))
+            }
+            ChainCall::Rect([x, y, w, h], color, filled) => {
+                HT16K33_CHAIN_DRAW_RECT(chain, *x, *y, *w, *h, ColorValue(*color), *filled)
+            }
+            ChainCall::Circle([x, y, r], color, filled) => {
+                HT16K33_CHAIN_DRAW_CIRCLE(chain, *x, *y, *r, ColorValue(*color), *filled)
+            }
+            ChainCall::Shift(dx, dy, wrap) => HT16K33_CHAIN_SHIFT(chain, *dx, *dy, *wrap),
+            ChainCall::DrawText(x, y, _, color) => {
+                HT16K33_CHAIN_DRAW_TEXT(chain, *x, *y, text_ptr(&text), ColorValue(*color))
+            }
             ChainCall::SetBar(bar, color) => HT16K33_CHAIN_SET_BAR(chain, *bar, ColorValue(*color)),
             ChainCall::SetLevel(lit, color) => {
                 HT16K33_CHAIN_SET_LEVEL(chain, *lit, ColorValue(*color))

@@ -12,7 +12,7 @@ use serde::Deserialize;
 mod tables {
     include!("../../src/ht16k33/tables.rs");
 }
-use tables::{ALPHA_FONT, GLYPHS};
+use tables::{ALPHA_FONT, SEG7_FONT};
 
 /// The backpack an emulated HT16K33 sits on (scene key `backpack`).
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -180,7 +180,11 @@ fn character(backpack: Backpack, pattern: u16) -> String {
         .filter(|c| *c != b'.')
         .find(|c| match backpack {
             Backpack::Alphanumeric => ALPHA_FONT[usize::from(c - b' ')] == body,
-            _ => u16::from(GLYPHS[usize::from(*c)]) == body,
+            // 0x89 marks a character without a shape in the text font.
+            _ => {
+                SEG7_FONT[usize::from(c - b' ')] != 0x89
+                    && u16::from(SEG7_FONT[usize::from(c - b' ')]) == body
+            }
         });
     let mut text = match found {
         Some(c) => char::from(c).to_string(),

@@ -537,12 +537,15 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_HEX(
 }
 
 /// Shows `text` from the left, blanking the rest: each character takes one position; a
-/// '.' lights the decimal point of the character before it (or takes a blank position
-/// when that one has its point already or there is none); on 7-segment kinds a ':'
-/// lights the colon of the backpack of the character before it. "" blanks. Returns 0,
-/// or -1 with the images unchanged: ERANGE when longer than the display (scroll it
-/// instead), EILSEQ for a character the font has no shape for (7 segments: not K M T V W
-/// and others, see the README), EINVAL for NULL text, a matrix or bargraph, a ':' before
+/// Shows `text` from the left. '.' lights the decimal point of the character before it
+/// (or takes a blank position when that one has its point already or there is none); on
+/// 7-segment kinds a ':' lights the colon of the backpack of the character before it,
+/// and text with a ':' starts where its first colon lands on a colon ("1:23" shows as
+/// " 1:23"). On matrices the text is drawn in a 5x8 pixel font (5 pixels a character,
+/// green on the bicolour) on a blank chain. "" blanks. Returns 0, or -1 with the images
+/// unchanged: ERANGE when longer than the display (scroll it instead), EILSEQ for a
+/// character the font has no shape for (7 segments: K M W k m w and some signs;
+/// matrices: beyond printable ASCII), EINVAL for NULL text, a bargraph, a ':' before
 /// any character or a second ':' for one backpack (it has one colon: "1::2").
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TEXT(
@@ -681,6 +684,138 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_BITMAP(
     })
 }
 
+/// The colour C passed, and whether a shape is filled.
+fn paint_of(color: ColorValue, filled: c_int) -> Result<(Color, bool)> {
+    Ok((Color::from_index(color.0)?, filled != 0))
+}
+
+/// A size, radius or count C passed: EINVAL when negative.
+fn extent(value: c_int, what: &'static str) -> Result<u32> {
+    u32::try_from(value).map_err(|_| Error::InvalidArgument(what))
+}
+
+/// Sets every pixel of a matrix chain to `color` (HT16K33_COLOR_OFF blanks it). Like
+/// every drawing call, it changes the images in the struct only: HT16K33_CHAIN_COMMIT
+/// shows them. -1 with EINVAL and the images unchanged for an unknown colour or a kind
+/// that is not a matrix.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_FILL(chain: *mut HT16K33_CHAIN, color: ColorValue) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| frame.fill(Color::from_index(color.0)?))
+    })
+}
+
+/// Draws a line from (`x0`, `y0`) to (`x1`, `y1`) on a matrix chain, both ends included;
+/// coordinates as HT16K33_CHAIN_SET_PIXEL's, and the parts off the display are clipped.
+/// Errors as HT16K33_CHAIN_FILL.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_LINE(
+    chain: *mut HT16K33_CHAIN,
+    x0: c_int,
+    y0: c_int,
+    x1: c_int,
+    y1: c_int,
+    color: ColorValue,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            frame.draw_line((x0, y0), (x1, y1), Color::from_index(color.0)?)
+        })
+    })
+}
+
+/// Draws a rectangle `width` x `height` pixels with its top left corner at (`x`, `y`)
+/// on a matrix chain: its one-pixel outline, or filled when `filled` is non-zero;
+/// clipped at the edges; a zero size draws nothing. -1 with EINVAL for a negative size;
+/// other errors as HT16K33_CHAIN_FILL.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_RECT(
+    chain: *mut HT16K33_CHAIN,
+    x: c_int,
+    y: c_int,
+    width: c_int,
+    height: c_int,
+    color: ColorValue,
+    filled: c_int,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            let size = (extent(width, "width")?, extent(height, "height")?);
+            let (color, filled) = paint_of(color, filled)?;
+            frame.draw_rect((x, y), size, color, filled)
+        })
+    })
+}
+
+/// Draws a circle centred on (`x`, `y`) with radius `radius` (2 * `radius` + 1 pixels
+/// across, as Adafruit_GFX's; 0 is one pixel) on a matrix chain: its outline, or filled
+/// when `filled` is non-zero; clipped at the edges. -1 with EINVAL for a negative
+/// radius; other errors as HT16K33_CHAIN_FILL.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_CIRCLE(
+    chain: *mut HT16K33_CHAIN,
+    x: c_int,
+    y: c_int,
+    radius: c_int,
+    color: ColorValue,
+    filled: c_int,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| {
+            let (color, filled) = paint_of(color, filled)?;
+            frame.draw_circle((x, y), extent(radius, "radius")?, color, filled)
+        })
+    })
+}
+
+/// Moves the picture on a matrix chain `dx` pixels right (negative: left) and `dy` down
+/// (negative: up), across the whole chain. With `wrap` non-zero what leaves one edge
+/// comes in at the other; otherwise it is lost and the pixels left behind are dark.
+/// -1 with EINVAL and the images unchanged for a kind that is not a matrix.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SHIFT(
+    chain: *mut HT16K33_CHAIN,
+    dx: c_int,
+    dy: c_int,
+    wrap: c_int,
+) -> c_int {
+    // SAFETY: as in HT16K33_CHAIN_ON.
+    exported(chain, |chain| unsafe {
+        edit(chain, &mut |frame| frame.shift(dx, dy, wrap != 0))
+    })
+}
+
+/// Draws `text` in the matrices' 5x8 pixel font with the top left of its first
+/// character at (`x`, `y`), its strokes in `color` and the pixels around them as they
+/// were; what falls off the display is clipped (Adafruit_GFX's setCursor and print).
+/// -1 with the images unchanged: EILSEQ for a character beyond printable ASCII, EINVAL
+/// for NULL text; other errors as HT16K33_CHAIN_FILL.
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_TEXT(
+    chain: *mut HT16K33_CHAIN,
+    x: c_int,
+    y: c_int,
+    text: *const c_char,
+    color: ColorValue,
+) -> c_int {
+    exported(chain, |chain| {
+        // SAFETY: the caller promises NULL or a NUL-terminated string; `chain` as in
+        // HT16K33_CHAIN_ON.
+        unsafe {
+            match text_of(text) {
+                Ok(text) => edit(chain, &mut |frame| {
+                    frame.draw_text((x, y), text, Color::from_index(color.0)?)
+                }),
+                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+            }
+        }
+    })
+}
+
 /// Sets how the matrices are mounted: 0 to 3 quarter turns clockwise (each matrix
 /// turned alike; the chain still runs left to right). Pixels already set stay where they
 /// are in RAM. -1 with EINVAL for other values or kinds.
@@ -756,16 +891,16 @@ fn marquee_of(chain: &HT16K33_CHAIN, frame: &Frame) -> Result<Marquee> {
         .map(|c| *c as u8)
         .collect();
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::InvalidArgument("scroll text"))?;
-    Marquee::new(frame.kind(), text, frame.cells())
+    Marquee::new(frame, text)
 }
 
-/// Starts scrolling `text` across a character chain, one character every `step_ms`
-/// milliseconds (at least 1): shows step 0 (the first character at the right edge) now.
-/// Then call HT16K33_CHAIN_SCROLL_STEP from your loop. The text is copied into the
-/// struct. Returns 0, or -1 with the struct as it was beyond `lasterr` (an earlier
-/// scroll goes on): ERANGE for text longer than HT16K33_SCROLL_TEXT_MAX bytes, EILSEQ
-/// for a character without a shape, EINVAL for NULL, a zero step or a kind without
-/// characters; EBADF and bus errors as HT16K33_CHAIN_ON.
+/// Starts scrolling `text` across a chain, one character (matrices: one pixel column,
+/// the text in the 5x8 font) every `step_ms` milliseconds (at least 1): shows step 0
+/// (the start of the text at the right edge) now. Then call HT16K33_CHAIN_SCROLL_STEP
+/// from your loop. The text is copied into the struct. Returns 0, or -1 with the struct
+/// as it was beyond `lasterr` (an earlier scroll goes on): ERANGE for text longer than
+/// HT16K33_SCROLL_TEXT_MAX bytes, EILSEQ for a character without a shape, EINVAL for
+/// NULL, a zero step or a bargraph; EBADF and bus errors as HT16K33_CHAIN_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_START(
     chain: *mut HT16K33_CHAIN,
@@ -871,10 +1006,10 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_STEP(chain: *mut HT16K33_CHAIN) ->
     })
 }
 
-/// Scrolls `text` across a character chain `cycles` times (at least 1), one character
-/// every `step_ms` milliseconds, and returns when done (the display blank). Step k is
-/// shown `k * step_ms` after the start, so the rate holds however long each transfer
-/// takes. Errors as HT16K33_CHAIN_SCROLL_START, and EINVAL for zero cycles.
+/// Scrolls `text` across a chain `cycles` times (at least 1), one character (matrices:
+/// one pixel column) every `step_ms` milliseconds, and returns when done (the display
+/// blank). Step k is shown `k * step_ms` after the start, so the rate holds however
+/// long each transfer takes. Errors as HT16K33_CHAIN_SCROLL_START, and EINVAL for zero cycles.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL(
     chain: *mut HT16K33_CHAIN,

@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
-use super::backpack::BackpackKind;
+use super::backpack::{BackpackKind, Color};
 use super::commands::{
     BRIGHTNESS_MAX, DIMMING_BASE, DISPLAY_SETUP_BASE, RAM_START, SLEEP_OP, WAKEUP_OP,
 };
 use super::frame::Frame;
+use super::graphics::TEXT_COLOR;
 use super::scroll::{Marquee, Schedule};
 use super::setup::{Blink, Display};
 use crate::bus::CommandBus;
@@ -108,18 +109,30 @@ impl<B: CommandBus> Chain<B> {
 
     /// Shows step `step` of `marquee` and commits it.
     pub fn show_step(&mut self, marquee: &Marquee, step: u64) -> Result<()> {
-        for (cell, pattern) in marquee.window(step).into_iter().enumerate() {
-            self.frame.set_cell(cell, pattern)?;
-        }
-        for backpack in 0..self.frame.count() {
-            // A colon cannot move with the text: dark while scrolling.
-            let _ = self.frame.set_colon(backpack, false);
+        let window = marquee.window(step);
+        if marquee.in_pixels() {
+            let (_, down) = self.frame.pixel_size();
+            for (x, column) in window.into_iter().enumerate() {
+                for y in 0..down.min(16) {
+                    let lit = column & (1 << y) != 0;
+                    let color = if lit { TEXT_COLOR } else { Color::Off };
+                    self.frame.set_pixel(x, y, color)?;
+                }
+            }
+        } else {
+            for (cell, pattern) in window.into_iter().enumerate() {
+                self.frame.set_cell(cell, pattern)?;
+            }
+            for backpack in 0..self.frame.count() {
+                // A colon cannot move with the text: dark while scrolling.
+                let _ = self.frame.set_colon(backpack, false);
+            }
         }
         self.commit()
     }
 
     /// Scrolls `text` across the display `cycles` times (at least once), one character
-    /// every `period`, waiting on `clock` for each step's due time (see
+    /// (matrices: one pixel column) every `period`, waiting on `clock` for each step's due time (see
     /// [`Schedule`]). Ends with the display blank.
     pub fn scroll(
         &mut self,
@@ -128,7 +141,7 @@ impl<B: CommandBus> Chain<B> {
         cycles: u32,
         clock: &mut impl Clock,
     ) -> Result<()> {
-        let marquee = Marquee::new(self.frame.kind(), text, self.frame.cells())?;
+        let marquee = Marquee::new(&self.frame, text)?;
         if cycles == 0 || period.is_zero() {
             return Err(Error::InvalidArgument("scroll cycles or step time"));
         }

@@ -1,10 +1,11 @@
-//! Character shapes for printing: the 7-segment glyph table of the old driver
-//! ([`super::glyphs`]) and a 14-segment font for the quad alphanumeric backpack.
+//! Character shapes for printing text: a 7-segment font (the old driver's glyph table,
+//! [`super::glyphs`], mended: it stays as it is for `HT16K33_UPDATE_DIGIT`) and a
+//! 14-segment font for the quad alphanumeric backpack.
 
 use super::backpack::BackpackKind;
-use super::glyphs::{glyph, NO_GLYPH};
+use super::glyphs::NO_GLYPH;
 
-pub use super::tables::ALPHA_FONT;
+pub use super::tables::{ALPHA_FONT, SEG7_FONT};
 
 /// The segment pattern of `character` on `kind`'s character cells, without a decimal
 /// point; `None` when the font has no shape for it ('.' and ':' are handled by the
@@ -14,9 +15,12 @@ pub fn shape(kind: BackpackKind, character: char) -> Option<u16> {
     if !(b' '..=b'~').contains(&code) {
         return None;
     }
+    let index = usize::from(code - b' ');
     match kind {
-        BackpackKind::Alphanumeric => ALPHA_FONT.get(usize::from(code - b' ')).copied(),
-        _ => glyph(code)
+        BackpackKind::Alphanumeric => ALPHA_FONT.get(index).copied(),
+        _ => SEG7_FONT
+            .get(index)
+            .copied()
             .filter(|pattern| *pattern != NO_GLYPH)
             .map(u16::from),
     }
@@ -64,12 +68,30 @@ mod tests {
     }
 
     #[test]
-    fn seven_segment_shapes_are_the_glyph_table() {
+    fn seven_segment_shapes_are_the_glyph_table_mended() {
         let s = BackpackKind::Seg7;
         assert_eq!(shape(s, '8'), Some(0x7F));
         assert_eq!(shape(s, 'b'), Some(0x7C));
         assert_eq!(shape(s, 'K'), None, "0x89 in the table means no shape");
         assert_eq!(shape(BackpackKind::Seg7Large, 'H'), Some(0x76));
+        // The mended letters (the old table's in the comments), as Adafruit draws them.
+        for (c, pattern) in [
+            ('a', 0x5F), // 0xDF: "a."
+            ('l', 0x30), // 0x86: "1."
+            ('x', 0x76), // 0xB6
+            ('Q', 0x67), // 0xBF: "0."
+            ('_', 0x08), // 0x88
+            ('t', 0x78), // none
+            ('T', 0x78), // none
+            ('V', 0x3E), // none
+        ] {
+            assert_eq!(shape(s, c), Some(pattern), "{c}");
+        }
+        // No letter or digit carries the decimal point; UPDATE_DIGIT's table is as it was.
+        for c in ('0'..='9').chain('A'..='Z').chain('a'..='z') {
+            assert_eq!(shape(s, c).unwrap_or(0) & 0x80, 0, "{c}");
+        }
+        assert_eq!(super::super::glyphs::glyph(b'a'), Some(0xDF));
     }
 
     #[test]

@@ -239,9 +239,19 @@ impl Frame {
         if used > total {
             return Err(Error::DoesNotFit(format!("{used} characters"), total));
         }
-        let offset = match align {
-            Align::Left => 0,
-            Align::Right => total - used,
+        let offset = match (align, cells.colons.first()) {
+            // The text moves right until the cell before its first colon is the one
+            // left of a colon (the second of its backpack), if it still fits.
+            (Align::Left, Some(&before)) if before >= 0 && self.dots_byte(0).is_ok() => {
+                let offset = (per + 1 - before as usize % per) % per;
+                if offset + used <= total {
+                    offset
+                } else {
+                    0
+                }
+            }
+            (Align::Left, _) => 0,
+            (Align::Right, _) => total - used,
         };
         let mut next = self.clone();
         for cell in 0..total {
@@ -275,7 +285,10 @@ impl Frame {
         Ok(())
     }
 
-    /// `text` from the left: see [`lay_out`]. A text longer than the display, or with
+    /// `text` from the left: see [`lay_out`]; on a 7-segment kind a text with a `:` starts
+    /// where its first colon lands on a backpack's colon (" 1:23" for "1:23"), when it
+    /// fits so. On matrices the text is drawn in pixels (see
+    /// [`Frame::draw_text`](super::graphics)). A text longer than the display, or with
     /// a character the font has no shape for, changes nothing.
     pub fn print_text(&mut self, text: &str) -> Result<()> {
         self.print_aligned(text, Align::Left)
@@ -287,6 +300,9 @@ impl Frame {
     }
 
     fn print_aligned(&mut self, text: &str, align: Align) -> Result<()> {
+        if let Surface::Pixels { .. } = self.kind.surface() {
+            return self.print_pixels(text, align == Align::Right);
+        }
         self.segments_only()?;
         let cells = lay_out(self.kind, text)?;
         if cells.patterns.len() > self.cells() {

@@ -15,6 +15,7 @@ pub mod commands;
 pub mod font;
 pub mod frame;
 pub mod glyphs;
+pub mod graphics;
 pub mod number;
 pub mod scroll;
 pub mod setup;

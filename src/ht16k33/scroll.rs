@@ -1,50 +1,70 @@
 //! Scrolling text: the marquee's steps, and when each is due.
 //!
-//! Step 0 shows the first character at the right edge; each step moves the text one
-//! character to the left; after the last character has left, one blank step, and the
-//! text comes in again. A cycle has `characters + width` steps.
+//! Step 0 shows the start of the text at the right edge; each step moves the text one
+//! character (character displays) or one pixel (matrices) to the left; after the end has
+//! left, one blank step, and the text comes in again. A cycle has `length + width`
+//! steps, the text's length and the display's width in characters or pixel columns.
 
 use std::time::{Duration, Instant};
 
-use super::backpack::BackpackKind;
-use super::frame::lay_out;
+use super::backpack::Surface;
+use super::frame::{lay_out, Frame};
+use super::graphics::text_columns;
 use crate::error::{Error, Result};
 
-/// A text laid out for scrolling through a window of `width` characters.
+/// A text laid out for scrolling through a display: character cells (segment patterns)
+/// or pixel columns (bit `y` = row `y`), and the window's width in them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marquee {
-    cells: Vec<u16>,
+    track: Vec<u16>,
     width: usize,
+    pixels: bool,
 }
 
 impl Marquee {
-    /// Lays `text` out for `kind` (see [`lay_out`]; on 7-segment kinds a `:` cannot move
-    /// with the text and is left out) for a window of `width` characters.
-    pub fn new(kind: BackpackKind, text: &str, width: usize) -> Result<Self> {
-        if width == 0 {
-            return Err(Error::InvalidArgument(
-                "backpack kind (not a character display)",
-            ));
-        }
-        let cells = lay_out(kind, text)?.patterns;
-        Ok(Self { cells, width })
+    /// Lays `text` out for the display `frame` describes: for character kinds as
+    /// [`lay_out`] does (on 7-segment kinds a `:` cannot move with the text and is left
+    /// out), for matrices in pixels (see [`text_columns`]). EINVAL for bargraphs.
+    pub fn new(frame: &Frame, text: &str) -> Result<Self> {
+        let (track, width, pixels) = match frame.kind().surface() {
+            Surface::Segments { .. } => {
+                (lay_out(frame.kind(), text)?.patterns, frame.cells(), false)
+            }
+            Surface::Pixels { .. } => (text_columns(text)?, frame.pixel_size().0, true),
+            Surface::Bars { .. } => {
+                return Err(Error::InvalidArgument(
+                    "backpack kind (a bargraph shows no text)",
+                ))
+            }
+        };
+        Ok(Self {
+            track,
+            width,
+            pixels,
+        })
     }
 
     /// Steps in one cycle.
     pub fn steps(&self) -> u64 {
-        (self.cells.len() + self.width) as u64
+        (self.track.len() + self.width) as u64
     }
 
-    /// The characters the window shows at `step` (counted from 0, any number of cycles).
+    /// Whether the window is pixel columns (matrices) rather than character cells.
+    pub fn in_pixels(&self) -> bool {
+        self.pixels
+    }
+
+    /// What the window shows at `step` (counted from 0, any number of cycles): a cell
+    /// pattern or a pixel column per position, left to right.
     pub fn window(&self, step: u64) -> Vec<u16> {
         let cycle = self.steps();
         let step = step % cycle;
         (0..self.width as u64)
             .map(|slot| {
-                // Which character of the text is in `slot`: negative before it starts.
+                // Which cell or column of the text is in `slot`: negative before it starts.
                 let index = (step + slot + 1).checked_sub(self.width as u64);
                 index
-                    .and_then(|index| self.cells.get(index as usize))
+                    .and_then(|index| self.track.get(index as usize))
                     .copied()
                     .unwrap_or(0)
             })
@@ -81,6 +101,11 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ht16k33::BackpackKind;
+
+    fn marquee(kind: BackpackKind, count: usize, text: &str) -> Result<Marquee> {
+        Marquee::new(&Frame::new(kind, count)?, text)
+    }
 
     fn text(marquee: &Marquee, step: u64) -> String {
         marquee
@@ -98,9 +123,10 @@ mod tests {
 
     #[test]
     fn text_enters_from_the_right_leaves_left_and_comes_again() {
-        let marquee = Marquee::new(BackpackKind::Seg7, "HI", 4).expect("marquee");
-        assert_eq!(marquee.steps(), 6);
-        let steps: Vec<String> = (0..7).map(|step| text(&marquee, step)).collect();
+        let one = marquee(BackpackKind::Seg7, 1, "HI").expect("marquee");
+        assert_eq!(one.steps(), 6);
+        assert!(!one.in_pixels());
+        let steps: Vec<String> = (0..7).map(|step| text(&one, step)).collect();
         assert_eq!(
             steps,
             ["   H", "  HI", " HI ", "HI  ", "I   ", "    ", "   H"]
@@ -109,10 +135,40 @@ mod tests {
 
     #[test]
     fn colons_are_left_out_and_bad_text_refused() {
-        let marquee = Marquee::new(BackpackKind::Seg7, "H:I", 2).expect("marquee");
-        assert_eq!(marquee.steps(), 4);
-        assert!(Marquee::new(BackpackKind::Seg7, "HIK", 4).is_err());
-        assert!(Marquee::new(BackpackKind::Seg7, "HI", 0).is_err());
+        let on_two = marquee(BackpackKind::Seg7, 2, "H:I").expect("marquee");
+        assert_eq!(on_two.steps(), 10, "two characters through eight cells");
+        assert!(matches!(
+            marquee(BackpackKind::Seg7, 1, "HIK"),
+            Err(Error::NoGlyph('K'))
+        ));
+        assert!(matches!(
+            marquee(BackpackKind::Bargraph24, 1, "HI"),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn on_matrices_text_moves_a_pixel_column_per_step() {
+        // "I" in the 5x8 font: columns of pixels; 8 columns of window.
+        let one = marquee(BackpackKind::Matrix8x8, 1, "I").expect("marquee");
+        assert!(one.in_pixels());
+        let columns = text_columns("I").expect("font");
+        assert_eq!(columns.len(), 5);
+        assert!(columns.iter().any(|column| *column != 0), "I has pixels");
+        assert_eq!(one.steps(), 5 + 8);
+        // Step 0: the first column at the right edge; step 4: the whole letter in
+        // columns 3-7; step 7: in columns 0-4; the step before the cycle ends: blank.
+        let mut first = vec![0; 8];
+        first[7] = columns[0];
+        assert_eq!(one.window(0), first);
+        assert_eq!(one.window(4)[3..], columns[..]);
+        assert_eq!(one.window(7)[..5], columns[..]);
+        assert_eq!(one.window(12), vec![0; 8]);
+        assert_eq!(one.window(13), one.window(0));
+        assert!(matches!(
+            marquee(BackpackKind::Matrix16x8, 1, "é"),
+            Err(Error::NoGlyph('é'))
+        ));
     }
 
     #[test]
