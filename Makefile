@@ -328,11 +328,12 @@ clean:
 PICTURE_SIM := LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/$(EXAMPLE_SCENE)
 pictures: all
 	rm -rf $(BUILD)/svg && mkdir -p $(BUILD)/svg docs/pictures
-	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display 12:34
-	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display -k seg7-large -a 0x71 -- -8.5
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display 12:34 --brightness 8
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(BUILD)/examples/big_clock > /dev/null
 	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display -k alphanumeric \
 		-a 0x72,0x73 'LIGHTSEG'
 	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(BUILD)/examples/matrices > /dev/null
+	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(BUILD)/examples/shapes > /dev/null
 	$(PICTURE_SIM) LIGHTSEG_SIM_SVG=$(BUILD)/svg $(RELEASE)/lightseg display -k bargraph24 -a 0x77 \
 		--bars GGGGGGGGGGGGGGGGYYYYRRRR
 	cp $(BUILD)/svg/i2c-1-0x70.svg docs/pictures/seg7.svg

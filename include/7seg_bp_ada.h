@@ -162,6 +162,11 @@ static const uint8_t ht16k55_digits[129] = {
 #define HT16K33_SCROLL_TEXT_MAX 255
 
 /**
+ * Most custom glyphs one chain holds (HT16K33_CHAIN_SET_GLYPH).
+ */
+#define HT16K33_GLYPHS_MAX 8
+
+/**
  * Blink rate of the whole display.
  */
 typedef enum ht16k33blink_t {
@@ -362,6 +367,19 @@ typedef struct HT16K33_CHAIN {
    * Scrolling: the text, NUL-terminated.
    */
   char scroll_text[256];
+  /**
+   * Scrolling: blank positions between repeats of the text (HT16K33_CHAIN_SET_MARQUEE);
+   * -1 (as OPEN sets it): the text leaves the display before it comes again.
+   */
+  int scroll_gap;
+  /**
+   * Custom glyphs (HT16K33_CHAIN_SET_GLYPH): their characters, 0 in an unused slot.
+   */
+  char glyph_chars[8];
+  /**
+   * Custom glyphs: the segment pattern of each character in `glyph_chars`.
+   */
+  unsigned short glyph_patterns[8];
 } HT16K33_CHAIN;
 
 #ifdef __cplusplus
@@ -743,6 +761,29 @@ int HT16K33_CHAIN_DRAW_TEXT(struct HT16K33_CHAIN *chain,
                             int y,
                             const char *text,
                             ht16k33color_t color);
+
+/**
+ * Gives `character` (printable ASCII but '.' and ':') the raw segment pattern
+ * `segments` (as HT16K33_CHAIN_SET_RAW takes it) in all this chain prints and scrolls
+ * from now on, numbers included: a K or M of your own, a 7 with its top-left stroke;
+ * `segments` -1 gives the character back its font's shape. Up to HT16K33_GLYPHS_MAX
+ * characters per chain, kept in the struct. No bus traffic; what is shown already does
+ * not change. -1 with EINVAL and the struct unchanged for another character, a bit
+ * the kind lacks, a ninth glyph, or a kind without characters (matrices draw a pixel
+ * font, the bargraph none).
+ */
+int HT16K33_CHAIN_SET_GLYPH(struct HT16K33_CHAIN *chain, char character, int segments);
+
+/**
+ * How scrolled text repeats: with `gap` 0 or more, a seamless marquee, the text coming
+ * again `gap` blank characters (matrices: pixel columns) after its end, while its end
+ * is still on the display (CircuitPython's marquee: 0, with its space_between: 1);
+ * with -1 (as HT16K33_CHAIN_OPEN sets it), the text leaves the display and one blank
+ * step follows before it comes again. For the scrolls started from now on, and a
+ * scroll under way from its next step. -1 with EINVAL for a gap below -1 or above
+ * HT16K33_SCROLL_TEXT_MAX (the struct unchanged).
+ */
+int HT16K33_CHAIN_SET_MARQUEE(struct HT16K33_CHAIN *chain, int gap);
 
 /**
  * Sets how the matrices are mounted: 0 to 3 quarter turns clockwise (each matrix

@@ -815,7 +815,7 @@ fn the_print_functions_end_on_what_the_display_shows() {
 #[test]
 fn every_backpack_kind_shows_what_the_examples_drew() {
     let run = run_on_backpacks("examples/big_clock", &[]);
-    assert_eq!(run.shows(0x71), "21.5C");
+    assert_eq!(run.shows(0x71), "21.5\u{b0}C");
     assert_eq!(run.ram(0x71)[4], 0x10, "the upper dot, no colon");
     let run = run_on_backpacks("examples/matrices", &[]);
     // The smiley upside down: rows restated from the bitmap, reversed and mirrored.
@@ -913,6 +913,34 @@ fn matrices_scroll_pixel_by_pixel_print_and_draw_shapes() {
         "################",
     ];
     assert_eq!(run.shows(0x76), expected.join("/"));
+}
+
+#[test]
+fn a_seamless_marquee_repeats_after_its_gap_with_the_chains_own_glyphs() {
+    let run = run_on_backpacks("tests/backpacks", &["seamless"]);
+    run.assert_printed(&["backpacks seamless: ok"]);
+    // "H1" with a gap of 1 on 4 digits, twice: 2 x 3 steps, then the last leaves (3
+    // more). The custom H is 0x77, 1 is 0x06; digits at RAM 0, 2, 6, 8.
+    let steps: Vec<[u64; 4]> = run
+        .ram_writes(0x70)
+        .iter()
+        .map(|(_, ram)| [ram[1], ram[3], ram[7], ram[9]])
+        .collect();
+    let (h, one) = (0x77, 0x06);
+    assert_eq!(
+        steps,
+        [
+            [0, 0, 0, h],
+            [0, 0, h, one],
+            [0, h, one, 0],
+            [h, one, 0, h],
+            [one, 0, h, one],
+            [0, h, one, 0],
+            [h, one, 0, 0],
+            [one, 0, 0, 0],
+            [0, 0, 0, 0],
+        ]
+    );
 }
 
 #[test]

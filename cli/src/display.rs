@@ -48,6 +48,9 @@ Options:
                         pixel by pixel)
       --step-ms N       with --scroll: milliseconds per step (default 250)
       --cycles N        with --scroll: how many times (default 1)
+      --gap N           with --scroll: the text comes again N blank positions (pixels on
+                        matrices) after its end, a seamless marquee; without it, once
+                        its end has left the display
       --pixels ROWS     matrices: rows top to bottom separated by '/', one character
                         per pixel: '.' off, '#' on (bicolour: R, G, Y)
       --rotate N        matrices: mounted N quarter turns clockwise (0-3)
@@ -102,6 +105,8 @@ struct Options {
     count: Option<u64>,
     step: Duration,
     cycles: u32,
+    /// With --scroll: blank positions between repeats (a seamless marquee).
+    gap: Option<usize>,
     brightness: Option<u8>,
     blink: Option<Blink>,
     /// Standby; otherwise the display is woken and switched on (what `--on` asks).
@@ -157,6 +162,7 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
     let count = args::count(args.value("--count", Some("-n"))?)?;
     let step = small_number("--step-ms", args.value("--step-ms", None)?, 1..=60_000)?;
     let cycles = small_number("--cycles", args.value("--cycles", None)?, 1..=1_000_000)?;
+    let gap = small_number("--gap", args.value("--gap", None)?, 0..=255)?;
     let rotation = small_number("--rotate", args.value("--rotate", None)?, 0..=3)?;
     let stdin = args.switch("--stdin", None);
     let field = args.value("--field", None)?;
@@ -249,6 +255,7 @@ fn parse(mut args: Args) -> Result<Options, UsageError> {
         count,
         step: Duration::from_millis(step.unwrap_or(250) as u64),
         cycles: cycles.unwrap_or(1) as u32,
+        gap: gap.map(|gap| gap as usize),
         brightness: brightness.map(|level| level as u8),
         blink,
         off,
@@ -454,8 +461,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Content::Scroll(text) => display
-            .scroll(text, options.step, options.cycles, &mut SystemClock)
+        Content::Scroll(text) => Marquee::new(display.frame(), text)
+            .map(|marquee| marquee.with_gap(options.gap))
+            .and_then(|marquee| {
+                display.run_marquee(&marquee, options.step, options.cycles, &mut SystemClock)
+            })
             .map_err(device_error(&what)),
         Content::Stdin(field) => show_lines(&mut display, field.as_deref(), &what),
         content => fill(display.frame_mut(), content)

@@ -329,6 +329,21 @@ fn display_scrolls_and_prints_text_on_matrices() {
     assert_eq!(run.status, 2, "four characters do not fit on 16 pixels");
     assert!(run.stderr.contains("--scroll"), "{}", run.stderr);
     remove_scene(&scene);
+    // A seamless marquee on the default 0.56": "HI" twice with no gap is 2 + 2 + 4
+    // steps (the second H follows the I at once, then the text leaves).
+    let run = lightseg(&["display", "--scroll", "HI", "--gap", "0", "--cycles", "2"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let steps: Vec<Vec<u64>> = run
+        .written(0x70)
+        .into_iter()
+        .filter(|w| w.len() == 17)
+        .collect();
+    assert_eq!(steps.len(), 8);
+    // Step 3: "HIHI" (H 0x76, I 0x06 at RAM 0, 2, 6, 8).
+    assert_eq!(
+        [steps[3][1], steps[3][3], steps[3][7], steps[3][9]],
+        [0x76, 0x06, 0x76, 0x06]
+    );
 }
 
 #[test]

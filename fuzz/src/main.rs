@@ -64,6 +64,8 @@ enum ChainCall {
         seed: u8,
     },
     Rotation(i32),
+    Glyph(u8, i32),
+    Marquee(i32),
     Fill(i32),
     Line([i32; 4], i32),
     Rect([i32; 4], i32, i32),
@@ -271,6 +273,8 @@ fn chain_call() -> impl Strategy<Value = ChainCall> {
         1 => (-10..130i32, -10..12i32, -1..20i32, -1..12i32, color.clone(), any::<bool>(), any::<u8>())
             .prop_map(|(x, y, width, height, color, null, seed)| ChainCall::DrawBitmap { x, y, width, height, color, null, seed }),
         1 => (-1..5i32).prop_map(ChainCall::Rotation),
+        1 => (prop_oneof![4 => 0x20..0x7Fu8, 1 => any::<u8>()], prop_oneof![-2..0x200i32, any::<i32>()]).prop_map(|(c, p)| ChainCall::Glyph(c, p)),
+        1 => prop_oneof![-3..20i32, any::<i32>()].prop_map(ChainCall::Marquee),
         1 => color.clone().prop_map(ChainCall::Fill),
         1 => ([-20..40i32, -20..20, -20..40, -20..20], color.clone()).prop_map(|(ends, c)| ChainCall::Line(ends, c)),
         1 => ([-10..40i32, -10..20, -2..40, -2..20], color.clone(), 0..2i32).prop_map(|(r, c, f)| ChainCall::Rect(r, c, f)),
@@ -404,6 +408,9 @@ fn chain_init() -> HT16K33_CHAIN {
         scroll_step: 0,
         scroll_start_ns: 0,
         scroll_text: [0; 256],
+        scroll_gap: -1,
+        glyph_chars: [0; 8],
+        glyph_patterns: [0; 8],
     }
 }
 
@@ -588,6 +595,10 @@ fn chain_call_on(chain: &mut HT16K33_CHAIN, call: &ChainCall) -> Result<bool, Te
                 )
             }
             ChainCall::Rotation(turns) => HT16K33_CHAIN_SET_ROTATION(chain, *turns),
+            ChainCall::Glyph(character, segments) => {
+                HT16K33_CHAIN_SET_GLYPH(chain, *character as _, *segments)
+            }
+            ChainCall::Marquee(gap) => HT16K33_CHAIN_SET_MARQUEE(chain, *gap),
             ChainCall::Fill(color) => HT16K33_CHAIN_FILL(chain, ColorValue(*color)),
             ChainCall::Line([x0, y0, x1, y1], color) => {
                 HT16K33_CHAIN_DRAW_LINE(chain, *x0, *y0, *x1, *y1, ColorValue(*color))

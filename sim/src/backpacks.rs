@@ -198,7 +198,8 @@ fn character(backpack: Backpack, pattern: u16) -> String {
 }
 
 /// What the display shows, as text: characters with `.` and `:` (7-segment: the colon
-/// after the second digit); matrices: rows of `#`/`.` (bicolour `R`, `G`, `Y`) joined
+/// after the second digit; the 1.2": its left colon first, `:` for both dots, `'` or
+/// `.` for one, and its upper dot as `°` after the third digit); matrices: rows of `#`/`.` (bicolour `R`, `G`, `Y`) joined
 /// by `/`; bargraph: a letter per bar. Empty when the display is dark.
 pub fn shows(backpack: Backpack, ram: &[u8; 16], lit: bool) -> String {
     if !lit {
@@ -211,10 +212,24 @@ pub fn shows(backpack: Backpack, ram: &[u8; 16], lit: bool) -> String {
         return bars.iter().map(|leds| leds.letter(true)).collect();
     }
     let mut text = String::new();
+    let large = backpack == Backpack::Seg7Large;
+    if large {
+        // The left colon's dots: both a colon, one alone an apostrophe or a point.
+        text.push_str(match ram[4] & 0x0C {
+            0x0C => ":",
+            0x04 => "'",
+            0x08 => ".",
+            _ => "",
+        });
+    }
     for (index, cell) in characters(backpack, ram).iter().enumerate() {
         text.push_str(&character(backpack, *cell));
         if index == 1 && backpack != Backpack::Alphanumeric && ram[4] & 0x02 != 0 {
             text.push(':');
+        }
+        if index == 2 && large && ram[4] & 0x10 != 0 {
+            // The upper dot between the third and fourth digit: a degree sign.
+            text.push('\u{b0}');
         }
     }
     text
@@ -301,6 +316,13 @@ pub fn draw(backpack: Backpack, ram: &[u8; 16], lit: bool) -> Vec<String> {
     }
     let mut rows = vec![String::new(), String::new(), String::new()];
     let dots = ram[4];
+    let large = backpack == Backpack::Seg7Large;
+    if large {
+        // The left colon, before the first digit.
+        rows[0].push_str("  ");
+        rows[1].push_str(if dots & 0x04 != 0 { "o " } else { "  " });
+        rows[2].push_str(if dots & 0x08 != 0 { "o " } else { "  " });
+    }
     for (position, cell) in cells.iter().enumerate() {
         let p = *cell as u8;
         if position == 2 {
@@ -309,7 +331,9 @@ pub fn draw(backpack: Backpack, ram: &[u8; 16], lit: bool) -> Vec<String> {
             rows[1].push_str(if colon { "o " } else { "  " });
             rows[2].push_str(if colon { "o " } else { "  " });
         }
-        rows[0].extend([' ', mark(p & 0x01 != 0, '_'), ' ', ' ']);
+        // The 1.2"'s upper dot sits at the top, between the third and fourth digit.
+        let degree = position == 2 && large && dots & 0x10 != 0;
+        rows[0].extend([' ', mark(p & 0x01 != 0, '_'), ' ', mark(degree, 'o')]);
         rows[1].extend([
             mark(p & 0x20 != 0, '|'),
             mark(p & 0x40 != 0, '_'),
@@ -322,14 +346,6 @@ pub fn draw(backpack: Backpack, ram: &[u8; 16], lit: bool) -> Vec<String> {
             mark(p & 0x04 != 0, '|'),
             mark(p & 0x80 != 0, '.'),
         ]);
-    }
-    if backpack == Backpack::Seg7Large && dots & 0x1C != 0 {
-        rows.push(format!(
-            "left colon {}{}, upper dot {}",
-            mark(dots & 0x04 != 0, '\''),
-            mark(dots & 0x08 != 0, '.'),
-            mark(dots & 0x10 != 0, '\'')
-        ));
     }
     rows
 }
@@ -346,101 +362,181 @@ fn color(leds: Leds, bicolor: bool) -> &'static str {
     }
 }
 
-/// The display as an SVG picture: lit segments, pixels and bars in the LEDs' colour,
-/// unlit ones dark, on a black face.
-pub fn svg(backpack: Backpack, ram: &[u8; 16], lit: bool, caption: &str) -> String {
-    let blank = [0u8; 16];
-    let ram = if lit { ram } else { &blank };
-    let mut shapes = Vec::new();
-    let (width, height);
-    let on = |b: bool| if b { "#ff2a1a" } else { DARK };
-    if let Some(rows) = pixels(backpack, ram) {
-        let bicolor = backpack == Backpack::Bicolor8x8;
-        width = rows[0].len() * 20 + 20;
-        height = rows.len() * 20 + 40;
-        for (y, row) in rows.iter().enumerate() {
-            for (x, leds) in row.iter().enumerate() {
-                shapes.push(format!(
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"8\" fill=\"{}\"/>",
-                    20 + x * 20,
-                    20 + y * 20,
-                    color(*leds, bicolor)
-                ));
+/// How the LEDs look beyond which are lit: the dimming level (0-15: the LEDs are on for
+/// (level + 1) / 16 of the time) and the blink rate (`None`: steady).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Look {
+    /// Dimming level 0 to 15.
+    pub dimming: u8,
+    /// Blinks per second.
+    pub blink_hz: Option<f32>,
+}
+
+/// One LED of a picture: its SVG element, and whether it is lit.
+type Led = (String, bool);
+
+/// Characters of the 12-pixel monospaced caption that fit across `width` pixels.
+fn caption_lines(caption: &str, width: usize) -> Vec<String> {
+    let per_line = ((width.saturating_sub(20)) * 10 / 73).max(16);
+    let mut lines: Vec<String> = Vec::new();
+    for word in caption.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= per_line => {
+                line.push(' ');
+                line.push_str(word);
             }
-        }
-    } else if let Some(bars) = bars(backpack, ram) {
-        width = 24 * 14 + 20;
-        height = 80;
-        for (index, leds) in bars.iter().enumerate() {
-            shapes.push(format!(
-                "<rect x=\"{}\" y=\"10\" width=\"10\" height=\"40\" fill=\"{}\"/>",
-                10 + index * 14,
-                color(*leds, true)
-            ));
-        }
-    } else {
-        // Segments as line strokes on a 40 x 70 cell; 14-segment diagonals included.
-        let lines: &[(u16, [i32; 4])] = &[
-            (0, [6, 5, 34, 5]),
-            (1, [36, 7, 36, 33]),
-            (2, [36, 37, 36, 63]),
-            (3, [6, 65, 34, 65]),
-            (4, [4, 37, 4, 63]),
-            (5, [4, 7, 4, 33]),
-            (6, [6, 35, 19, 35]),
-            (7, [21, 35, 34, 35]),
-            (8, [7, 8, 18, 32]),
-            (9, [20, 7, 20, 33]),
-            (10, [33, 8, 22, 32]),
-            (11, [18, 38, 7, 62]),
-            (12, [20, 37, 20, 63]),
-            (13, [22, 38, 33, 62]),
-        ];
-        let cells = characters(backpack, ram);
-        width = 4 * 60 + 40;
-        height = 110;
-        for (index, cell) in cells.iter().enumerate() {
-            let x0 = 20 + index as i32 * 60 + if index >= 2 { 10 } else { 0 };
-            let (point, segments): (u16, &[(u16, [i32; 4])]) = match backpack {
-                Backpack::Alphanumeric => (0x4000, lines),
-                _ => (0x80, &lines[..6]),
-            };
-            let mut all: Vec<(u16, [i32; 4])> = segments.to_vec();
-            if backpack != Backpack::Alphanumeric {
-                all.push((6, [6, 35, 34, 35]));
-            }
-            for (segment, [x1, y1, x2, y2]) in all {
-                shapes.push(format!(
-                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"5\" stroke-linecap=\"round\"/>",
-                    x0 + x1, 15 + y1, x0 + x2, 15 + y2, on(cell & (1 << segment) != 0)
-                ));
-            }
-            shapes.push(format!(
-                "<circle cx=\"{}\" cy=\"81\" r=\"3\" fill=\"{}\"/>",
-                x0 + 44,
-                on(cell & point != 0)
-            ));
-        }
-        if backpack != Backpack::Alphanumeric {
-            for cy in [38, 62] {
-                shapes.push(format!(
-                    "<circle cx=\"140\" cy=\"{cy}\" r=\"4\" fill=\"{}\"/>",
-                    on(ram[4] & 0x02 != 0)
-                ));
-            }
+            _ => lines.push(word.to_string()),
         }
     }
-    let caption = caption
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;");
+    lines
+}
+
+/// The segments and dots of a character display, as LEDs; its width and height.
+fn segment_leds(backpack: Backpack, ram: &[u8; 16]) -> (Vec<Led>, usize, usize) {
+    // Segments as line strokes on a 40 x 70 cell; 14-segment diagonals included.
+    let lines: &[(u16, [i32; 4])] = &[
+        (0, [6, 5, 34, 5]),
+        (1, [36, 7, 36, 33]),
+        (2, [36, 37, 36, 63]),
+        (3, [6, 65, 34, 65]),
+        (4, [4, 37, 4, 63]),
+        (5, [4, 7, 4, 33]),
+        (6, [6, 35, 19, 35]),
+        (7, [21, 35, 34, 35]),
+        (8, [7, 8, 18, 32]),
+        (9, [20, 7, 20, 33]),
+        (10, [33, 8, 22, 32]),
+        (11, [18, 38, 7, 62]),
+        (12, [20, 37, 20, 63]),
+        (13, [22, 38, 33, 62]),
+    ];
+    let large = backpack == Backpack::Seg7Large;
+    // The 1.2" has its left colon before the first digit.
+    let left = if large { 16 } else { 0 };
+    let dot = |cx: i32, cy: i32, r: i32, on: bool| -> Led {
+        (
+            format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\" fill=\"{{}}\"/>"),
+            on,
+        )
+    };
+    let mut leds = Vec::new();
+    for (index, cell) in characters(backpack, ram).iter().enumerate() {
+        let x0 = 20 + left + index as i32 * 60 + if index >= 2 { 10 } else { 0 };
+        let (point, segments): (u16, &[(u16, [i32; 4])]) = match backpack {
+            Backpack::Alphanumeric => (0x4000, lines),
+            _ => (0x80, &lines[..6]),
+        };
+        let mut all: Vec<(u16, [i32; 4])> = segments.to_vec();
+        if backpack != Backpack::Alphanumeric {
+            all.push((6, [6, 35, 34, 35]));
+        }
+        for (segment, [x1, y1, x2, y2]) in all {
+            leds.push((
+                format!(
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{{}}\" stroke-width=\"5\" stroke-linecap=\"round\"/>",
+                    x0 + x1, 15 + y1, x0 + x2, 15 + y2
+                ),
+                cell & (1 << segment) != 0,
+            ));
+        }
+        leds.push(dot(x0 + 44, 81, 3, cell & point != 0));
+    }
+    if backpack != Backpack::Alphanumeric {
+        for cy in [38, 62] {
+            leds.push(dot(140 + left, cy, 4, ram[4] & 0x02 != 0));
+        }
+    }
+    if large {
+        leds.push(dot(16, 38, 4, ram[4] & 0x04 != 0));
+        leds.push(dot(16, 62, 4, ram[4] & 0x08 != 0));
+        // The upper dot, between the third and fourth digit, at the top.
+        leds.push(dot(20 + left + 3 * 60 + 10 - 8, 20, 4, ram[4] & 0x10 != 0));
+    }
+    (leds, 4 * 60 + 40 + left as usize, 110)
+}
+
+/// The display as an SVG picture: lit segments, pixels and bars in the LEDs' colour, as
+/// bright as the dimming level makes them and blinking at the blink rate; unlit ones
+/// dark, on a black face; the caption under it, wrapped to its width.
+pub fn svg(backpack: Backpack, ram: &[u8; 16], lit: bool, look: Look, caption: &str) -> String {
+    let blank = [0u8; 16];
+    let ram = if lit { ram } else { &blank };
+    let red = "#ff2a1a";
+    let (leds, width, height): (Vec<(String, &str)>, usize, usize) =
+        if let Some(rows) = pixels(backpack, ram) {
+            let bicolor = backpack == Backpack::Bicolor8x8;
+            let mut leds = Vec::new();
+            for (y, row) in rows.iter().enumerate() {
+                for (x, led) in row.iter().enumerate() {
+                    let element = format!(
+                        "<circle cx=\"{}\" cy=\"{}\" r=\"8\" fill=\"{{}}\"/>",
+                        20 + x * 20,
+                        20 + y * 20
+                    );
+                    leds.push((element, color(*led, bicolor)));
+                }
+            }
+            (leds, rows[0].len() * 20 + 20, rows.len() * 20 + 40)
+        } else if let Some(bars) = bars(backpack, ram) {
+            let leds = bars
+                .iter()
+                .enumerate()
+                .map(|(index, led)| {
+                    let element = format!(
+                        "<rect x=\"{}\" y=\"10\" width=\"10\" height=\"40\" fill=\"{{}}\"/>",
+                        10 + index * 14
+                    );
+                    (element, color(*led, true))
+                })
+                .collect();
+            (leds, 24 * 14 + 20, 80)
+        } else {
+            let (leds, width, height) = segment_leds(backpack, ram);
+            let leds = leds
+                .into_iter()
+                .map(|(element, on)| (element, if on { red } else { DARK }))
+                .collect();
+            (leds, width, height)
+        };
+    let (mut dark, mut bright) = (Vec::new(), Vec::new());
+    for (element, fill) in leds {
+        let drawn = element.replace("{}", fill);
+        if fill == DARK {
+            dark.push(drawn);
+        } else {
+            bright.push(drawn);
+        }
+    }
+    let opacity = (f32::from(look.dimming.min(15)) + 1.0) / 16.0;
+    let blink = look.blink_hz.map_or(String::new(), |hz| {
+        format!(
+            "<animate attributeName=\"visibility\" values=\"visible;hidden\" dur=\"{:.1}s\" calcMode=\"discrete\" repeatCount=\"indefinite\"/>\n",
+            1.0 / hz
+        )
+    });
+    let lines = caption_lines(caption, width);
+    let text: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let line = line
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('"', "&quot;");
+            format!(
+                "<text x=\"10\" y=\"{}\" fill=\"#aaa\" font-family=\"monospace\" font-size=\"12\">{line}</text>",
+                height + 12 + 15 * index
+            )
+        })
+        .collect();
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{}\">\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#111\"/>\n{}\n\
-         <text x=\"10\" y=\"{}\" fill=\"#aaa\" font-family=\"monospace\" font-size=\"12\">{caption}</text>\n</svg>\n",
-        height + 20,
-        shapes.join("\n"),
-        height + 12
+         <g opacity=\"{opacity:.4}\">\n{blink}{}\n</g>\n{}\n</svg>\n",
+        height + 5 + 15 * lines.len(),
+        dark.join("\n"),
+        bright.join("\n"),
+        text.join("\n"),
     )
 }
 
@@ -486,6 +582,74 @@ mod tests {
             true,
         );
         assert_eq!(&bars[..2], "Y.");
-        assert!(svg(Backpack::Bargraph24, &ram, true, "x").starts_with("<svg"));
+        let steady = Look {
+            dimming: 15,
+            blink_hz: None,
+        };
+        assert!(svg(Backpack::Bargraph24, &ram, true, steady, "x").starts_with("<svg"));
+    }
+
+    #[test]
+    fn the_large_display_draws_its_left_colon_and_degree_dot() {
+        let mut ram = [0u8; 16];
+        ram[0] = 0x5B; // 2
+        ram[2] = 0x06 | 0x80; // 1.
+        ram[6] = 0x6D; // 5
+        ram[8] = 0x39; // C
+        ram[4] = 0x10 | 0x04 | 0x08;
+        assert_eq!(shows(Backpack::Seg7Large, &ram, true), ":21.5\u{b0}C");
+        let rows = draw(Backpack::Seg7Large, &ram, true);
+        assert!(rows[0].contains('o'), "the upper dot: {rows:?}");
+        assert!(
+            rows[1].starts_with('o') && rows[2].starts_with('o'),
+            "{rows:?}"
+        );
+        let look = Look {
+            dimming: 15,
+            blink_hz: None,
+        };
+        let picture = svg(Backpack::Seg7Large, &ram, true, look, "caption");
+        // The three extra dots are lit circles: inside the lit group, red.
+        let lit = &picture[picture.find("<g opacity").expect("lit group")..];
+        for dot in ["cx=\"16\" cy=\"38\"", "cx=\"16\" cy=\"62\"", "cy=\"20\""] {
+            assert!(lit.contains(dot), "{dot} not lit in {lit}");
+        }
+    }
+
+    #[test]
+    fn pictures_show_brightness_blink_and_a_whole_caption() {
+        let ram = [0xFFu8; 16];
+        let dim_blinking = Look {
+            dimming: 1,
+            blink_hz: Some(2.0),
+        };
+        let caption =
+            "HT16K33 8x8 matrix at 0x74 on /dev/i2c-1: on, blinking 2 Hz, brightness 1/15";
+        let picture = svg(Backpack::Matrix8x8, &ram, true, dim_blinking, caption);
+        assert!(picture.contains("<g opacity=\"0.1250\">"), "{picture}");
+        assert!(picture.contains("dur=\"0.5s\""), "{picture}");
+        let width: usize = 8 * 20 + 20;
+        let shown: Vec<&str> = picture
+            .lines()
+            .filter_map(|line| line.split("font-size=\"12\">").nth(1))
+            .map(|line| line.trim_end_matches("</text>"))
+            .collect();
+        assert!(shown.len() > 1, "wrapped: {shown:?}");
+        assert_eq!(shown.join(" "), caption, "nothing cut off");
+        // 12-pixel monospace: 7.3 pixels a character at most.
+        assert!(shown
+            .iter()
+            .all(|line| line.chars().count() * 73 / 10 + 20 <= width));
+        let steady = svg(
+            Backpack::Matrix8x8,
+            &ram,
+            true,
+            Look {
+                dimming: 15,
+                blink_hz: None,
+            },
+            "x",
+        );
+        assert!(steady.contains("<g opacity=\"1.0000\">") && !steady.contains("animate"));
     }
 }

@@ -101,10 +101,20 @@ pub fn write_svg(
     chip: &Ht16k33Model,
 ) {
     let path = std::path::Path::new(directory).join(format!("i2c-{bus}-{address:#04x}.svg"));
+    let look = backpacks::Look {
+        dimming: chip.dimming(),
+        blink_hz: match chip.blink() {
+            0 => None,
+            1 => Some(2.0),
+            2 => Some(1.0),
+            _ => Some(0.5),
+        },
+    };
     let text = backpacks::svg(
         backpack,
         &chip.ram(),
         chip.lit(),
+        look,
         &caption(bus, backpack, &[(address, chip)]),
     );
     if let Err(error) = std::fs::write(&path, text) {

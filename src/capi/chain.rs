@@ -20,7 +20,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::ht16k33::backpack::{BackpackKind, Color};
 use crate::ht16k33::chain::Chain;
-use crate::ht16k33::frame::{Frame, Rotation, MAX_BACKPACKS};
+use crate::ht16k33::frame::{Frame, Rotation, MAX_BACKPACKS, MAX_GLYPHS};
 use crate::ht16k33::scroll::{Marquee, Schedule};
 use crate::ht16k33::{Blink, Display};
 
@@ -89,6 +89,10 @@ const _: () = assert!(HT16K33_DOT_UPPER == crate::ht16k33::backpack::DOT_UPPER);
 /// Longest text HT16K33_CHAIN_SCROLL_START keeps, in bytes.
 pub const HT16K33_SCROLL_TEXT_MAX: usize = 255;
 
+/// Most custom glyphs one chain holds (HT16K33_CHAIN_SET_GLYPH).
+pub const HT16K33_GLYPHS_MAX: usize = 8;
+const _: () = assert!(HT16K33_GLYPHS_MAX == MAX_GLYPHS);
+
 /// One to eight backpacks of one kind on one I2C bus, shown as one display, left to
 /// right in the order of `addresses`. Fill it with HT16K33_CHAIN_OPEN. One struct per
 /// display; calls on one struct from several threads need the caller's own lock.
@@ -119,6 +123,13 @@ pub struct HT16K33_CHAIN {
     pub scroll_start_ns: u64,
     /// Scrolling: the text, NUL-terminated.
     pub scroll_text: [c_char; 256],
+    /// Scrolling: blank positions between repeats of the text (HT16K33_CHAIN_SET_MARQUEE);
+    /// -1 (as OPEN sets it): the text leaves the display before it comes again.
+    pub scroll_gap: c_int,
+    /// Custom glyphs (HT16K33_CHAIN_SET_GLYPH): their characters, 0 in an unused slot.
+    pub glyph_chars: [c_char; 8],
+    /// Custom glyphs: the segment pattern of each character in `glyph_chars`.
+    pub glyph_patterns: [c_ushort; 8],
 }
 
 /// One backpack of a chain, reached through the library's descriptor registry: every
@@ -150,12 +161,17 @@ fn count_of(chain: &HT16K33_CHAIN) -> Result<usize> {
         .ok_or(Error::InvalidArgument("count (1 to 8 backpacks)"))
 }
 
-/// The content the struct holds, as the core's frame.
+/// The content the struct holds, as the core's frame (its glyphs included).
 fn frame_of(chain: &HT16K33_CHAIN) -> Result<Frame> {
     let kind = BackpackKind::from_index(chain.kind.0)?;
     let mut frame = Frame::from_ram(kind, &chain.ram[..count_of(chain)?])?;
     if frame.pixel_size().0 > 0 {
         frame.set_rotation(Rotation::from_index(chain.rotation)?)?;
+    }
+    for (character, pattern) in chain.glyph_chars.iter().zip(chain.glyph_patterns) {
+        if *character != 0 {
+            frame.set_glyph(char::from(*character as u8), Some(pattern))?;
+        }
     }
     Ok(frame)
 }
@@ -361,6 +377,9 @@ unsafe fn open_chain(
         scroll_step: 0,
         scroll_start_ns: 0,
         scroll_text: [0; HT16K33_SCROLL_TEXT_MAX + 1],
+        scroll_gap: -1,
+        glyph_chars: [0; MAX_GLYPHS],
+        glyph_patterns: [0; MAX_GLYPHS],
     };
     let count = count_of(&fresh)?;
     BackpackKind::from_index(kind.0)?;
@@ -816,6 +835,72 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_TEXT(
     })
 }
 
+/// Gives `character` (printable ASCII but '.' and ':') the raw segment pattern
+/// `segments` (as HT16K33_CHAIN_SET_RAW takes it) in all this chain prints and scrolls
+/// from now on, numbers included: a K or M of your own, a 7 with its top-left stroke;
+/// `segments` -1 gives the character back its font's shape. Up to HT16K33_GLYPHS_MAX
+/// characters per chain, kept in the struct. No bus traffic; what is shown already does
+/// not change. -1 with EINVAL and the struct unchanged for another character, a bit
+/// the kind lacks, a ninth glyph, or a kind without characters (matrices draw a pixel
+/// font, the bargraph none).
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_GLYPH(
+    chain: *mut HT16K33_CHAIN,
+    character: c_char,
+    segments: c_int,
+) -> c_int {
+    exported(chain, |chain| {
+        // SAFETY: as in HT16K33_CHAIN_ON.
+        unsafe {
+            let mut state = chain.read();
+            let result = frame_of(&state).and_then(|mut frame| {
+                let pattern = match segments {
+                    -1 => None,
+                    _ => Some(u16::try_from(segments).map_err(|_| {
+                        Error::InvalidArgument("segment pattern (a bit the kind lacks)")
+                    })?),
+                };
+                frame.set_glyph(char::from(character as u8), pattern)?;
+                state.glyph_chars = [0; MAX_GLYPHS];
+                for (slot, (glyph, pattern)) in frame.glyphs().iter().enumerate() {
+                    state.glyph_chars[slot] = *glyph as u8 as c_char;
+                    state.glyph_patterns[slot] = *pattern;
+                }
+                Ok(())
+            });
+            if result.is_ok() {
+                addr_of_mut!((*chain).glyph_chars).write(state.glyph_chars);
+                addr_of_mut!((*chain).glyph_patterns).write(state.glyph_patterns);
+            }
+            finish(addr_of_mut!((*chain).lasterr), result)
+        }
+    })
+}
+
+/// How scrolled text repeats: with `gap` 0 or more, a seamless marquee, the text coming
+/// again `gap` blank characters (matrices: pixel columns) after its end, while its end
+/// is still on the display (CircuitPython's marquee: 0, with its space_between: 1);
+/// with -1 (as HT16K33_CHAIN_OPEN sets it), the text leaves the display and one blank
+/// step follows before it comes again. For the scrolls started from now on, and a
+/// scroll under way from its next step. -1 with EINVAL for a gap below -1 or above
+/// HT16K33_SCROLL_TEXT_MAX (the struct unchanged).
+#[no_mangle]
+pub unsafe extern "C" fn HT16K33_CHAIN_SET_MARQUEE(chain: *mut HT16K33_CHAIN, gap: c_int) -> c_int {
+    exported(chain, |chain| {
+        let result = match gap {
+            -1..=255 => Ok(()),
+            _ => Err(Error::InvalidArgument("marquee gap (-1 to 255)")),
+        };
+        // SAFETY: as in HT16K33_CHAIN_ON.
+        unsafe {
+            if result.is_ok() {
+                addr_of_mut!((*chain).scroll_gap).write(gap);
+            }
+            finish(addr_of_mut!((*chain).lasterr), result)
+        }
+    })
+}
+
 /// Sets how the matrices are mounted: 0 to 3 quarter turns clockwise (each matrix
 /// turned alike; the chain still runs left to right). Pixels already set stay where they
 /// are in RAM. -1 with EINVAL for other values or kinds.
@@ -891,7 +976,12 @@ fn marquee_of(chain: &HT16K33_CHAIN, frame: &Frame) -> Result<Marquee> {
         .map(|c| *c as u8)
         .collect();
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::InvalidArgument("scroll text"))?;
-    Marquee::new(frame, text)
+    Ok(Marquee::new(frame, text)?.with_gap(gap_of(chain.scroll_gap)))
+}
+
+/// The gap the struct asks for between repeats (`None`: the classic marquee).
+fn gap_of(gap: c_int) -> Option<usize> {
+    usize::try_from(gap).ok()
 }
 
 /// Starts scrolling `text` across a chain, one character (matrices: one pixel column,
@@ -1021,10 +1111,12 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL(
         // SAFETY: `text` is NULL or a C string (the caller's promise); `chain` as in
         // HT16K33_CHAIN_ON.
         unsafe {
+            let gap = gap_of((*chain).scroll_gap);
             match scroll_text_of(text) {
                 Ok(text) => drive(chain, &mut |c| {
+                    let marquee = Marquee::new(c.frame(), text)?.with_gap(gap);
                     let period = Duration::from_millis(step_ms.into());
-                    c.scroll(text, period, cycles, &mut SystemClock)
+                    c.run_marquee(&marquee, period, cycles, &mut SystemClock)
                 }),
                 Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
             }

@@ -109,8 +109,12 @@ impl<B: CommandBus> Chain<B> {
 
     /// Shows step `step` of `marquee` and commits it.
     pub fn show_step(&mut self, marquee: &Marquee, step: u64) -> Result<()> {
-        let window = marquee.window(step);
-        if marquee.in_pixels() {
+        self.show_window(marquee.in_pixels(), marquee.window(step))
+    }
+
+    /// Shows a marquee's window (cell patterns, or pixel columns) and commits it.
+    fn show_window(&mut self, pixels: bool, window: Vec<u16>) -> Result<()> {
+        if pixels {
             let (_, down) = self.frame.pixel_size();
             for (x, column) in window.into_iter().enumerate() {
                 for y in 0..down.min(16) {
@@ -132,8 +136,8 @@ impl<B: CommandBus> Chain<B> {
     }
 
     /// Scrolls `text` across the display `cycles` times (at least once), one character
-    /// (matrices: one pixel column) every `period`, waiting on `clock` for each step's due time (see
-    /// [`Schedule`]). Ends with the display blank.
+    /// (matrices: one pixel column) every `period`, waiting on `clock` for each step's
+    /// due time (see [`Schedule`]). Ends with the display blank.
     pub fn scroll(
         &mut self,
         text: &str,
@@ -142,6 +146,19 @@ impl<B: CommandBus> Chain<B> {
         clock: &mut impl Clock,
     ) -> Result<()> {
         let marquee = Marquee::new(&self.frame, text)?;
+        self.run_marquee(&marquee, period, cycles, clock)
+    }
+
+    /// Runs `marquee` `cycles` times (at least once), a step every `period` (see
+    /// [`Chain::scroll`]); with a seamless marquee the repeats follow one another
+    /// `gap` positions apart, and the last one leaves the display.
+    pub fn run_marquee(
+        &mut self,
+        marquee: &Marquee,
+        period: Duration,
+        cycles: u32,
+        clock: &mut impl Clock,
+    ) -> Result<()> {
         if cycles == 0 || period.is_zero() {
             return Err(Error::InvalidArgument("scroll cycles or step time"));
         }
@@ -149,9 +166,9 @@ impl<B: CommandBus> Chain<B> {
             start: clock.now(),
             period,
         };
-        for step in 0..marquee.steps() * u64::from(cycles) {
+        for step in 0..marquee.run_length(cycles) {
             clock.sleep_until(schedule.due(step));
-            self.show_step(&marquee, step)?;
+            self.show_window(marquee.in_pixels(), marquee.window_in_run(step, cycles))?;
         }
         Ok(())
     }

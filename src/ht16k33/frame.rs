@@ -67,10 +67,17 @@ pub struct Cells {
     pub colons: Vec<isize>,
 }
 
-/// Lays `text` out for `kind`: each character takes a cell; `.` lights the decimal point
-/// of the cell before it (or takes a blank cell when there is none, or it has one); on
-/// 7-segment kinds `:` lights a colon instead of taking a cell.
+/// Lays `text` out for `kind` in its font: see [`Frame::lay_out`] (which also knows the
+/// chain's own glyphs).
 pub fn lay_out(kind: BackpackKind, text: &str) -> Result<Cells> {
+    lay_out_with(kind, &[], text)
+}
+
+/// Each character takes a cell, its shape from `glyphs` (custom shapes) or else the
+/// kind's font; `.` lights the decimal point of the cell before it (or takes a blank
+/// cell when there is none, or it has one); on 7-segment kinds `:` lights a colon
+/// instead of taking a cell.
+fn lay_out_with(kind: BackpackKind, glyphs: &[(char, u16)], text: &str) -> Result<Cells> {
     let point = kind.decimal_point();
     let mut cells = Cells::default();
     for c in text.chars() {
@@ -82,13 +89,20 @@ pub fn lay_out(kind: BackpackKind, text: &str) -> Result<Cells> {
                 Some(last) if *last & point == 0 => *last |= point,
                 _ => cells.patterns.push(point),
             },
-            _ => cells
-                .patterns
-                .push(shape(kind, c).ok_or(Error::NoGlyph(c))?),
+            _ => {
+                let custom = glyphs.iter().find(|(glyph, _)| *glyph == c);
+                let pattern = custom
+                    .map(|(_, pattern)| *pattern)
+                    .or_else(|| shape(kind, c));
+                cells.patterns.push(pattern.ok_or(Error::NoGlyph(c))?);
+            }
         }
     }
     Ok(cells)
 }
+
+/// Most custom glyphs a chain holds ([`Frame::set_glyph`]).
+pub const MAX_GLYPHS: usize = 8;
 
 /// The display RAM images of a chain of `count` backpacks of one kind, left to right.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +110,7 @@ pub struct Frame {
     kind: BackpackKind,
     rotation: Rotation,
     ram: Vec<[u8; RAM_SIZE]>,
+    glyphs: Vec<(char, u16)>,
 }
 
 impl Frame {
@@ -108,6 +123,7 @@ impl Frame {
             kind,
             rotation: Rotation::None,
             ram: vec![[0; RAM_SIZE]; count],
+            glyphs: Vec::new(),
         })
     }
 
@@ -136,6 +152,56 @@ impl Frame {
     /// Blanks everything.
     pub fn clear(&mut self) {
         self.ram.iter_mut().for_each(|image| *image = [0; RAM_SIZE]);
+    }
+
+    /// Gives `character` the raw segment `pattern` (as [`Frame::set_cell`] takes it) in
+    /// everything this frame lays out from now on: text, numbers, times, scrolling; `None`
+    /// gives it back its font's shape. For character kinds only; `.` and `:` are laid out,
+    /// not drawn, and keep their meaning. EINVAL for other characters than printable
+    /// ASCII, a bit the kind lacks, or a ninth glyph ([`MAX_GLYPHS`]); nothing changes then.
+    pub fn set_glyph(&mut self, character: char, pattern: Option<u16>) -> Result<()> {
+        self.segments_only()?;
+        if !(' '..='~').contains(&character) || matches!(character, '.' | ':') {
+            return Err(Error::InvalidArgument(
+                "glyph character (printable ASCII but . and :)",
+            ));
+        }
+        let existing = self
+            .glyphs
+            .iter()
+            .position(|(glyph, _)| *glyph == character);
+        match (pattern, existing) {
+            (Some(pattern), _) if pattern & !self.kind.segment_bits() != 0 => Err(
+                Error::InvalidArgument("segment pattern (a bit the kind lacks)"),
+            ),
+            (Some(pattern), Some(index)) => {
+                self.glyphs[index].1 = pattern;
+                Ok(())
+            }
+            (Some(_), None) if self.glyphs.len() >= MAX_GLYPHS => {
+                Err(Error::InvalidArgument("glyphs (8 per chain at most)"))
+            }
+            (Some(pattern), None) => {
+                self.glyphs.push((character, pattern));
+                Ok(())
+            }
+            (None, Some(index)) => {
+                self.glyphs.remove(index);
+                Ok(())
+            }
+            (None, None) => Ok(()),
+        }
+    }
+
+    /// The custom glyphs, in the order they were set.
+    pub fn glyphs(&self) -> &[(char, u16)] {
+        &self.glyphs
+    }
+
+    /// `text` laid out for this chain: see [`lay_out_with`]; the chain's own glyphs come
+    /// before the font.
+    pub fn lay_out(&self, text: &str) -> Result<Cells> {
+        lay_out_with(self.kind, &self.glyphs, text)
     }
 
     /// Characters across the chain (0 for matrices and bargraphs).
@@ -304,7 +370,7 @@ impl Frame {
             return self.print_pixels(text, align == Align::Right);
         }
         self.segments_only()?;
-        let cells = lay_out(self.kind, text)?;
+        let cells = self.lay_out(text)?;
         if cells.patterns.len() > self.cells() {
             return Err(Error::DoesNotFit(text.to_string(), self.cells()));
         }
@@ -584,6 +650,55 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn custom_glyphs_shape_text_numbers_and_scrolling_and_refuse_what_cannot_be() {
+        let mut frame = Frame::new(BackpackKind::Seg7, 1).expect("frame");
+        assert!(matches!(frame.print_text("KM"), Err(Error::NoGlyph('K'))));
+        // A K drawn as an h (0x74), and a 7 with its top-left stroke (A, B, C and F).
+        frame.set_glyph('K', Some(0x76 ^ 0x02)).expect("K");
+        frame.set_glyph('7', Some(0x27)).expect("7");
+        frame.print_text("K7").expect("text");
+        assert_eq!(frame.cell(0).ok(), Some(0x74));
+        assert_eq!(frame.cell(1).ok(), Some(0x27));
+        frame.print_integer(77).expect("numbers too");
+        assert_eq!(frame.cell(3).ok(), Some(0x27));
+        // A point still merges into a custom glyph.
+        frame.print_text("7.").expect("point");
+        assert_eq!(frame.cell(0).ok(), Some(0xA7));
+        let before = frame.clone();
+        for (character, pattern) in [
+            ('.', Some(1)),
+            (':', Some(1)),
+            ('\u{e9}', Some(1)),
+            ('A', Some(0x100)),
+        ] {
+            assert!(matches!(
+                frame.set_glyph(character, pattern),
+                Err(Error::InvalidArgument(_))
+            ));
+        }
+        assert_eq!(frame, before, "refused glyphs change nothing");
+        for character in ['a', 'b', 'c', 'd', 'e', 'f'] {
+            frame.set_glyph(character, Some(1)).expect("up to eight");
+        }
+        assert!(frame.set_glyph('g', Some(1)).is_err(), "a ninth");
+        frame
+            .set_glyph('a', Some(2))
+            .expect("replacing one is not a ninth");
+        frame.set_glyph('7', None).expect("back to the font");
+        frame.print_text("7").expect("font 7");
+        assert_eq!(frame.cell(0).ok(), Some(0x07));
+        assert_eq!(frame.glyphs().len(), 7);
+        let mut matrix = Frame::new(BackpackKind::Matrix8x8, 1).expect("matrix");
+        assert!(
+            matrix.set_glyph('A', Some(1)).is_err(),
+            "matrices draw a pixel font"
+        );
+        let mut alpha = Frame::new(BackpackKind::Alphanumeric, 1).expect("alpha");
+        alpha.set_glyph('A', Some(0x7FFF)).expect("15 bits");
+        assert!(alpha.set_glyph('A', Some(0x8000)).is_err());
+    }
     use crate::ht16k33::backpack::{DOT_LEFT_LOWER, DOT_LEFT_UPPER, DOT_UPPER};
 
     fn seg7(count: usize) -> Frame {

@@ -4,11 +4,15 @@
 //! character (character displays) or one pixel (matrices) to the left; after the end has
 //! left, one blank step, and the text comes in again. A cycle has `length + width`
 //! steps, the text's length and the display's width in characters or pixel columns.
+//!
+//! A seamless marquee ([`Marquee::with_gap`]) brings the text in again `gap` blank
+//! positions after its end instead, while its end is still on the display: a cycle has
+//! `length + gap` steps (the classic marquee is the one whose gap is the display's width).
 
 use std::time::{Duration, Instant};
 
 use super::backpack::Surface;
-use super::frame::{lay_out, Frame};
+use super::frame::Frame;
 use super::graphics::text_columns;
 use crate::error::{Error, Result};
 
@@ -18,18 +22,17 @@ use crate::error::{Error, Result};
 pub struct Marquee {
     track: Vec<u16>,
     width: usize,
+    gap: usize,
     pixels: bool,
 }
 
 impl Marquee {
     /// Lays `text` out for the display `frame` describes: for character kinds as
-    /// [`lay_out`] does (on 7-segment kinds a `:` cannot move with the text and is left
+    /// [`Frame::lay_out`] does (on 7-segment kinds a `:` cannot move with the text and is left
     /// out), for matrices in pixels (see [`text_columns`]). EINVAL for bargraphs.
     pub fn new(frame: &Frame, text: &str) -> Result<Self> {
         let (track, width, pixels) = match frame.kind().surface() {
-            Surface::Segments { .. } => {
-                (lay_out(frame.kind(), text)?.patterns, frame.cells(), false)
-            }
+            Surface::Segments { .. } => (frame.lay_out(text)?.patterns, frame.cells(), false),
             Surface::Pixels { .. } => (text_columns(text)?, frame.pixel_size().0, true),
             Surface::Bars { .. } => {
                 return Err(Error::InvalidArgument(
@@ -40,13 +43,30 @@ impl Marquee {
         Ok(Self {
             track,
             width,
+            gap: width,
             pixels,
         })
     }
 
-    /// Steps in one cycle.
+    /// The text comes again `gap` blank positions (characters, or pixel columns on
+    /// matrices) after its end; `None`: once its end has left the display (the default).
+    pub fn with_gap(mut self, gap: Option<usize>) -> Self {
+        self.gap = gap.unwrap_or(self.width);
+        self
+    }
+
+    /// Steps in one cycle: from one start of the text at the right edge to the next.
     pub fn steps(&self) -> u64 {
-        (self.track.len() + self.width) as u64
+        (self.track.len() + self.gap) as u64
+    }
+
+    /// Steps that show the text `cycles` times and let the last one leave, ending on a
+    /// blank step.
+    pub fn run_length(&self, cycles: u32) -> u64 {
+        match cycles {
+            0 => 0,
+            _ => (u64::from(cycles) - 1) * self.steps() + (self.track.len() + self.width) as u64,
+        }
     }
 
     /// Whether the window is pixel columns (matrices) rather than character cells.
@@ -57,14 +77,23 @@ impl Marquee {
     /// What the window shows at `step` (counted from 0, any number of cycles): a cell
     /// pattern or a pixel column per position, left to right.
     pub fn window(&self, step: u64) -> Vec<u16> {
-        let cycle = self.steps();
-        let step = step % cycle;
+        self.window_of(step, u64::MAX)
+    }
+
+    /// [`Marquee::window`] of a run of `cycles` repetitions: none comes in after them.
+    pub fn window_in_run(&self, step: u64, cycles: u32) -> Vec<u16> {
+        self.window_of(step, u64::from(cycles))
+    }
+
+    fn window_of(&self, step: u64, cycles: u64) -> Vec<u16> {
+        let cycle = self.steps().max(1);
         (0..self.width as u64)
             .map(|slot| {
-                // Which cell or column of the text is in `slot`: negative before it starts.
-                let index = (step + slot + 1).checked_sub(self.width as u64);
-                index
-                    .and_then(|index| self.track.get(index as usize))
+                // Where on the endless tape of repeats `slot` is: before it starts, none.
+                let position = (step + slot + 1).checked_sub(self.width as u64);
+                position
+                    .filter(|position| position / cycle < cycles)
+                    .and_then(|position| self.track.get((position % cycle) as usize))
                     .copied()
                     .unwrap_or(0)
             })
@@ -169,6 +198,38 @@ mod tests {
             marquee(BackpackKind::Matrix16x8, 1, "é"),
             Err(Error::NoGlyph('é'))
         ));
+    }
+
+    #[test]
+    fn a_seamless_marquee_comes_again_after_its_gap_and_a_run_ends_blank() {
+        let classic = marquee(BackpackKind::Seg7, 1, "HI").expect("marquee");
+        // The classic marquee is the seamless one whose gap is the display's width.
+        let same = classic.clone().with_gap(Some(4));
+        assert!((0..30).all(|step| classic.window(step) == same.window(step)));
+        assert_eq!(classic.run_length(3), 18);
+        let seamless = classic.with_gap(Some(1));
+        assert_eq!(seamless.steps(), 3);
+        let steps: Vec<String> = (0..9).map(|step| text(&seamless, step)).collect();
+        assert_eq!(
+            steps,
+            ["   H", "  HI", " HI ", "HI H", "I HI", " HI ", "HI H", "I HI", " HI "]
+        );
+        // Two repeats, then the last one leaves: "HI H" becomes "HI  " in a run.
+        assert_eq!(seamless.run_length(2), 3 + 2 + 4);
+        let run: Vec<String> = (0..9)
+            .map(|step| {
+                seamless
+                    .window_in_run(step, 2)
+                    .iter()
+                    .map(|pattern| if *pattern == 0 { ' ' } else { '#' })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            run,
+            ["   #", "  ##", " ## ", "## #", "# ##", " ## ", "##  ", "#   ", "    "]
+        );
+        assert_eq!(seamless.run_length(0), 0);
     }
 
     #[test]

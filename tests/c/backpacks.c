@@ -3,6 +3,8 @@
  *   errors    every refusal: its errno, and the buffer left as it was
  *   scroll    HT16K33_CHAIN_SCROLL, 1000 steps of 100 ms on the chained alphanumerics
  *   step      HT16K33_CHAIN_SCROLL_START / _STEP from a loop that sleeps 7 ms
+ *   seamless  HT16K33_CHAIN_SET_MARQUEE(1), then "H1" scrolled twice on the 0.56" with a
+ *             custom glyph for 'H' (the test reads the steps from the report)
  * Prints "backpacks MODE: ok" or what failed. */
 #include <errno.h>
 #include <math.h>
@@ -116,6 +118,20 @@ static void errors(void)
 	EXPECT(HT16K33_CHAIN_DRAW_CIRCLE(&matrix, 3, 3, 32767, HT16K33_COLOR_GREEN, 1) == 0);
 	EXPECT(matrix.ram[0][0] == 0xFF && matrix.ram[0][14] == 0xFF);
 	EXPECT(HT16K33_CHAIN_FILL(&matrix, HT16K33_COLOR_OFF) == 0 && matrix.ram[0][14] == 0);
+	/* Glyphs: refused for '.', ':', beyond ASCII, bits the kind lacks, a ninth, and on
+	 * matrices; taken otherwise, and used by everything that lays text out. */
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_GLYPH(&matrix, 'A', 1), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_GLYPH(&sign, '.', 1), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_GLYPH(&sign, ':', 1), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_GLYPH(&sign, (char)0xE9, 1), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_GLYPH(&sign, 'A', 0x8000), EINVAL, sign);
+	CHAIN_REFUSED(HT16K33_CHAIN_SET_GLYPH(&sign, 'A', -2), EINVAL, sign);
+	EXPECT(HT16K33_CHAIN_SET_GLYPH(&sign, '~', 0x0001) == 0);
+	EXPECT(sign.glyph_chars[0] == '~' && sign.glyph_patterns[0] == 0x0001);
+	EXPECT(HT16K33_CHAIN_PRINT_TEXT(&sign, "~") == 0 && sign.ram[0][0] == 0x01);
+	EXPECT(HT16K33_CHAIN_SET_GLYPH(&sign, '~', -1) == 0 && sign.glyph_chars[0] == 0);
+	EXPECT(HT16K33_CHAIN_SET_MARQUEE(&sign, -2) == -1 && errno == EINVAL && sign.scroll_gap == -1);
+	EXPECT(HT16K33_CHAIN_SET_MARQUEE(&sign, 256) == -1 && errno == EINVAL);
 	/* The drawing calls are for matrices: the alphanumeric chain refuses them all. */
 	CHAIN_REFUSED(HT16K33_CHAIN_FILL(&sign, HT16K33_COLOR_GREEN), EINVAL, sign);
 	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_LINE(&sign, 0, 0, 1, 1, HT16K33_COLOR_GREEN), EINVAL, sign);
@@ -189,6 +205,21 @@ static void step(void)
 	HT16K33_CHAIN_CLOSE(&sign);
 }
 
+static void seamless(void)
+{
+	HT16K33_CHAIN digits;
+	const uint8_t address[] = { 0x70 };
+
+	EXPECT(HT16K33_CHAIN_OPEN(&digits, 1, HT16K33_SEG7, address, 1) == 0);
+	EXPECT(digits.scroll_gap == -1 && digits.glyph_chars[0] == 0);
+	EXPECT(HT16K33_CHAIN_ON(&digits) == 0);
+	EXPECT(HT16K33_CHAIN_SET_MARQUEE(&digits, 1) == 0 && digits.scroll_gap == 1);
+	/* An H with a top bar (0x76 | 0x01), so that the steps can be told apart. */
+	EXPECT(HT16K33_CHAIN_SET_GLYPH(&digits, 'H', 0x77) == 0);
+	EXPECT(HT16K33_CHAIN_SCROLL(&digits, "H1", 100, 2) == 0);
+	HT16K33_CHAIN_CLOSE(&digits);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "errors";
@@ -197,6 +228,8 @@ int main(int argc, char **argv)
 		scroll();
 	else if (strcmp(mode, "step") == 0)
 		step();
+	else if (strcmp(mode, "seamless") == 0)
+		seamless();
 	else
 		errors();
 	printf("backpacks %s: %s\n", mode, failures ? "FAILED" : "ok");

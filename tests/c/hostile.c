@@ -39,7 +39,10 @@ static int same_chain(const HT16K33_CHAIN *a, const HT16K33_CHAIN *b)
 		a->rotation == b->rotation && memcmp(a->ram, b->ram, sizeof a->ram) == 0 &&
 		a->scroll_step_ms == b->scroll_step_ms && a->scroll_step == b->scroll_step &&
 		a->scroll_start_ns == b->scroll_start_ns &&
-		memcmp(a->scroll_text, b->scroll_text, sizeof a->scroll_text) == 0;
+		memcmp(a->scroll_text, b->scroll_text, sizeof a->scroll_text) == 0 &&
+		a->scroll_gap == b->scroll_gap &&
+		memcmp(a->glyph_chars, b->glyph_chars, sizeof a->glyph_chars) == 0 &&
+		memcmp(a->glyph_patterns, b->glyph_patterns, sizeof a->glyph_patterns) == 0;
 }
 
 static int same_display(const HT16K33 *a, const HT16K33 *b)
