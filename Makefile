@@ -90,7 +90,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lo
 
 .PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
 	valgrind reliability bench install uninstall install-check cross-check mutants \
-	kernel-check pictures msrv-check deb
+	kernel-check pictures msrv-check deb adafruit-check
 
 all: libs tools examples
 
@@ -256,8 +256,16 @@ valgrind: all
 	  echo "  memcheck: 0 errors: $$program"; \
 	done
 
-test: all lint check-c fuzz-short valgrind install-check kernel-check msrv-check deb
+test: all lint check-c fuzz-short valgrind install-check kernel-check msrv-check deb \
+	adafruit-check
 	$(CARGO) test --release --workspace
+
+# The differential test against Adafruit's CircuitPython HT16K33 library (tests/adafruit.rs):
+# the library, pinned, in a virtual environment cached outside the repository
+# (tools/adafruit-venv.sh), run on Blinka under the emulator.
+adafruit-check: all
+	LIGHTSEG_ADAFRUIT_PYTHON="$$(bash tools/adafruit-venv.sh)" \
+		$(CARGO) test --release --test adafruit -- --ignored
 
 # Every example under the emulator, with one of each backpack on the bus
 # (c-examples/backpacks.toml); each display is drawn when what it shows changes, in

@@ -1,0 +1,252 @@
+//! The differential test against Adafruit's CircuitPython HT16K33 library: the same
+//! cases through both, byte for byte. `tests/adafruit/circuitpython_cases.py` runs the
+//! library unchanged on Blinka under the emulator and prints the RAM it sends for each
+//! case; this test computes lightseg's RAM for the same case with the driver core and
+//! compares. Every case where the two differ must be in [`DIFFERENCES`] with its reason
+//! (the same reasons as docs/DISPLAYS.md, "Differences from Adafruit's libraries"), and
+//! every case listed there must still differ: no difference goes unexplained, none is
+//! explained that is gone.
+//!
+//! It needs a Python with the pinned CircuitPython libraries: `make adafruit-check`
+//! makes one (tools/adafruit-venv.sh, cached under ~/.cache/lightseg) and runs this test
+//! with `LIGHTSEG_ADAFRUIT_PYTHON` set (it is part of `make test`); a plain `cargo test`
+//! lists it as ignored.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use lightseg::ht16k33::backpack::{BackpackKind, Color};
+use lightseg::ht16k33::Frame;
+use lightseg::Result;
+use serde_json::Value;
+
+/// The cases where lightseg sends other bytes than CircuitPython, and why.
+const DIFFERENCES: [(&str, &str); 7] = [
+    (
+        "seg7 print text OPEN",
+        "font: CircuitPython lower-cases all text, so O shows as o; lightseg keeps capitals \
+         where the font has both",
+    ),
+    (
+        "seg7 print text ya",
+        "font: CircuitPython draws a as A (0x77); lightseg as Adafruit's Arduino table does \
+         (0x5F), so that a and A differ",
+    ),
+    (
+        "seg7 print after print",
+        "alignment: CircuitPython pushes new text in without clearing (42 after 1234 shows \
+         3442); lightseg blanks the rest",
+    ),
+    (
+        "alpha print a.b.",
+        "alignment: text shorter than the display ends at the right edge in CircuitPython \
+         (pushed in from the right) and starts on the left in lightseg, as Arduino's \
+         print does; numbers are right-aligned in both",
+    ),
+    (
+        "alpha print I<>?",
+        "font: CircuitPython's 14-segment table differs from the Arduino library's for \
+         I < > ?; lightseg uses the Arduino library's",
+    ),
+    (
+        "8x8 fill",
+        "CircuitPython also sets the RAM bytes no LED of the 8x8 is wired to (the odd \
+         ones); lightseg sets the LEDs",
+    ),
+    (
+        "bicolor pixels",
+        "map: CircuitPython's bicolour 8x8 is the Arduino library's transposed; lightseg \
+         follows the Arduino library",
+    ),
+];
+
+fn frame(kind: BackpackKind, count: usize) -> Frame {
+    Frame::new(kind, count).expect("frame")
+}
+
+fn color(index: i32) -> Color {
+    Color::from_index(index).expect("colour")
+}
+
+/// What a case does to a frame.
+type Edit = Box<dyn Fn(&mut Frame) -> Result<()>>;
+
+/// lightseg's RAM for `case`, through the driver core; `None` for an unknown case.
+fn lightseg(case: &str) -> Option<Result<Vec<u8>>> {
+    use BackpackKind::*;
+    let (mut display, edit): (Frame, Edit) = match case {
+        "seg7 print 1234" => (frame(Seg7, 1), Box::new(|f| f.print_integer(1234))),
+        "seg7 print -123" => (frame(Seg7, 1), Box::new(|f| f.print_integer(-123))),
+        "seg7 print 12.34" => (
+            frame(Seg7, 1),
+            Box::new(|f| f.print_decimal(12.34, Some(2))),
+        ),
+        "seg7 print 42" => (frame(Seg7, 1), Box::new(|f| f.print_integer(42))),
+        "seg7 print 3.5" => (frame(Seg7, 1), Box::new(|f| f.print_decimal(3.5, Some(1)))),
+        "seg7 print text HELP" => (frame(Seg7, 1), Box::new(|f| f.print_text("HELP"))),
+        "seg7 print text bdEF" => (frame(Seg7, 1), Box::new(|f| f.print_text("bdEF"))),
+        "seg7 print text OPEN" => (frame(Seg7, 1), Box::new(|f| f.print_text("OPEN"))),
+        "seg7 print text tUrn" => (frame(Seg7, 1), Box::new(|f| f.print_text("tUrn"))),
+        "seg7 print text ya" => (frame(Seg7, 1), Box::new(|f| f.print_text("y a "))),
+        "seg7 print 12:34" => (frame(Seg7, 1), Box::new(|f| f.print_text("12:34"))),
+        "seg7 hex BEEF" => (frame(Seg7, 1), Box::new(|f| f.print_hex(0xBEEF))),
+        "seg7 hex 1F" => (frame(Seg7, 1), Box::new(|f| f.print_hex(0x1F))),
+        "seg7 colon" => (frame(Seg7, 1), Box::new(|f| f.set_colon(0, true))),
+        "seg7 raw" => (
+            frame(Seg7, 1),
+            Box::new(|f| {
+                [0x01, 0x80, 0x7F, 0xFF]
+                    .into_iter()
+                    .enumerate()
+                    .try_for_each(|(cell, pattern)| f.set_cell(cell, pattern))
+            }),
+        ),
+        "seg7 print after print" => (
+            frame(Seg7, 1),
+            Box::new(|f| f.print_integer(1234).and_then(|()| f.print_integer(42))),
+        ),
+        "big colon" => (frame(Seg7Large, 1), Box::new(|f| f.set_dots(0, 0x02))),
+        "big left colon" => (frame(Seg7Large, 1), Box::new(|f| f.set_dots(0, 0x0C))),
+        "big top left dot" => (frame(Seg7Large, 1), Box::new(|f| f.set_dots(0, 0x04))),
+        "big bottom left dot" => (frame(Seg7Large, 1), Box::new(|f| f.set_dots(0, 0x08))),
+        "big upper dot" => (frame(Seg7Large, 1), Box::new(|f| f.set_dots(0, 0x10))),
+        "big print 21.5C" => (frame(Seg7Large, 1), Box::new(|f| f.print_text("21.5C"))),
+        "alpha print ABCD" => (frame(Alphanumeric, 1), Box::new(|f| f.print_text("ABCD"))),
+        "alpha print WXYZ" => (frame(Alphanumeric, 1), Box::new(|f| f.print_text("WXYZ"))),
+        "alpha print a.b." => (frame(Alphanumeric, 1), Box::new(|f| f.print_text("a.b."))),
+        "alpha print 2.75" => (
+            frame(Alphanumeric, 1),
+            Box::new(|f| f.print_decimal(2.75, Some(2))),
+        ),
+        "alpha print signs" => (frame(Alphanumeric, 1), Box::new(|f| f.print_text("+-*/"))),
+        "alpha print I<>?" => (frame(Alphanumeric, 1), Box::new(|f| f.print_text("I<>?"))),
+        "alpha raw" => (frame(Alphanumeric, 1), Box::new(|f| f.set_cell(1, 0x2D00))),
+        "alpha chained SEGMENTS" => (
+            frame(Alphanumeric, 2),
+            Box::new(|f| f.print_text("SEGMENTS")),
+        ),
+        "8x8 pixels" => (
+            frame(Matrix8x8, 1),
+            Box::new(|f| pixels(f, &[(0, 0), (7, 0), (3, 4), (0, 7)])),
+        ),
+        "8x8 fill" => (frame(Matrix8x8, 1), Box::new(|f| f.fill(Color::Green))),
+        "8x8 shift right" => (
+            frame(Matrix8x8, 1),
+            Box::new(|f| pixels(f, &[(0, 0), (7, 3)]).and_then(|()| f.shift(1, 0, false))),
+        ),
+        "8x8 shift wrap" => (
+            frame(Matrix8x8, 1),
+            Box::new(|f| pixels(f, &[(0, 0), (7, 3)]).and_then(|()| f.shift(1, 1, true))),
+        ),
+        "8x8 shift left up" => (
+            frame(Matrix8x8, 1),
+            Box::new(|f| pixels(f, &[(0, 0), (5, 5)]).and_then(|()| f.shift(-2, -1, false))),
+        ),
+        "bicolor pixels" => (
+            frame(Bicolor8x8, 1),
+            Box::new(|f| {
+                [(0, 1), (1, 2), (2, 3)]
+                    .into_iter()
+                    .try_for_each(|(x, c)| f.set_pixel(x, 1, color(c)))
+            }),
+        ),
+        "bicolor fill yellow" => (frame(Bicolor8x8, 1), Box::new(|f| f.fill(Color::Yellow))),
+        "16x8 backpack pixels" => (
+            frame(Matrix16x8, 1),
+            Box::new(|f| pixels(f, &[(0, 0), (15, 0), (8, 3), (15, 7)])),
+        ),
+        "16x8 featherwing pixels" => (
+            frame(MiniMatrix16x8, 1),
+            Box::new(|f| pixels(f, &[(0, 0), (15, 0), (8, 3), (15, 7)])),
+        ),
+        "16x8 backpack fill" => (frame(Matrix16x8, 1), Box::new(|f| f.fill(Color::Green))),
+        "bargraph bars" => (
+            frame(Bargraph24, 1),
+            Box::new(|f| {
+                [(0, 1), (5, 2), (12, 3), (23, 1)]
+                    .into_iter()
+                    .try_for_each(|(bar, c)| f.set_bar(bar, color(c)))
+            }),
+        ),
+        _ => return None,
+    };
+    Some(edit(&mut display).map(|()| display.ram().concat()))
+}
+
+fn pixels(frame: &mut Frame, points: &[(usize, usize)]) -> Result<()> {
+    points
+        .iter()
+        .try_for_each(|(x, y)| frame.set_pixel(*x, *y, Color::Green))
+}
+
+fn bytes(value: &Value) -> Vec<u8> {
+    value
+        .as_array()
+        .expect("RAM")
+        .iter()
+        .map(|byte| byte.as_u64().expect("byte") as u8)
+        .collect()
+}
+
+#[test]
+#[ignore = "needs CircuitPython's HT16K33 library on Blinka: make adafruit-check"]
+fn lightseg_sends_what_circuitpython_sends_or_the_difference_is_explained() {
+    let python = std::env::var_os("LIGHTSEG_ADAFRUIT_PYTHON")
+        .expect("LIGHTSEG_ADAFRUIT_PYTHON: the venv's python (make adafruit-check sets it)");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let scene = std::fs::read_to_string(dir.join("c-examples/backpacks.toml")).expect("scene");
+    let mut command = Command::new(python);
+    command
+        .arg(dir.join("tests/adafruit/circuitpython_cases.py"))
+        .env("BLINKA_FORCEBOARD", "RASPBERRY_PI_4B")
+        .env("BLINKA_FORCECHIP", "BCM2XXX");
+    let run = common::run_emulated(command, Some(&scene));
+    assert!(
+        run.success,
+        "the CircuitPython cases failed:\n{}",
+        run.stdout
+    );
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    let (last, cases) = lines.split_last().expect("output");
+    // The buffers are what reached the chips: the last one of each address is its RAM.
+    let last = last["last"].as_object().expect("last buffers");
+    assert_eq!(last.len(), 8, "every backpack of the scene was driven");
+    for (address, image) in last {
+        let address: u64 = address.parse().expect("address");
+        let device = common::report_device(&run.report, address);
+        assert_eq!(bytes(&device["ram"]), bytes(image), "RAM of {address:#x}");
+    }
+    let mut differing = BTreeMap::new();
+    for case in cases {
+        let name = case["case"].as_str().expect("name");
+        let theirs = bytes(&case["ram"]);
+        let ours = lightseg(name)
+            .unwrap_or_else(|| panic!("no lightseg side for the case {name:?}"))
+            .unwrap_or_else(|error| panic!("{name}: lightseg refused it: {error}"));
+        if ours != theirs {
+            differing.insert(name.to_string(), (ours, theirs));
+        }
+    }
+    assert!(cases.len() >= 40, "{} cases", cases.len());
+    let explained: BTreeMap<&str, &str> = DIFFERENCES.into_iter().collect();
+    for (name, (ours, theirs)) in &differing {
+        assert!(
+            explained.contains_key(name.as_str()),
+            "{name}: lightseg sends {ours:02X?}, CircuitPython {theirs:02X?}, and no reason \
+             is given"
+        );
+    }
+    for (name, reason) in explained {
+        assert!(
+            differing.contains_key(name),
+            "{name} is explained ({reason}) but no longer differs"
+        );
+    }
+}
