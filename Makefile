@@ -3,10 +3,13 @@
 #   make            library (.so with soname, .a), lightseg command, emulator, C examples
 #   make test       every test: lint, Rust tests, header drift, C builds with all flag
 #                   sets, the C examples end to end under the emulator, the install,
-#                   the kernel check
+#                   the kernel check, the Python package, the Adafruit differential
 #   make kernel-check  on the real kernel's i2c-dev + i2c-stub in QEMU, amd64 and arm64
 #   make msrv-check    builds with Debian's own Rust 1.85 (installed, pinned, if missing)
 #   make deb        Debian packages for amd64, arm64, armhf (build/deb), lintian, install test
+#   make wheels     Python wheels for x86_64, aarch64, armv7 (build/wheels), ARM ones run
+#                   under qemu-user; make python-check: pytest under the emulator
+#   make adafruit-check  byte-for-byte against Adafruit's CircuitPython HT16K33 library
 #   make mutants    mutation testing of the cores, bus.rs and the C layer
 #   make demo       the C examples under the emulator, display drawn in the terminal
 #   make bench      the performance table (docs/PERFORMANCE.md)
@@ -90,7 +93,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lo
 
 .PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
 	valgrind reliability bench install uninstall install-check cross-check mutants \
-	kernel-check pictures msrv-check deb adafruit-check
+	kernel-check pictures msrv-check deb adafruit-check python-check wheels
 
 all: libs tools examples
 
@@ -257,8 +260,17 @@ valgrind: all
 	done
 
 test: all lint check-c fuzz-short valgrind install-check kernel-check msrv-check deb \
-	adafruit-check
+	adafruit-check python-check wheels
 	$(CARGO) test --release --workspace
+
+# The Python package (python/, tools/python.sh): the wheel for this machine tested with
+# pytest under the emulator; the wheels for x86_64, aarch64 and armv7 into build/wheels,
+# the ARM ones taken a reading with under qemu-user.
+python-check: all
+	bash tools/python.sh check
+
+wheels: all
+	bash tools/python.sh wheels
 
 # The differential test against Adafruit's CircuitPython HT16K33 library (tests/adafruit.rs):
 # the library, pinned, in a virtual environment cached outside the repository
@@ -316,8 +328,9 @@ deb:
 DEBIAN_RUST_VERSION := 1.85.0+dfsg3-1~deb12u3
 msrv-check:
 	bash tools/debian-rust.sh '$(DEBIAN_RUST_VERSION)'
-	RUSTC=/usr/bin/rustc CARGO_TARGET_DIR=target/msrv /usr/bin/cargo build --release --locked \
-		-p lightseg -p lightseg-cli -p lightseg-sim
+	RUSTC=/usr/bin/rustc CARGO_TARGET_DIR=target/msrv PYO3_BUILD_EXTENSION_MODULE=1 \
+		/usr/bin/cargo build --release --locked -p lightseg -p lightseg-cli -p lightseg-sim \
+		-p lightseg-python
 
 # Regenerates the fault-matrix table of docs/RELIABILITY.md.
 reliability: all

@@ -59,6 +59,7 @@ pub mod bus;
 pub mod capi;
 pub mod clock;
 pub mod error;
+pub mod hint;
 pub mod ht16k33;
 pub mod tsl2561;
 

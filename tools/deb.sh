@@ -31,30 +31,6 @@ maintainer="lightseg developers <lightseg@users.noreply.github.com>"
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 export SOURCE_DATE_EPOCH
 
-# rust_triple / multiarch / tool prefix / qemu of a Debian architecture.
-rust_triple() {
-	case $1 in
-	amd64) echo x86_64-unknown-linux-gnu ;;
-	arm64) echo aarch64-unknown-linux-gnu ;;
-	armhf) echo armv7-unknown-linux-gnueabihf ;;
-	*) die "unknown architecture $1 (amd64, arm64, armhf)" ;;
-	esac
-}
-multiarch() {
-	case $1 in
-	amd64) echo x86_64-linux-gnu ;;
-	arm64) echo aarch64-linux-gnu ;;
-	armhf) echo arm-linux-gnueabihf ;;
-	esac
-}
-qemu_of() {
-	case $1 in
-	amd64) echo qemu-x86_64 ;;
-	arm64) echo qemu-aarch64 ;;
-	armhf) echo qemu-arm ;;
-	esac
-}
-
 prerequisites() {
 	local missing=() arch ma
 	command -v lintian >/dev/null || missing+=(lintian)

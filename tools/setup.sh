@@ -24,3 +24,27 @@ rust_target() {
 	say "adding the Rust target $1"
 	rustup target add "$1" >/dev/null
 }
+
+# rust_triple / multiarch / tool prefix / qemu of a Debian architecture.
+rust_triple() {
+	case $1 in
+	amd64) echo x86_64-unknown-linux-gnu ;;
+	arm64) echo aarch64-unknown-linux-gnu ;;
+	armhf) echo armv7-unknown-linux-gnueabihf ;;
+	*) die "unknown architecture $1 (amd64, arm64, armhf)" ;;
+	esac
+}
+multiarch() {
+	case $1 in
+	amd64) echo x86_64-linux-gnu ;;
+	arm64) echo aarch64-linux-gnu ;;
+	armhf) echo arm-linux-gnueabihf ;;
+	esac
+}
+qemu_of() {
+	case $1 in
+	amd64) echo qemu-x86_64 ;;
+	arm64) echo qemu-aarch64 ;;
+	armhf) echo qemu-arm ;;
+	esac
+}

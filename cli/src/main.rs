@@ -5,7 +5,7 @@
 
 mod args;
 mod display;
-mod hints;
+
 mod lux;
 mod scan;
 
@@ -97,7 +97,7 @@ pub fn repetitions(count: Option<u64>, watch: Option<Duration>) -> u64 {
 /// says what is wrong, the next step (hints.rs).
 pub fn device_error(what: &Target) -> impl Fn(lightseg::Error) -> Failure + '_ {
     move |error| {
-        let hint = hints::next_step(what.chip, what.bus, what.address, &error);
+        let hint = lightseg::hint::next_step(what.chip, what.bus, what.address, &error);
         Failure::Device(match hint {
             Some(hint) => format!("{what}: {error}\n  {hint}"),
             None => format!("{what}: {error}"),

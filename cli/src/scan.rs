@@ -9,7 +9,7 @@ use std::path::Path;
 use lightseg::bus::{probe, Probe, ProbeMethod};
 
 use crate::args::{self, Args, UsageError};
-use crate::{hints, Failure, Target};
+use crate::{Failure, Target};
 
 /// The help text of `lightseg scan`.
 pub const HELP: &str = "\
@@ -132,7 +132,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
     if buses.is_empty() {
         return Err(Failure::Device(format!(
             "no I2C bus (/dev/i2c-N) found\n  next: {}",
-            hints::ENABLE_I2C
+            lightseg::hint::ENABLE_I2C
         )));
     }
     for bus in buses {

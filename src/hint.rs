@@ -1,7 +1,8 @@
 //! What to do next, for the errors people meet first on a Raspberry Pi: I2C not enabled,
-//! no permission, a kernel driver on the address, nothing answering.
+//! no permission, a kernel driver on the address, nothing answering. The command, the
+//! Python package and every other front end say the same.
 
-use lightseg::Error;
+use crate::Error;
 
 /// How to get a /dev/i2c-N on a Raspberry Pi.
 pub const ENABLE_I2C: &str = "On a Raspberry Pi enable I2C (sudo raspi-config, Interface \
