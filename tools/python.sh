@@ -95,6 +95,10 @@ check() {
 	say "pytest in real time (asyncio, threads)"
 	"$sim" --realtime --scene python/tests/scene.toml -- \
 		"$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
+	say "the same calls from Python and from C: the same bytes on the bus (tests/python.rs)"
+	LIGHTSEG_PYTHON="$venv/bin/python" cargo test --quiet --release --test python -- --ignored
+	say "mypy --strict on python/examples, with the wheel's stubs"
+	"$venv/bin/mypy" --strict --no-incremental python/examples
 	rm -rf "$venv"
 }
 
@@ -158,11 +162,29 @@ print(platform.machine(), reading.broadband, reading.infrared, round(reading.lux
 	say "$arch: $(basename "$whl") imported by Debian's python3.11 under $qemu, read: $output"
 }
 
+# audit WHEEL ARCH: auditwheel agrees with the wheel's tag, and the wheel holds the
+# package, its stubs and py.typed.
+audit() {
+	local whl=$1 arch=$2 bin tag shown listing file
+	bin=$(tools_venv)
+	tag="manylinux_2_34_$(wheel_machine "$arch")"
+	shown=$("$bin/auditwheel" show "$whl")
+	grep -q "consistent with" <<<"$shown" && grep -q "\"$tag\"" <<<"$shown" ||
+		die "auditwheel does not confirm $tag for $whl: $shown"
+	listing=$(python3 -m zipfile -l "$whl")
+	for file in lightseg/__init__.py lightseg/errors.py lightseg/_native.pyi \
+		lightseg/py.typed lightseg/_native.abi3.so; do
+		grep -q " *$file " <<<"$listing" || grep -q "^$file " <<<"$listing" ||
+			die "$whl lacks $file"
+	done
+	say "$(basename "$whl"): auditwheel confirms $tag; package, stubs and py.typed inside"
+}
+
 wheels() {
 	local arch whl
 	for arch in "${arches[@]}"; do
 		whl=$(wheel "$arch")
-		say "built $whl"
+		audit "$whl" "$arch"
 		[ "$arch" = "$host_arch" ] || foreign "$arch" "$whl"
 	done
 }

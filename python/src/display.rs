@@ -67,7 +67,8 @@ impl Display {
     }
 
     /// Changes the content (nothing changes on an error), ending a scroll under way,
-    /// and shows it when `auto_show`.
+    /// and shows it when `auto_show`; when showing it fails, the content stays what the
+    /// display shows.
     fn edit(
         &self,
         py: Python<'_>,
@@ -77,12 +78,15 @@ impl Display {
         self.with(py, |state| {
             let mut next = state.chain.frame().clone();
             edit(&mut next)?;
-            *state.chain.frame_mut() = next;
+            let before = std::mem::replace(state.chain.frame_mut(), next);
             state.scrolling = None;
-            match auto_show {
-                true => state.chain.commit(),
-                false => Ok(()),
+            if auto_show {
+                if let Err(error) = state.chain.commit() {
+                    *state.chain.frame_mut() = before;
+                    return Err(error);
+                }
             }
+            Ok(())
         })
     }
 }

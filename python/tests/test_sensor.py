@@ -160,3 +160,99 @@ def test_the_gil_is_released_while_a_reading_waits():
             counter.join()
     # Holding the GIL for the 0.43 s conversion would have stopped the counter.
     assert during > 10_000
+
+
+def test_every_property_and_the_repr():
+    sensor = lightseg.TSL2561(1, 0x29)
+    assert (sensor.bus, sensor.address, sensor.closed) == (1, 0x29, False)
+    assert repr(sensor) == "TSL2561(bus=1, address=0x29)"
+    with sensor:
+        reading = sensor.read(autogain=True)
+        assert reading.broadband == 400 and reading.lux == pytest.approx(7.5122, abs=1e-4)
+    assert sensor.closed and repr(sensor).endswith(", closed)")
+
+
+def test_too_bright_for_any_setting_raises_with_erange():
+    with lightseg.TSL2561(bus=2, address=0x39) as sensor:
+        with pytest.raises(lightseg.TooBrightError) as bright:
+            sensor.read_full_range()
+        assert bright.value.errno == errno.ERANGE
+        assert isinstance(bright.value, lightseg.LightsegError)
+        reading = sensor.read()
+        assert reading.saturated and reading.lux == 0.0
+
+
+def test_every_call_on_a_closed_sensor_raises_ebadf():
+    sensor = lightseg.TSL2561(address=0x39)
+    sensor.close()
+    calls = [
+        lambda: sensor.read(),
+        lambda: sensor.read_full_range(),
+        lambda: sensor.start(),
+        lambda: sensor.collect(),
+        lambda: sensor.gain,
+        lambda: sensor.integration_time,
+        lambda: sensor.warm,
+        lambda: sensor.package,
+        lambda: setattr(sensor, "gain", 1),
+        lambda: setattr(sensor, "integration_time", 13),
+        lambda: setattr(sensor, "warm", True),
+        lambda: sensor.set_interrupt(1, 2),
+        lambda: sensor.disable_interrupt(),
+        lambda: sensor.clear_interrupt(),
+    ]
+    for call in calls:
+        with pytest.raises(lightseg.ClosedError) as closed:
+            call()
+        assert closed.value.errno == errno.EBADF
+        assert closed.value.hint is None
+
+
+def test_interrupt_persistence_out_of_range_is_refused():
+    with lightseg.TSL2561(address=0x39) as sensor:
+        with pytest.raises(lightseg.InvalidValueError) as refused:
+            sensor.set_interrupt(1, 2, persist=16)
+        assert refused.value.errno == errno.EINVAL
+        assert not sensor.warm, "a refused interrupt changes nothing"
+
+
+def test_an_exception_in_the_block_goes_on_and_the_sensor_closes():
+    with pytest.raises(KeyError):
+        with lightseg.TSL2561(address=0x39) as sensor:
+            raise KeyError("from the block")
+    assert sensor.closed
+
+
+@pytest.mark.realtime
+def test_two_threads_read_two_sensors_in_one_conversion_time():
+    sensors = [lightseg.TSL2561(address=address) for address in (0x29, 0x39)]
+    readings = {}
+
+    def read(sensor):
+        readings[sensor.address] = sensor.read()
+
+    threads = [threading.Thread(target=read, args=(sensor,)) for sensor in sensors]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - start
+    for sensor in sensors:
+        sensor.close()
+    assert readings[0x29].broadband == 400 and readings[0x39].broadband == 1200
+    # One after the other would be two conversions, 0.86 s.
+    assert elapsed < 0.75, f"{elapsed:.3f} s"
+
+
+@pytest.mark.realtime
+def test_read_all_async_reads_together():
+    import asyncio
+
+    sensors = [lightseg.TSL2561(address=address) for address in (0x29, 0x39)]
+    try:
+        readings = asyncio.run(lightseg.read_all_async(sensors))
+    finally:
+        for sensor in sensors:
+            sensor.close()
+    assert [reading.broadband for reading in readings] == [400, 1200]
