@@ -256,3 +256,15 @@ def test_read_all_async_reads_together():
         for sensor in sensors:
             sensor.close()
     assert [reading.broadband for reading in readings] == [400, 1200]
+
+
+def test_permission_and_a_kernel_driver_are_named_with_what_to_do():
+    with pytest.raises(lightseg.BusError) as denied:
+        lightseg.TSL2561(bus=3, address=0x39)
+    assert denied.value.errno == errno.EACCES
+    assert "adduser $USER i2c" in denied.value.hint
+    with pytest.raises(lightseg.BusError) as owned:
+        lightseg.TSL2561(bus=4, address=0x39)
+    assert owned.value.errno == errno.EBUSY
+    assert "unbind" in owned.value.hint
+    assert "unbind" in str(owned.value), "str() carries the hint"
