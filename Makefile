@@ -1,6 +1,7 @@
 # lightseg: build, test and demo with make and gcc.
 #
 #   make            library (.so with soname, .a), lightseg command, emulator, C examples
+#   make check      the fast loop: build, lint, Rust and C tests, examples under the emulator
 #   make test       every test: lint, Rust tests, header drift, C builds with all flag
 #                   sets, the C examples end to end under the emulator, the install,
 #                   the kernel check, the Python package, the Adafruit differential
@@ -91,7 +92,7 @@ FUZZ_SECONDS ?= 600
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
 	--errors-for-leak-kinds=definite
 
-.PHONY: all libs tools examples test-programs test demo headers lint check-c clean fuzz fuzz-short \
+.PHONY: all libs tools examples test-programs test check demo headers lint check-c clean fuzz fuzz-short \
 	valgrind reliability bench install uninstall install-check cross-check mutants \
 	kernel-check pictures msrv-check deb adafruit-check python-check wheels
 
@@ -103,12 +104,19 @@ libs: $(RELEASE)/.libs $(RELEASE)/.cli
 
 LIB_SOURCES := $(shell find src -name '*.rs') build.rs Cargo.toml Cargo.lock
 
-$(RELEASE)/.libs: $(LIB_SOURCES)
+$(RELEASE)/.libs: $(RELEASE)/.so $(RELEASE)/.a
+	touch $@
+
+# The shared library alone (what the examples of `make demo` link).
+$(RELEASE)/.so: $(LIB_SOURCES)
 	$(CARGO_ENV) $(CARGO) rustc --release $(CARGO_TARGET) -p lightseg --lib \
 		--crate-type cdylib -- -C link-arg=-Wl,-soname,$(SONAME)
+	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
+	touch $@
+
+$(RELEASE)/.a: $(LIB_SOURCES)
 	$(CARGO_ENV) $(CARGO) rustc --release $(CARGO_TARGET) -p lightseg --lib \
 		--crate-type staticlib
-	ln -sf liblightseg.so $(RELEASE)/$(SONAME)
 	touch $@
 
 # The command, lightseg-sim and the emulator library it loads, for TARGET.
@@ -196,12 +204,12 @@ $(BUILD)/tests/%-static: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -pthread -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
 
-$(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/examples/%: c-examples/%.c $(RELEASE)/.so include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
 		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
-$(BUILD)/examples/%-static: c-examples/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/examples/%-static: c-examples/%.c $(RELEASE)/.a include/TSL2561.h include/7seg_bp_ada.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
 
@@ -281,14 +289,23 @@ adafruit-check: all
 
 # Every example under the emulator, with one of each backpack on the bus
 # (c-examples/backpacks.toml); each display is drawn when what it shows changes, in
-# place on a terminal.
-demo: all
-	@for example in $(EXAMPLES); do \
+# place on a terminal, where the emulator also keeps pace with the eye (animations move;
+# piped, it runs at once). It builds only what it runs: the shared library, the
+# emulator and the examples.
+demo: $(RELEASE)/.so $(SIM_SO) $(EXAMPLES:%=$(BUILD)/examples/%)
+	@pace=; [ -t 1 ] && pace=1; \
+	for example in $(EXAMPLES); do \
 	  echo "== $$example"; \
-	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 \
+	  LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SHOW=1 LIGHTSEG_SIM_PACE=$$pace \
 	    LIGHTSEG_SIM_SCENE=$(CURDIR)/$(EXAMPLE_SCENE) $(BUILD)/examples/$$example \
 	    || echo "(exit status $$?)"; \
 	done
+
+# The fast loop while changing the code: the build, lint, the Rust and C tests and the
+# examples under the emulator (tests/emulated.rs runs them); no root, no network after
+# the first build. `make test` is the whole suite.
+check: libs lint test-programs
+	$(CARGO) test --release --workspace
 
 # The performance table of docs/PERFORMANCE.md (every target of issue 5, met or not):
 # the benchmark programs under the emulator, in virtual time; real CPU time; sizes.

@@ -90,7 +90,7 @@ check() {
 	"$venv/bin/pip" install --quiet --disable-pip-version-check "$whl" \
 		-r python/requirements-dev.txt
 	say "pytest on the virtual clock"
-	"$sim" --scene python/tests/scene.toml -- \
+	"$sim" --fast --scene python/tests/scene.toml -- \
 		"$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
 	say "pytest in real time (asyncio, threads)"
 	"$sim" --realtime --scene python/tests/scene.toml -- \

@@ -541,6 +541,60 @@ fn lightseg_sim_runs_a_program_on_the_emulated_bus_with_scene_and_report() {
 }
 
 #[test]
+fn lightseg_sim_runs_a_program_linked_against_the_build_tree_without_rpath() {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let made = Command::new(std::env::var_os("MAKE").unwrap_or_else(|| "make".into()))
+        .args(["-s", "target/release/.so"])
+        .env("CARGO", env!("CARGO"))
+        .current_dir(&workspace)
+        .status()
+        .expect("make runs");
+    assert!(made.success(), "building the C library failed");
+    let dir = scratch_dir("sim-tree");
+    let source = dir.join("app.c");
+    std::fs::write(
+        &source,
+        "#include <stdio.h>\n#include \"TSL2561.h\"\nint main(void) {\n\
+         TSL2561 s = TSL2561_INIT(1, TSL2561_ADDR_FLOAT);\nuint16_t f, i;\nuint32_t l;\n\
+         if (TSL2561_OPEN(&s) || TSL2561_SENSELIGHT(&s, &f, &i, &l, 0)) return 1;\n\
+         printf(\"%u %u %u\\n\", f, i, l);\nreturn 0;\n}\n",
+    )
+    .expect("source");
+    let program = dir.join("app");
+    // The README's build-tree line without -rpath: only lightseg-sim can make it start.
+    let built = Command::new("gcc")
+        .arg(&source)
+        .arg(format!("-I{}", workspace.join("include").display()))
+        .arg(format!("-L{}", workspace.join("target/release").display()))
+        .args(["-llightseg", "-o"])
+        .arg(&program)
+        .status()
+        .expect("gcc runs");
+    assert!(built.success());
+    let output = lightseg_sim(&[&program.to_string_lossy()]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "1200 300 26\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn lightseg_sim_keeps_pace_with_a_watch_and_fast_does_not_wait() {
+    let lightseg = env!("CARGO_BIN_EXE_lightseg");
+    let args = [lightseg, "lux", "--watch", "0.5", "--count", "4"];
+    let start = std::time::Instant::now();
+    let paced = lightseg_sim(&args);
+    let took = start.elapsed();
+    assert!(paced.status.success());
+    assert_eq!(String::from_utf8_lossy(&paced.stdout).lines().count(), 4);
+    // One conversion (0.43 s) and three half-second waits, in real time.
+    assert!(took >= std::time::Duration::from_millis(1400), "{took:?}");
+    let mut fast_args = vec!["--fast"];
+    fast_args.extend(args);
+    let fast = lightseg_sim(&fast_args);
+    assert!(fast.status.success());
+    assert_eq!(fast.stdout, paced.stdout, "the same readings either way");
+}
+
+#[test]
 fn lightseg_sim_refuses_a_static_program_and_says_why() {
     let dir = scratch_dir("sim-static");
     let source = dir.join("main.c");

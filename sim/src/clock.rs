@@ -1,6 +1,7 @@
 //! The emulator's clock. Virtual by default: sleeps advance it instantly and
 //! `clock_gettime` reads it, so a 402 ms conversion costs no wall time and every run is
-//! deterministic. With `LIGHTSEG_SIM_REALTIME=1` it follows the real monotonic clock.
+//! deterministic. With `LIGHTSEG_SIM_REALTIME=1` it follows the real monotonic clock;
+//! with `LIGHTSEG_SIM_PACE=1` it stays virtual but each sleep also takes its real time.
 //!
 //! Each thread has its own virtual time: a thread created with `pthread_create` starts at
 //! its creator's time, `pthread_join` moves the joiner to the later of the two, and a
@@ -9,7 +10,7 @@
 //! is the latest time any thread reached.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 
 use crate::real;
 
@@ -91,12 +92,34 @@ fn read_real(clock: libc::clockid_t) -> u64 {
 
 /// Whether `LIGHTSEG_SIM_REALTIME` is `1`, read without allocating.
 fn realtime_requested() -> bool {
+    flag(c"LIGHTSEG_SIM_REALTIME")
+}
+
+/// Whether the environment variable `name` is "1".
+fn flag(name: &std::ffi::CStr) -> bool {
     // SAFETY: getenv with a NUL-terminated name; the pointer it returns, if any, is a
     // NUL-terminated string that stays valid while nobody changes the environment (this
     // runs in the library's constructor, before the program's code).
     unsafe {
-        let value = libc::getenv(c"LIGHTSEG_SIM_REALTIME".as_ptr());
+        let value = libc::getenv(name.as_ptr());
         !value.is_null() && std::ffi::CStr::from_ptr(value).to_bytes() == b"1"
+    }
+}
+
+/// `LIGHTSEG_SIM_PACE=1`: the virtual clock keeps pace with a person watching: each
+/// virtual sleep also takes its time in real time (transfers do not: microseconds).
+/// What the program reads stays the virtual clock, as deterministic as without.
+static PACED: AtomicBool = AtomicBool::new(false);
+
+/// Waits `ns` of real time (resumed after signals).
+fn pace(ns: u64) {
+    let mut left = to_timespec(ns);
+    let mut rest = to_timespec(0);
+    // SAFETY: both timespecs are valid for the call; the real nanosleep writes `rest`.
+    while unsafe { real::nanosleep(&left, &mut rest) } == -1
+        && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR)
+    {
+        left = rest;
     }
 }
 
@@ -110,6 +133,7 @@ pub fn init() {
         return;
     }
     let realtime = realtime_requested();
+    PACED.store(flag(c"LIGHTSEG_SIM_PACE"), Ordering::Relaxed);
     ORIGIN_MONOTONIC_NS.store(read_real(libc::CLOCK_MONOTONIC), Ordering::Relaxed);
     ORIGIN_WALL_NS.store(read_real(libc::CLOCK_REALTIME), Ordering::Relaxed);
     ORIGIN_BOOT_NS.store(read_real(libc::CLOCK_BOOTTIME), Ordering::Relaxed);
@@ -175,7 +199,11 @@ pub fn advance(ns: u64) {
 /// clock.
 pub fn sleep_until(target_ns: u64) {
     if is_virtual() {
-        set_thread_now(thread_now().max(target_ns));
+        let before = thread_now();
+        set_thread_now(before.max(target_ns));
+        if PACED.load(Ordering::Relaxed) && target_ns > before {
+            pace(target_ns - before);
+        }
     }
 }
 

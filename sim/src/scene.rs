@@ -4,6 +4,8 @@
 
 use serde::Deserialize;
 
+use crate::backpacks::Backpack;
+
 /// Default I2C clock of an emulated bus (fast mode).
 pub const DEFAULT_BUS_KHZ: u32 = 400;
 /// Nominal TSL2561 oscillator.
@@ -147,7 +149,7 @@ pub struct DeviceSpec {
     /// HT16K33 only: the Adafruit backpack it drives (how it is drawn and read back):
     /// `seg7` (default), `seg7-large`, `alphanumeric`, `matrix8x8`, `bicolor8x8`,
     /// `matrix16x8`, `mini16x8`, `bargraph24`.
-    pub backpack: Option<crate::backpacks::Backpack>,
+    pub backpack: Option<Backpack>,
     /// Faults to inject.
     #[serde(default)]
     pub faults: Faults,
@@ -308,7 +310,10 @@ impl Scene {
     }
 
     /// The scene used when `LIGHTSEG_SIM_SCENE` is unset: bus 1 with TSL2561s at 0x29
-    /// (dim room), 0x39 (office) and 0x49 (bright window), and an HT16K33 at 0x70.
+    /// (dim room), 0x39 (office) and 0x49 (bright window), and one of every Adafruit
+    /// HT16K33 backpack at the addresses the README and the examples use: the 0.56"
+    /// 7-segment at 0x70, the 1.2" at 0x71, two alphanumerics at 0x72 and 0x73, the 8x8
+    /// at 0x74, the bicolour 8x8 at 0x75, the 16x8 at 0x76, the bargraph at 0x77.
     pub fn default_scene() -> Scene {
         let sensor = |address, broadband, infrared| DeviceSpec {
             bus: 1,
@@ -327,6 +332,11 @@ impl Scene {
             backpack: None,
             faults: Faults::default(),
         };
+        let backpack = |address, backpack| DeviceSpec {
+            kind: Kind::Ht16k33,
+            backpack: Some(backpack),
+            ..sensor(address, 0, 0)
+        };
         Scene {
             bus_khz: DEFAULT_BUS_KHZ,
             controller: Controller::default(),
@@ -334,10 +344,14 @@ impl Scene {
                 sensor(0x29, 400, 120),
                 sensor(0x39, 1200, 300),
                 sensor(0x49, 30000, 9000),
-                DeviceSpec {
-                    kind: Kind::Ht16k33,
-                    ..sensor(0x70, 0, 0)
-                },
+                backpack(0x70, Backpack::Seg7),
+                backpack(0x71, Backpack::Seg7Large),
+                backpack(0x72, Backpack::Alphanumeric),
+                backpack(0x73, Backpack::Alphanumeric),
+                backpack(0x74, Backpack::Matrix8x8),
+                backpack(0x75, Backpack::Bicolor8x8),
+                backpack(0x76, Backpack::Matrix16x8),
+                backpack(0x77, Backpack::Bargraph24),
             ],
         }
     }
@@ -352,5 +366,25 @@ impl Scene {
                 Scene::parse(&text).map_err(|e| format!("{}: {e}", path.to_string_lossy()))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_scene_is_the_default_scene_written_out() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../c-examples/backpacks.toml");
+        let text = std::fs::read_to_string(path).expect("c-examples/backpacks.toml");
+        let written = Scene::parse(&text).expect("parses");
+        assert_eq!(written, Scene::default_scene());
+        let backpacks: Vec<u8> = written
+            .devices
+            .iter()
+            .filter(|device| device.kind == Kind::Ht16k33)
+            .map(|device| device.address)
+            .collect();
+        assert_eq!(backpacks, (0x70..=0x77).collect::<Vec<u8>>());
     }
 }

@@ -12,21 +12,29 @@ const HELP: &str = "\
 Usage: lightseg-sim [OPTIONS] [--] PROGRAM [ARGS...]
 
 Runs PROGRAM with the lightseg emulator in place of /dev/i2c-N: TSL2561 light sensors
-and HT16K33 backpacks on a virtual clock (see the README, \"The emulator\").
+and HT16K33 backpacks on a virtual clock (see the README, \"The emulator\"). The clock
+keeps pace with a person watching: each sleep also takes its time in real time, so
+animations move and --watch prints at its rate; --fast runs without waiting.
 
 Options:
-  -s, --scene FILE     the emulated bus (TOML); default: three TSL2561s at 0x29, 0x39,
-                       0x49 and a 7-segment backpack at 0x70 on bus 1
+  -s, --scene FILE     the emulated bus (TOML); default, on bus 1: TSL2561s at 0x29,
+                       0x39 and 0x49, and one of every HT16K33 backpack: 0.56\" 7-segment
+                       0x70, 1.2\" 0x71, alphanumerics 0x72 and 0x73, 8x8 0x74, bicolour
+                       8x8 0x75, 16x8 0x76, bargraph 0x77
   -r, --report FILE    write a JSON report (every transfer, what each display shows)
                        when PROGRAM exits
       --show           draw the displays on stderr whenever what they show changes
       --svg DIR        write each display as DIR/i2c-BUS-0xADDRESS.svg
       --realtime       real time instead of the virtual clock
+      --fast           the virtual clock without pacing: sleeps return at once (tests,
+                       scripts)
   -h, --help           this text
 
 The emulator library is taken from LIGHTSEG_SIM_LIBRARY, else found next to this
 command (a build tree) or in PREFIX/lib*/lightseg or PREFIX/lib*/*/lightseg (an
-installation). PROGRAM must be dynamically linked.
+installation). Run from a build tree, it also puts that tree's liblightseg.so on the
+library path, so programs linked with -L<tree>/target/release -llightseg start.
+PROGRAM must be dynamically linked.
 Exit status: PROGRAM's; 2 for bad usage or a program that cannot run under it.
 ";
 
@@ -109,6 +117,7 @@ fn emulator_library() -> Option<PathBuf> {
 fn main() -> ExitCode {
     let mut words: Vec<OsString> = std::env::args_os().skip(1).collect();
     let mut environment: Vec<(&str, OsString)> = Vec::new();
+    let mut paced = true;
     while let Some(word) = words.first().and_then(|w| w.to_str()).map(str::to_string) {
         let mut value = |flag: &str| -> Result<OsString, ExitCode> {
             words.remove(0);
@@ -134,6 +143,11 @@ fn main() -> ExitCode {
                 };
                 (name, Ok(OsString::from("1")))
             }
+            "--fast" => {
+                words.remove(0);
+                paced = false;
+                continue;
+            }
             "--" => {
                 words.remove(0);
                 break;
@@ -150,6 +164,9 @@ fn main() -> ExitCode {
     }
     if words.is_empty() {
         return fail("give the PROGRAM to run (see --help)");
+    }
+    if paced {
+        environment.push(("LIGHTSEG_SIM_PACE", OsString::from("1")));
     }
     let program = words.remove(0);
     let shown = program.to_string_lossy().into_owned();
@@ -169,15 +186,32 @@ fn main() -> ExitCode {
              set LIGHTSEG_SIM_LIBRARY to its path",
         );
     };
+    // A build tree's emulator sits beside the C library: programs linked against that
+    // library find it without installing it.
+    let mut library_path = OsString::new();
+    if let Some(tree) = library
+        .parent()
+        .filter(|dir| dir.join("liblightseg.so.0").is_file())
+    {
+        library_path.push(tree.as_os_str());
+        if let Some(existing) = std::env::var_os("LD_LIBRARY_PATH").filter(|p| !p.is_empty()) {
+            library_path.push(":");
+            library_path.push(existing);
+        }
+    }
     let mut preload = library.into_os_string();
     if let Some(existing) = std::env::var_os("LD_PRELOAD").filter(|p| !p.is_empty()) {
         preload.push(":");
         preload.push(existing);
     }
-    let error = Command::new(&path)
+    let mut command = Command::new(&path);
+    command
         .args(words)
         .env("LD_PRELOAD", preload)
-        .envs(environment)
-        .exec();
+        .envs(environment);
+    if !library_path.is_empty() {
+        command.env("LD_LIBRARY_PATH", library_path);
+    }
+    let error = command.exec();
     fail(&format!("cannot run {shown}: {error}"))
 }
