@@ -61,6 +61,7 @@ EXEC_PREFIX ?= $(PREFIX)
 LIBDIR      ?= $(EXEC_PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 BINDIR      ?= $(EXEC_PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 INSTALL     ?= install
 HEADERS     := include/TSL2561.h include/7seg_bp_ada.h
@@ -156,6 +157,8 @@ install: libs
 	$(INSTALL) -m 0755 $(RELEASE)/lightseg-sim $(DESTDIR)$(BINDIR)/lightseg-sim
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR)/lightseg
 	$(INSTALL) -m 0644 $(RELEASE)/liblightseg_sim.so $(DESTDIR)$(LIBDIR)/lightseg/liblightseg_sim.so
+	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 0644 man/lightseg.1 man/lightseg-sim.1 $(DESTDIR)$(MANDIR)/man1/
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
 		ldconfig; fi
 
@@ -164,7 +167,8 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/liblightseg.so $(DESTDIR)$(LIBDIR)/liblightseg.a \
 		$(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(HEADERS))) \
 		$(DESTDIR)$(PKGCONFIGDIR)/lightseg.pc $(DESTDIR)$(BINDIR)/lightseg \
-		$(DESTDIR)$(BINDIR)/lightseg-sim $(DESTDIR)$(LIBDIR)/lightseg/liblightseg_sim.so
+		$(DESTDIR)$(BINDIR)/lightseg-sim $(DESTDIR)$(LIBDIR)/lightseg/liblightseg_sim.so \
+		$(DESTDIR)$(MANDIR)/man1/lightseg.1 $(DESTDIR)$(MANDIR)/man1/lightseg-sim.1
 	-rmdir $(DESTDIR)$(LIBDIR)/lightseg 2>/dev/null
 
 # For TARGET: the library, the emulator and the single_sensor example (CROSS_CC), run

@@ -42,6 +42,8 @@ prerequisites() {
 		[ -f "/usr/$ma/lib/libc.so" ] || missing+=("libc6-dev-$arch-cross")
 		command -v "$(qemu_of "$arch")" >/dev/null || missing+=(qemu-user)
 	done
+	local why="checking the packages (lintian), building for arm64 and armhf (cross gcc,"
+	why+=" C library) and running them (qemu-user)"
 	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 	for arch in "${arches[@]}"; do
 		[ "$arch" = "$host_arch" ] || rust_target "$(rust_triple "$arch")"
@@ -117,17 +119,6 @@ changelog() {
 
 	 -- $maintainer  $date
 	EOF
-}
-
-# man_page NAME SUMMARY HELP-TEXT: a man page in section 1 around the --help text.
-man_page() {
-	local day
-	day=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
-	printf '.TH %s 1 "%s" "lightseg %s" "User Commands"\n' "${1^^}" "$day" "$version"
-	printf '.SH NAME\n%s \\- %s\n.SH DESCRIPTION\n.nf\n' "$1" "$2"
-	# Backslashes doubled; a line that starts with . or ' is protected with \&.
-	sed -e 's/\\/\\\\/g' -e "s/^\([.']\)/\\\\\&\1/" <<<"$3"
-	printf '.fi\n.SH SEE ALSO\nThe README and the headers in /usr/include (liblightseg-dev).\n'
 }
 
 # package DIR NAME ARCH SECTION MULTIARCH DEPENDS SYNOPSIS LONG-DESCRIPTION:
@@ -234,18 +225,18 @@ pkg-config file: pkg-config --cflags --libs lightseg."
 	mkdir -p "$tools/usr/share/man/man1" "$tools/usr/lib/$ma"
 	mv "$stage/usr/bin" "$tools/usr/"
 	mv "$lib/lightseg" "$tools/usr/lib/$ma/"
-	help="$(target/release/lightseg --help)
-
-$(target/release/lightseg lux --help)
-
-$(target/release/lightseg display --help)
-
-$(target/release/lightseg scan --help)"
-	man_page lightseg "read TSL2561 light sensors and drive HT16K33 LED backpacks" \
-		"$help" | gzip -9n >"$tools/usr/share/man/man1/lightseg.1.gz"
-	man_page lightseg-sim "run a program on lightseg's emulated I2C bus" \
-		"$(target/release/lightseg-sim --help)" \
-		| gzip -9n >"$tools/usr/share/man/man1/lightseg-sim.1.gz"
+	# The man pages (man/, installed by make install), the README and the default scene
+	# written out, as an example.
+	local page
+	for page in "$stage"/usr/share/man/man1/*.1; do
+		gzip -9n <"$page" >"$tools/usr/share/man/man1/$(basename "$page").gz"
+		rm "$page"
+	done
+	rmdir -p "$stage/usr/share/man/man1" 2>/dev/null || true
+	mkdir -p "$tools/usr/share/doc/lightseg-tools/examples"
+	gzip -9n <README.md >"$tools/usr/share/doc/lightseg-tools/README.md.gz"
+	install -m 0644 c-examples/backpacks.toml \
+		"$tools/usr/share/doc/lightseg-tools/examples/scene.toml"
 	package "$tools" lightseg-tools "$arch" electronics foreign \
 		"$(depends "$tools/usr/bin/lightseg" "$tools/usr/bin/lightseg-sim" \
 			"$tools/usr/lib/$ma/lightseg/liblightseg_sim.so")" \

@@ -53,6 +53,7 @@ cross() {
 	[ "$arch" = "$host_arch" ] && return 0
 	ma=$(multiarch "$arch")
 	triple=$(rust_triple "$arch")
+	local why="building the $arch wheel"
 	command -v "$ma-gcc" >/dev/null || apt_install "gcc-$ma" "libc6-dev-$arch-cross" >&2
 	rust_target "$triple" >&2
 	echo "CARGO_TARGET_$(echo "$triple" | tr 'a-z-' 'A-Z_')_LINKER=$ma-gcc"
@@ -141,6 +142,7 @@ foreign() {
 	root=$(interpreter "$arch")
 	triple=$(rust_triple "$arch")
 	qemu=$(qemu_of "$arch")
+	local why="running the $arch wheel"
 	command -v "$qemu" >/dev/null || apt_install qemu-user
 	linker=$(cross "$arch")
 	env ${linker:+"$linker"} cargo build --quiet --release --locked --target "$triple" \

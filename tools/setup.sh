@@ -5,14 +5,18 @@
 is_root() { [ "$(id -u)" = 0 ]; }
 
 apt_updated=
-# apt_install PACKAGE...: installs them (root only; otherwise dies naming them).
+# apt_install PACKAGE...: installs them (root only; otherwise dies naming them), saying
+# first what they are for (the caller's `why`, if set) and how many packages apt-get
+# will install with their dependencies.
 apt_install() {
 	is_root || die "missing $*: install them (apt-get install $*) or run as root"
 	if [ -z "$apt_updated" ]; then
 		apt-get update -qq
 		apt_updated=1
 	fi
-	say "installing $*"
+	local count
+	count=$(apt-get install --simulate --no-install-recommends "$@" 2>/dev/null | grep -c '^Inst ' || true)
+	say "installing $* ${why:+(for $why) }- $count Debian packages with their dependencies"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
 		>/dev/null
 }

@@ -215,7 +215,12 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(UsageError(message))) => {
-            eprintln!("lightseg: {message}\nTry 'lightseg --help'.");
+            // The help that answers: the command's own, for a known command.
+            let help = match command.as_str() {
+                "lux" | "display" | "scan" => format!("lightseg {command} --help"),
+                _ => "lightseg --help".to_string(),
+            };
+            eprintln!("lightseg: {message}\nTry '{help}'.");
             ExitCode::from(2)
         }
         Err(Failure::Device(message)) => {

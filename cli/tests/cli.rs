@@ -253,7 +253,16 @@ fn errors_have_messages_and_exit_statuses() {
     ] {
         let run = lightseg(args);
         assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains("Try 'lightseg --help'"), "{args:?}");
+        // The help that answers: the command's own.
+        let help = match args[0] {
+            "frobnicate" => "lightseg --help".to_string(),
+            command => format!("lightseg {command} --help"),
+        };
+        assert!(
+            run.stderr.contains(&format!("Try '{help}'")),
+            "{args:?}: {}",
+            run.stderr
+        );
         // A command that never opened the bus leaves no report at all.
         let transfers: u64 = run.report["devices"]
             .as_array()
@@ -592,6 +601,74 @@ fn lightseg_sim_keeps_pace_with_a_watch_and_fast_does_not_wait() {
     let fast = lightseg_sim(&fast_args);
     assert!(fast.status.success());
     assert_eq!(fast.stdout, paced.stdout, "the same readings either way");
+}
+
+/// The long options a help text lists (`--name` at the start of an option line).
+fn long_options(help: &str) -> Vec<String> {
+    help.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line
+                .strip_prefix('-')
+                .filter(|rest| !rest.starts_with('-'))
+                .map(|rest| rest.split_once(", ").map_or(rest, |(_, long)| long))
+                .unwrap_or(line);
+            let name = line.strip_prefix("--")?.split([' ', ',']).next()?;
+            Some(format!("--{name}"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_man_pages_document_every_option_of_the_help_and_carry_the_version() {
+    let man = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../man");
+    let page = |name: &str| {
+        std::fs::read_to_string(man.join(name))
+            .expect("man page")
+            .replace("\\-", "-")
+    };
+    let lightseg = page("lightseg.1");
+    let mut checked = 0;
+    for command in [
+        &["--help"][..],
+        &["lux", "--help"],
+        &["display", "--help"],
+        &["scan", "--help"],
+    ] {
+        let help = lightseg_in(command, &[]).stdout;
+        for option in long_options(&help) {
+            assert!(
+                lightseg.contains(&option),
+                "lightseg.1 lacks {option} ({command:?})"
+            );
+            checked += 1;
+        }
+    }
+    let sim_help = String::from_utf8_lossy(&lightseg_sim(&["--help"]).stdout).into_owned();
+    let sim = page("lightseg-sim.1");
+    for option in long_options(&sim_help) {
+        assert!(sim.contains(&option), "lightseg-sim.1 lacks {option}");
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked} options");
+    let version = format!("\"lightseg {}\"", env!("CARGO_PKG_VERSION"));
+    for text in [&lightseg, &sim] {
+        assert!(
+            text.contains(&version),
+            "the man page's version is not {version}"
+        );
+        for section in [
+            "NAME",
+            "SYNOPSIS",
+            "OPTIONS",
+            "EXIT STATUS",
+            "EXAMPLES",
+            "FILES",
+            "SEE ALSO",
+        ] {
+            assert!(text.contains(&format!(".SH {section}")), "no {section}");
+        }
+    }
 }
 
 #[test]
