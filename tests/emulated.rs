@@ -1137,3 +1137,36 @@ fn the_linux_embedded_hal_example_reads_and_shows_through_i2c_rdwr() {
         );
     }
 }
+
+/// Every key of `value`, recursively (object keys; arrays looked into).
+fn keys(value: &Value, into: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                into.insert(key.clone());
+                keys(field, into);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| keys(item, into)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_report_field_and_the_scene_example_are_in_docs_emulator() {
+    let doc_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/EMULATOR.md");
+    let doc = std::fs::read_to_string(&doc_path).expect("docs/EMULATOR.md");
+    // A run that drives a sensor and a display, so every field is in the report.
+    let run = run_on_backpacks("examples/lux_display", &[]);
+    let mut found = std::collections::BTreeSet::new();
+    keys(&run.report, &mut found);
+    for key in ["registers", "ram", "shows", "trace", "t_ns", "lux"] {
+        assert!(found.contains(key), "the run's report has no {key}");
+    }
+    for key in &found {
+        assert!(
+            doc.contains(&format!("`{key}`")),
+            "docs/EMULATOR.md does not name the report field {key}"
+        );
+    }
+}

@@ -235,6 +235,7 @@ pkg-config file: pkg-config --cflags --libs lightseg."
 	rmdir -p "$stage/usr/share/man/man1" 2>/dev/null || true
 	mkdir -p "$tools/usr/share/doc/lightseg-tools/examples"
 	gzip -9n <README.md >"$tools/usr/share/doc/lightseg-tools/README.md.gz"
+	gzip -9n <docs/EMULATOR.md >"$tools/usr/share/doc/lightseg-tools/EMULATOR.md.gz"
 	install -m 0644 c-examples/backpacks.toml \
 		"$tools/usr/share/doc/lightseg-tools/examples/scene.toml"
 	package "$tools" lightseg-tools "$arch" electronics foreign \

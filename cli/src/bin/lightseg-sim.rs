@@ -13,7 +13,7 @@ Usage: lightseg-sim [OPTIONS] [--] PROGRAM [ARGS...]
 
 Runs PROGRAM with the lightseg emulator in place of /dev/i2c-N: TSL2561 light sensors
 and HT16K33 backpacks on a virtual clock (man lightseg-sim; every scene key, report
-field and variable: the README, \"The emulator\"; a scene to start from:
+field and variable: docs/EMULATOR.md; a scene to start from:
 /usr/share/doc/lightseg-tools/examples/scene.toml, or c-examples/backpacks.toml in the
 source). The clock
 keeps pace with a person watching: each sleep also takes its time in real time, so
