@@ -294,7 +294,7 @@ adafruit-check: all
 # Every example under the emulator, with one of each backpack on the bus
 # (c-examples/backpacks.toml); each display is drawn when what it shows changes, in
 # place on a terminal, where the emulator also keeps pace with the eye (animations move;
-# piped, it runs at once). It builds only what it runs: the shared library, the
+# piped, it runs at once and draws each display's last picture only). It builds only what it runs: the shared library, the
 # emulator and the examples.
 demo: $(RELEASE)/.so $(SIM_SO) $(EXAMPLES:%=$(BUILD)/examples/%)
 	@pace=; [ -t 1 ] && pace=1; \

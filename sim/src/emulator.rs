@@ -114,6 +114,9 @@ pub struct Emulator {
     next_description: u64,
     removed_buses: Vec<u32>,
     show: bool,
+    /// Draw only each display's last picture, when the program exits (standard error is
+    /// not a terminal: a log or a pipe gets the end state, not every frame).
+    show_at_exit: bool,
     /// Where to write SVG pictures of the displays (`LIGHTSEG_SIM_SVG`).
     svg: Option<std::ffi::OsString>,
     /// The picture last drawn of each bus's backpacks of one kind.
@@ -184,6 +187,7 @@ impl Emulator {
             next_description: 0,
             removed_buses: Vec::new(),
             show,
+            show_at_exit: false,
             svg: std::env::var_os("LIGHTSEG_SIM_SVG").filter(|dir| !dir.is_empty()),
             drawn: HashMap::new(),
         }
@@ -411,6 +415,24 @@ impl Emulator {
         completion
     }
 
+    /// Draws only each display's last picture, at exit ([`Emulator::show_last_pictures`]).
+    pub fn show_at_exit(&mut self) {
+        self.show_at_exit = true;
+    }
+
+    /// At exit, with [`Emulator::show_at_exit`]: each display's last picture, in bus and
+    /// kind order.
+    pub fn show_last_pictures(&self) {
+        if !(self.show && self.show_at_exit) {
+            return;
+        }
+        let mut pictures: Vec<(&String, &String)> = self.drawn.iter().collect();
+        pictures.sort();
+        for (key, picture) in pictures {
+            render::show(key, picture);
+        }
+    }
+
     /// Draws the display of device `index` with the other backpacks of its kind on its
     /// bus (a chain is drawn as one picture), when what they show has changed.
     fn draw(&mut self, index: usize) {
@@ -438,7 +460,7 @@ impl Emulator {
         if picture == last || !worth_drawing {
             return;
         }
-        if self.show {
+        if self.show && !self.show_at_exit {
             render::show(&key, &picture);
         }
         if let Some(directory) = &self.svg {

@@ -118,9 +118,14 @@ static HIGH_FD_IN_USE: AtomicBool = AtomicBool::new(false);
 fn emulator() -> MutexGuard<'static, Emulator> {
     let mutex = EMULATOR.get_or_init(|| match Scene::from_environment() {
         Ok(scene) => {
-            let show =
-                std::env::var_os("LIGHTSEG_SIM_SHOW").is_some_and(|v| v == "1" || v == "all");
-            Mutex::new(Emulator::new(&scene, show))
+            let setting = std::env::var_os("LIGHTSEG_SIM_SHOW");
+            let show = setting.as_ref().is_some_and(|v| v == "1" || v == "all");
+            let mut emulator = Emulator::new(&scene, show);
+            // SAFETY: isatty only inspects the descriptor.
+            if setting.is_some_and(|v| v == "1") && unsafe { libc::isatty(2) } != 1 {
+                emulator.show_at_exit();
+            }
+            Mutex::new(emulator)
         }
         Err(message) => {
             real::write_all(

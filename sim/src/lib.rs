@@ -69,7 +69,16 @@ pub fn exiting() -> bool {
 extern "C" fn at_exit() {
     EXITING.store(true, std::sync::atomic::Ordering::Release);
     // Never unwind out of an exit handler.
+    let _ = std::panic::catch_unwind(show_last_pictures);
     let _ = std::panic::catch_unwind(write_report);
+}
+
+/// Draws each display's last picture when they were kept for the end (pictures on
+/// standard error that is not a terminal).
+fn show_last_pictures() {
+    if let Some(emulator) = interpose::emulator_if_started() {
+        emulator.show_last_pictures();
+    }
 }
 
 extern "C" fn in_forked_child() {
