@@ -705,7 +705,8 @@ int HT16K33_CHAIN_FILL(struct HT16K33_CHAIN *chain, ht16k33color_t color);
 /**
  * Draws a line from (`x0`, `y0`) to (`x1`, `y1`) on a matrix chain, both ends included;
  * coordinates as HT16K33_CHAIN_SET_PIXEL's, and the parts off the display are clipped.
- * Errors as HT16K33_CHAIN_FILL.
+ * Coordinates of every drawing call reach -4095 to 4095 (32 times the longest chain):
+ * -1 with EINVAL beyond. Other errors as HT16K33_CHAIN_FILL.
  */
 int HT16K33_CHAIN_DRAW_LINE(struct HT16K33_CHAIN *chain,
                             int x0,
@@ -717,8 +718,8 @@ int HT16K33_CHAIN_DRAW_LINE(struct HT16K33_CHAIN *chain,
 /**
  * Draws a rectangle `width` x `height` pixels with its top left corner at (`x`, `y`)
  * on a matrix chain: its one-pixel outline, or filled when `filled` is non-zero;
- * clipped at the edges; a zero size draws nothing. -1 with EINVAL for a negative size;
- * other errors as HT16K33_CHAIN_FILL.
+ * clipped at the edges; a zero size draws nothing. -1 with EINVAL for a negative size or
+ * one above 4095; other errors as HT16K33_CHAIN_DRAW_LINE.
  */
 int HT16K33_CHAIN_DRAW_RECT(struct HT16K33_CHAIN *chain,
                             int x,
@@ -732,7 +733,7 @@ int HT16K33_CHAIN_DRAW_RECT(struct HT16K33_CHAIN *chain,
  * Draws a circle centred on (`x`, `y`) with radius `radius` (2 * `radius` + 1 pixels
  * across, as Adafruit_GFX's; 0 is one pixel) on a matrix chain: its outline, or filled
  * when `filled` is non-zero; clipped at the edges. -1 with EINVAL for a negative
- * radius; other errors as HT16K33_CHAIN_FILL.
+ * radius or one above 4095; other errors as HT16K33_CHAIN_DRAW_LINE.
  */
 int HT16K33_CHAIN_DRAW_CIRCLE(struct HT16K33_CHAIN *chain,
                               int x,
@@ -754,7 +755,7 @@ int HT16K33_CHAIN_SHIFT(struct HT16K33_CHAIN *chain, int dx, int dy, int wrap);
  * character at (`x`, `y`), its strokes in `color` and the pixels around them as they
  * were; what falls off the display is clipped (Adafruit_GFX's setCursor and print).
  * -1 with the images unchanged: EILSEQ for a character beyond printable ASCII, EINVAL
- * for NULL text; other errors as HT16K33_CHAIN_FILL.
+ * for NULL text; other errors as HT16K33_CHAIN_DRAW_LINE.
  */
 int HT16K33_CHAIN_DRAW_TEXT(struct HT16K33_CHAIN *chain,
                             int x,

@@ -727,7 +727,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_FILL(chain: *mut HT16K33_CHAIN, color: Co
 
 /// Draws a line from (`x0`, `y0`) to (`x1`, `y1`) on a matrix chain, both ends included;
 /// coordinates as HT16K33_CHAIN_SET_PIXEL's, and the parts off the display are clipped.
-/// Errors as HT16K33_CHAIN_FILL.
+/// Coordinates of every drawing call reach -4095 to 4095 (32 times the longest chain):
+/// -1 with EINVAL beyond. Other errors as HT16K33_CHAIN_FILL.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_LINE(
     chain: *mut HT16K33_CHAIN,
@@ -747,8 +748,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_LINE(
 
 /// Draws a rectangle `width` x `height` pixels with its top left corner at (`x`, `y`)
 /// on a matrix chain: its one-pixel outline, or filled when `filled` is non-zero;
-/// clipped at the edges; a zero size draws nothing. -1 with EINVAL for a negative size;
-/// other errors as HT16K33_CHAIN_FILL.
+/// clipped at the edges; a zero size draws nothing. -1 with EINVAL for a negative size or
+/// one above 4095; other errors as HT16K33_CHAIN_DRAW_LINE.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_RECT(
     chain: *mut HT16K33_CHAIN,
@@ -772,7 +773,7 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_RECT(
 /// Draws a circle centred on (`x`, `y`) with radius `radius` (2 * `radius` + 1 pixels
 /// across, as Adafruit_GFX's; 0 is one pixel) on a matrix chain: its outline, or filled
 /// when `filled` is non-zero; clipped at the edges. -1 with EINVAL for a negative
-/// radius; other errors as HT16K33_CHAIN_FILL.
+/// radius or one above 4095; other errors as HT16K33_CHAIN_DRAW_LINE.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_CIRCLE(
     chain: *mut HT16K33_CHAIN,
@@ -812,7 +813,7 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SHIFT(
 /// character at (`x`, `y`), its strokes in `color` and the pixels around them as they
 /// were; what falls off the display is clipped (Adafruit_GFX's setCursor and print).
 /// -1 with the images unchanged: EILSEQ for a character beyond printable ASCII, EINVAL
-/// for NULL text; other errors as HT16K33_CHAIN_FILL.
+/// for NULL text; other errors as HT16K33_CHAIN_DRAW_LINE.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_TEXT(
     chain: *mut HT16K33_CHAIN,

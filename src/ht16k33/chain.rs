@@ -263,4 +263,23 @@ mod tests {
         };
         assert_eq!(first[8], 0x76, "H comes in at the right");
     }
+
+    #[test]
+    fn a_marquee_on_a_matrix_commits_each_step_as_its_pixel_columns() {
+        let mut chain =
+            Chain::new(vec![MockBus::default()], BackpackKind::Matrix16x8).expect("chain");
+        let marquee = Marquee::new(chain.frame(), "L").expect("marquee");
+        let columns = crate::ht16k33::graphics::text_columns("L").expect("font");
+        chain.show_step(&marquee, 4).expect("step 4");
+        // Step 4: the whole L in columns 11-15, nothing else.
+        for x in 0..16 {
+            for y in 0..8 {
+                let lit = x >= 11 && columns[x - 11] & (1 << y) != 0;
+                let expected = if lit { Color::Green } else { Color::Off };
+                assert_eq!(chain.frame().pixel(x, y).ok(), Some(expected), "({x}, {y})");
+            }
+        }
+        let buses = chain.release();
+        assert_eq!(buses[0].log.len(), 1, "one commit");
+    }
 }

@@ -652,6 +652,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_is_laid_out_in_cells_with_points_and_colons() {
+        let cells = lay_out(BackpackKind::Seg7, "1.2:3..").expect("layout");
+        // 1 with its point, 2, 3 with its point, a blank with a point; a colon after 2.
+        assert_eq!(cells.patterns, vec![0x86, 0x5B, 0xCF, 0x80]);
+        assert_eq!(cells.colons, vec![1]);
+        assert!(matches!(
+            lay_out(BackpackKind::Seg7, "K"),
+            Err(Error::NoGlyph('K'))
+        ));
+    }
+
+    #[test]
+    fn a_colon_in_text_lands_on_a_colon_when_it_fits() {
+        let shows = |count: usize, text: &str| -> String {
+            let mut frame = Frame::new(BackpackKind::Seg7, count).expect("frame");
+            frame.print_text(text).expect("text");
+            frame.shows()
+        };
+        assert_eq!(
+            shows(1, "1:23"),
+            " 1:23",
+            "the colon after the second digit"
+        );
+        assert_eq!(shows(1, "12:34"), "12:34");
+        assert_eq!(shows(1, "12:3"), "12:3 ");
+        // Its first colon after the third character would need three blanks: no room.
+        assert_eq!(shows(1, "123:4"), "12:34");
+        // On a chain the colon of the first backpack it can reach.
+        assert_eq!(shows(2, "1:23"), " 1:23    ");
+        // The second backpack's colon, after its second digit: three blanks first.
+        assert_eq!(shows(2, "123:45"), "   123:45");
+        assert_eq!(
+            shows(2, "HI"),
+            "H1      ",
+            "without a colon, from the left (I reads 1)"
+        );
+        let mut large = Frame::new(BackpackKind::Seg7Large, 1).expect("frame");
+        large.print_text("9:05").expect("text");
+        assert_eq!(large.cell(0).ok(), Some(0), "the 1.2\" places it alike");
+    }
+
+    #[test]
     fn custom_glyphs_shape_text_numbers_and_scrolling_and_refuse_what_cannot_be() {
         let mut frame = Frame::new(BackpackKind::Seg7, 1).expect("frame");
         assert!(matches!(frame.print_text("KM"), Err(Error::NoGlyph('K'))));

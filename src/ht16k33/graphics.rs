@@ -4,7 +4,7 @@
 //! not. The methods here are the shapes Adafruit_GFX offers, with its geometry: a circle
 //! of radius r is 2r + 1 pixels across, a line includes both ends, a rectangle's
 //! outline is one pixel wide inside its size. Pixels off the display are clipped;
-//! coordinates, sizes and radii span Adafruit_GFX's `int16_t` (beyond +-32767: EINVAL).
+//! coordinates, sizes and radii reach +-4095 (beyond: EINVAL).
 //!
 //! Text uses embedded-graphics' 5x8 font (ASCII, each character 5 pixels across with
 //! its own spacing, descenders on the eighth row): three characters on a 16x8 matrix,
@@ -91,9 +91,12 @@ where
     })
 }
 
-/// Coordinates and sizes span Adafruit_GFX's `int16_t`: beyond it, EINVAL (a shape
-/// there could not touch any chain, and Bresenham would walk it pixel by pixel).
-const REACH: i32 = i16::MAX as i32;
+/// How far coordinates, sizes and radii reach: +-4095 pixels, 32 times the longest
+/// chain (128 pixels), and well inside what embedded-graphics' 32-bit arithmetic draws
+/// without overflow (measured: a diagonal line up to 11,584 pixels across each way, a
+/// horizontal one up to 15,446). Beyond it EINVAL, where Adafruit_GFX's `int16_t` would
+/// wrap round.
+const REACH: i32 = 4095;
 
 /// `value` when it lies within [`REACH`] of the origin.
 fn within_reach(value: i32, what: &'static str) -> Result<i32> {
@@ -106,8 +109,8 @@ fn within_reach(value: i32, what: &'static str) -> Result<i32> {
 /// A point given as (`x`, `y`), each within [`REACH`].
 fn point_of((x, y): (i32, i32)) -> Result<Point> {
     Ok(Point::new(
-        within_reach(x, "x coordinate (beyond +-32767)")?,
-        within_reach(y, "y coordinate (beyond +-32767)")?,
+        within_reach(x, "x coordinate (beyond +-4095)")?,
+        within_reach(y, "y coordinate (beyond +-4095)")?,
     ))
 }
 
@@ -168,8 +171,8 @@ impl Frame {
     ) -> Result<()> {
         self.matrix_only()?;
         let size = Size::new(
-            length_of(size.0, "width (beyond 32767)")?,
-            length_of(size.1, "height (beyond 32767)")?,
+            length_of(size.0, "width (beyond 4095)")?,
+            length_of(size.1, "height (beyond 4095)")?,
         );
         Rectangle::new(point_of(corner)?, size)
             .into_styled(style(color, filled))
@@ -186,7 +189,7 @@ impl Frame {
         filled: bool,
     ) -> Result<()> {
         self.matrix_only()?;
-        let diameter = 2 * length_of(radius, "radius (beyond 32767)")? + 1;
+        let diameter = 2 * length_of(radius, "radius (beyond 4095)")? + 1;
         Circle::with_center(point_of(center)?, diameter)
             .into_styled(style(color, filled))
             .draw(self)
@@ -290,10 +293,10 @@ impl DrawTarget for Strip {
         I: IntoIterator<Item = Pixel<Color>>,
     {
         let area = self.bounding_box();
+        // Text is drawn without a background: only lit pixels arrive.
         for (x, y, color) in visible(area, pixels) {
-            match color {
-                Color::Off => self.0[x] &= !(1 << y),
-                _ => self.0[x] |= 1 << y,
+            if color != Color::Off {
+                self.0[x] |= 1 << y;
             }
         }
         Ok(())
@@ -335,6 +338,42 @@ mod tests {
         let mut lost = circle;
         lost[2..=4].fill("#.......");
         assert_eq!(matrix.shows(), picture(&lost));
+    }
+
+    #[test]
+    fn text_columns_are_the_pixels_text_draws() {
+        let mut matrix = frame(BackpackKind::Matrix8x8, 1);
+        matrix.draw_text((0, 0), "Q", Color::Green).expect("text");
+        let drawn: Vec<u16> = (0..5)
+            .map(|x| {
+                (0..8)
+                    .filter(|y| matrix.pixel(x, *y).ok() == Some(Color::Green))
+                    .fold(0u16, |column, y| column | 1 << y)
+            })
+            .collect();
+        assert_eq!(text_columns("Q").ok(), Some(drawn));
+        assert!(matches!(text_columns("\u{e9}"), Err(Error::NoGlyph(_))));
+    }
+
+    #[test]
+    fn shift_without_wrap_loses_what_leaves_and_darkens_what_it_leaves() {
+        let mut matrix = frame(BackpackKind::Matrix8x8, 1);
+        matrix.set_pixel(7, 7, Color::Green).expect("pixel");
+        matrix.set_pixel(0, 0, Color::Green).expect("pixel");
+        matrix.shift(-1, -1, false).expect("shift");
+        assert_eq!(matrix.pixel(6, 6).ok(), Some(Color::Green));
+        assert_eq!(matrix.pixel(7, 7).ok(), Some(Color::Off), "nothing came in");
+        assert_eq!(
+            matrix.pixel(0, 0).ok(),
+            Some(Color::Off),
+            "(0, 0) left the display"
+        );
+        matrix.shift(2, 2, false).expect("shift");
+        assert_eq!(
+            matrix.shows().matches('#').count(),
+            0,
+            "(6, 6) went off the edge"
+        );
     }
 
     #[test]
@@ -465,5 +504,51 @@ mod tests {
             matrix.draw_circle((0, 0), u32::MAX, Color::Green, false),
             Err(Error::InvalidArgument(_))
         ));
+        // +-4095 is taken, also at its extremes and every way across (debug builds check
+        // embedded-graphics' arithmetic for overflow here); one more is refused.
+        let refused = |result: Result<()>| matches!(result, Err(Error::InvalidArgument(_)));
+        let far = [-4095, 0, 4095];
+        for x0 in far {
+            for y0 in far {
+                for x1 in far {
+                    for y1 in far {
+                        let line = matrix.draw_line((x0, y0), (x1, y1), Color::Green);
+                        assert!(!refused(line), "({x0}, {y0}) to ({x1}, {y1})");
+                    }
+                }
+            }
+        }
+        for edge in [4095, -4095] {
+            assert!(!refused(matrix.draw_text((edge, edge), "AB", Color::Green)));
+            for filled in [false, true] {
+                let circle = matrix.draw_circle((edge, -edge), 4095, Color::Green, filled);
+                assert!(!refused(circle));
+                let rect = matrix.draw_rect((edge, edge), (4095, 4095), Color::Green, filled);
+                assert!(!refused(rect));
+            }
+        }
+        for beyond in [4096, -4096, i32::MIN] {
+            assert!(refused(matrix.draw_line((beyond, 0), (0, 0), Color::Green)));
+            assert!(refused(matrix.draw_line((0, 0), (0, beyond), Color::Green)));
+            assert!(refused(matrix.draw_text((beyond, 0), "A", Color::Green)));
+        }
+        assert!(refused(matrix.draw_rect(
+            (0, 0),
+            (4096, 1),
+            Color::Green,
+            false
+        )));
+        assert!(refused(matrix.draw_rect(
+            (0, 0),
+            (1, 4096),
+            Color::Green,
+            false
+        )));
+        assert!(refused(matrix.draw_circle(
+            (0, 0),
+            4096,
+            Color::Green,
+            true
+        )));
     }
 }

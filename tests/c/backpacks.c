@@ -110,12 +110,12 @@ static void errors(void)
 	CHAIN_REFUSED(HT16K33_CHAIN_FILL(&matrix, (ht16k33color_t)4), EINVAL, matrix);
 	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_LINE(&matrix, 0, 0, 40000, 0, HT16K33_COLOR_RED), EINVAL, matrix);
 	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_RECT(&matrix, 0, 0, -1, 2, HT16K33_COLOR_RED, 1), EINVAL, matrix);
-	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_RECT(&matrix, -32768, 0, 1, 2, HT16K33_COLOR_RED, 1), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_RECT(&matrix, -4096, 0, 1, 2, HT16K33_COLOR_RED, 1), EINVAL, matrix);
 	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_CIRCLE(&matrix, 3, 3, -1, HT16K33_COLOR_RED, 0), EINVAL, matrix);
-	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_CIRCLE(&matrix, 3, 3, 32768, HT16K33_COLOR_RED, 0), EINVAL, matrix);
+	CHAIN_REFUSED(HT16K33_CHAIN_DRAW_CIRCLE(&matrix, 3, 3, 4096, HT16K33_COLOR_RED, 0), EINVAL, matrix);
 	/* Shapes far larger than the display: what is on it is drawn (a filled circle
 	 * covering it all), at once. */
-	EXPECT(HT16K33_CHAIN_DRAW_CIRCLE(&matrix, 3, 3, 32767, HT16K33_COLOR_GREEN, 1) == 0);
+	EXPECT(HT16K33_CHAIN_DRAW_CIRCLE(&matrix, 3, 3, 4095, HT16K33_COLOR_GREEN, 1) == 0);
 	EXPECT(matrix.ram[0][0] == 0xFF && matrix.ram[0][14] == 0xFF);
 	EXPECT(HT16K33_CHAIN_FILL(&matrix, HT16K33_COLOR_OFF) == 0 && matrix.ram[0][14] == 0);
 	/* Glyphs: refused for '.', ':', beyond ASCII, bits the kind lacks, a ninth, and on
