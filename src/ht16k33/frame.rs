@@ -305,11 +305,14 @@ impl Frame {
         if used > total {
             return Err(Error::DoesNotFit(format!("{used} characters"), total));
         }
-        let offset = match (align, cells.colons.first()) {
+        // Colons are laid out on the 7-segment kinds only, which all have one per
+        // backpack after its second cell. One before any cell is refused below.
+        let first_colon = cells.colons.first().and_then(|c| usize::try_from(*c).ok());
+        let offset = match (align, first_colon) {
             // The text moves right until the cell before its first colon is the one
             // left of a colon (the second of its backpack), if it still fits.
-            (Align::Left, Some(&before)) if before >= 0 && self.dots_byte(0).is_ok() => {
-                let offset = (per + 1 - before as usize % per) % per;
+            (Align::Left, Some(before)) => {
+                let offset = (per + 1 - before % per) % per;
                 if offset + used <= total {
                     offset
                 } else {

@@ -463,6 +463,19 @@ mod tests {
             .shows()
             .lines()
             .all(|line| line.starts_with("...........")));
+        assert!(
+            wide.shows().lines().any(|line| line[11..].contains('#')),
+            "the digit is in the last five columns"
+        );
+        assert!(matches!(
+            wide.print_text("ABCD"),
+            Err(Error::DoesNotFit(_, 3))
+        ));
+        // Exactly as wide as the chain fits: 16 characters on five 16x8 matrices.
+        let mut long = frame(BackpackKind::Matrix16x8, 5);
+        long.print_text("ABCDEFGHIJKLMNOP")
+            .expect("80 pixels on 80");
+        assert!(long.print_text("ABCDEFGHIJKLMNOPQ").is_err());
         let mut small = frame(BackpackKind::Matrix8x8, 1);
         small
             .draw_text((6, 0), "HI", Color::Green)
