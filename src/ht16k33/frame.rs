@@ -686,6 +686,8 @@ mod tests {
         assert_eq!(shows(2, "1:23"), " 1:23    ");
         // The second backpack's colon, after its second digit: three blanks first.
         assert_eq!(shows(2, "123:45"), "   123:45");
+        // Far along a chain: the fourth backpack's colon, after its second digit.
+        assert_eq!(shows(4, "12345678901:2"), "   12345678901:2 ");
         assert_eq!(
             shows(2, "HI"),
             "H1      ",
