@@ -356,6 +356,26 @@ fn display_scrolls_and_prints_text_on_matrices() {
 }
 
 #[test]
+fn dimming_a_display_left_on_keeps_what_it_shows() {
+    // What an earlier program left: 12:34, on, full brightness.
+    let scene = scene_file(
+        "[[device]]\nbus = 1\naddress = 0x70\nkind = \"ht16k33\"\ndisplay_on = true\n\
+         ram = [6, 0, 91, 0, 2, 0, 79, 0, 102, 0, 0, 0, 0, 0, 0, 0]\n",
+    );
+    let env = [("LIGHTSEG_SIM_SCENE", scene.to_str().expect("path"))];
+    let run = lightseg_in(&["display", "--brightness", "3", "--on"], &env);
+    remove_scene(&scene);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let display = run.device(0x70);
+    assert_eq!(display["shows"], "12:34");
+    assert_eq!(display["brightness"], 3);
+    assert!(
+        run.written(0x70).iter().all(|w| w.len() == 1),
+        "no RAM written"
+    );
+}
+
+#[test]
 fn display_off_puts_it_to_sleep_and_on_wakes_it() {
     let run = lightseg(&["display", "--off"]);
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -153,17 +153,26 @@ impl Emulator {
             .iter()
             .map(|spec| Device {
                 model: match spec.kind {
-                    Kind::Tsl2561 => Model::Tsl2561(Tsl2561Model::new(
-                        spec.light(),
-                        spec.oscillator_khz,
-                        spec.id,
-                    )),
+                    Kind::Tsl2561 => {
+                        let mut chip =
+                            Tsl2561Model::new(spec.light(), spec.oscillator_khz, spec.id);
+                        chip.set_timing_at_start(spec.timing);
+                        if spec.powered {
+                            chip = chip.left_converting(spec.timing);
+                        }
+                        Model::Tsl2561(chip)
+                    }
                     Kind::Ht16k33 => {
                         let mut ram = [0u8; 16];
                         if let Some(preset) = &spec.ram {
                             ram.copy_from_slice(preset);
                         }
-                        Model::Ht16k33(Ht16k33Model::with_ram(ram, spec.ram_pointer))
+                        let mut chip = Ht16k33Model::with_ram(ram, spec.ram_pointer);
+                        chip.set_dimming_at_start(spec.brightness);
+                        if spec.display_on {
+                            chip = chip.left_on(spec.brightness, spec.blink);
+                        }
+                        Model::Ht16k33(chip)
                     }
                 },
                 spec: spec.clone(),
@@ -567,6 +576,60 @@ mod tests {
         let mut scene = Scene::default_scene();
         scene.devices[1].faults = faults;
         scene
+    }
+
+    #[test]
+    fn chips_start_as_an_earlier_program_left_them() {
+        let text = "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n\
+            broadband = 1200\ninfrared = 300\npowered = true\ntiming = 0x12\n\
+            [[device]]\nbus = 1\naddress = 0x29\nkind = \"tsl2561\"\n\
+            broadband = 1200\ninfrared = 300\n\
+            [[device]]\nbus = 1\naddress = 0x70\nkind = \"ht16k33\"\n\
+            ram = [6, 0, 91, 0, 2, 0, 79, 0, 102, 0, 0, 0, 0, 0, 0, 0]\n\
+            display_on = true\nbrightness = 4\nblink = 2\n";
+        let mut emulator = Emulator::new(&Scene::parse(text).expect("scene"), false);
+        // A word read of DATA0 (command 0xAC) at once: the sensor left converting at
+        // 402 ms and 16x has the scene's counts; one left alone has none.
+        let mut read_data = |address| {
+            let mut buffer = [0u8; 2];
+            let mut read = [Message::Write(&[0xAC]), Message::Read(&mut buffer)];
+            emulator
+                .transfer(1, address, "smbus", &mut read)
+                .expect("read");
+            u16::from_le_bytes(buffer)
+        };
+        assert_eq!(read_data(0x39), 1200);
+        assert_eq!(read_data(0x29), 0);
+        let report = emulator.report();
+        assert_eq!(report["devices"][0]["powered"], true);
+        assert_eq!(report["devices"][0]["stale_reads"], 0);
+        assert_eq!(
+            report["devices"][1]["stale_reads"], 1,
+            "no conversion to read"
+        );
+        let display = &report["devices"][2];
+        assert_eq!(display["shows"], "12:34");
+        assert_eq!(
+            (
+                &display["display_on"],
+                &display["brightness"],
+                &display["blink"]
+            ),
+            (
+                &serde_json::json!(true),
+                &serde_json::json!(4),
+                &serde_json::json!(2)
+            )
+        );
+        for wrong in [
+            "kind = \"ht16k33\"\npowered = true",
+            "kind = \"tsl2561\"\ndisplay_on = true",
+            "kind = \"tsl2561\"\ntiming = 0x40",
+            "kind = \"ht16k33\"\nbrightness = 16",
+        ] {
+            let scene = format!("[[device]]\nbus = 1\naddress = 0x39\n{wrong}\n");
+            assert!(Scene::parse(&scene).is_err(), "{wrong}");
+        }
     }
 
     #[test]

@@ -140,6 +140,25 @@ pub struct DeviceSpec {
     /// TSL2561: ID register value.
     #[serde(default = "default_id")]
     pub id: u8,
+    /// TSL2561: left powered and converting by an earlier program: a conversion at
+    /// `timing` has completed when the program starts, the next completes one
+    /// integration time later. Off by default (powered down, no data: a chip's start).
+    #[serde(default)]
+    pub powered: bool,
+    /// TSL2561: the TIMING register at start: gain (0x10: 16x), manual (0x08) and the
+    /// integration (0x00 13.7 ms, 0x01 101 ms, 0x02 402 ms, 0x03 manual); default 0x02,
+    /// the chip's own (402 ms, 1x).
+    #[serde(default = "default_timing")]
+    pub timing: u8,
+    /// HT16K33: left switched on by an earlier program (oscillator and display on).
+    #[serde(default)]
+    pub display_on: bool,
+    /// HT16K33: the dimming level at start, 0 to 15 (default 15, the chip's own).
+    #[serde(default = "default_brightness")]
+    pub brightness: u8,
+    /// HT16K33: the blink rate at start, 0 (steady) to 3 (0.5 Hz).
+    #[serde(default)]
+    pub blink: u8,
     /// HT16K33 only: the display RAM at start (16 bytes), for example what another
     /// program left there; zeros by default.
     pub ram: Option<Vec<u8>>,
@@ -190,6 +209,14 @@ pub struct Faults {
 
 fn default_bus_khz() -> u32 {
     DEFAULT_BUS_KHZ
+}
+
+fn default_timing() -> u8 {
+    0x02
+}
+
+fn default_brightness() -> u8 {
+    15
 }
 
 fn default_oscillator_khz() -> u32 {
@@ -296,6 +323,25 @@ impl Scene {
             if device.ram_pointer > 15 {
                 return Err(format!("{name}: ram_pointer must be 0..=15"));
             }
+            let is_sensor = device.kind == Kind::Tsl2561;
+            if !is_sensor && (device.powered || device.timing != default_timing()) {
+                return Err(format!("{name}: powered and timing are for a tsl2561"));
+            }
+            if device.timing & !0x1B != 0 {
+                return Err(format!(
+                    "{name}: timing takes bits 0x10, 0x08 and 0x03 only"
+                ));
+            }
+            let display_keys =
+                device.display_on || device.brightness != default_brightness() || device.blink != 0;
+            if is_sensor && display_keys {
+                return Err(format!(
+                    "{name}: display_on, brightness and blink are for an ht16k33"
+                ));
+            }
+            if device.brightness > 15 || device.blink > 3 {
+                return Err(format!("{name}: brightness is 0..=15, blink 0..=3"));
+            }
             if !(690..=780).contains(&device.oscillator_khz) {
                 return Err(format!("{name}: oscillator_khz must be 690..=780"));
             }
@@ -327,6 +373,11 @@ impl Scene {
             lux_schedule: Vec::new(),
             lux_steps: false,
             ir_ratio: default_ir_ratio(),
+            powered: false,
+            timing: default_timing(),
+            display_on: false,
+            brightness: default_brightness(),
+            blink: 0,
             ram: None,
             ram_pointer: 0,
             backpack: None,
@@ -402,7 +453,7 @@ mod tests {
         let every = "bus_khz = 100\ncontroller = \"generic\"\n\
             [[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\n\
             lux_schedule = [[0.0, 1.0]]\nlux_steps = true\nir_ratio = 0.3\n\
-            oscillator_khz = 700\nid = 0x10\n\
+            oscillator_khz = 700\nid = 0x10\npowered = true\ntiming = 0x12\n\
             [device.faults]\nabsent = false\nnack_on_transfer = 1\neio_on_read = 1\n\
             short_read = 1\nbus_removed_after = 9\nebusy_on_slave = false\n\
             eacces_on_open = false\nrandom_error_rate = 0.0\nseed = 1\n\
@@ -410,7 +461,8 @@ mod tests {
             [[device]]\nbus = 1\naddress = 0x49\nkind = \"tsl2561\"\nbroadband = 9\n\
             infrared = 1\n\
             [[device]]\nbus = 1\naddress = 0x70\nkind = \"ht16k33\"\nbackpack = \"seg7\"\n\
-            ram = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\nram_pointer = 0\n";
+            ram = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\nram_pointer = 0\n\
+            display_on = true\nbrightness = 3\nblink = 1\n";
         Scene::parse(every).expect("every key parses");
         for line in every.lines() {
             if let Some((key, _)) = line.split_once(" = ") {

@@ -60,6 +60,21 @@ impl Ht16k33Model {
         }
     }
 
+    /// The dimming level as an earlier program left it (0-15).
+    pub fn set_dimming_at_start(&mut self, dimming: u8) {
+        self.dimming = dimming & 0x0F;
+    }
+
+    /// Left switched on by an earlier program: oscillator and display on, at `dimming`
+    /// (0-15) and `blink` (0-3).
+    pub fn left_on(mut self, dimming: u8, blink: u8) -> Self {
+        self.oscillator_on = true;
+        self.display_on = true;
+        self.dimming = dimming & 0x0F;
+        self.blink = blink & 0x03;
+        self
+    }
+
     /// A write message: a command byte, followed by RAM data for address commands.
     /// Returns true when what the LEDs show may have changed.
     pub fn write(&mut self, bytes: &[u8]) -> bool {

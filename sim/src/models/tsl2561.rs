@@ -95,6 +95,27 @@ impl Tsl2561Model {
         }
     }
 
+    /// The TIMING register as an earlier program left it (the chip powered down).
+    pub fn set_timing_at_start(&mut self, timing: u8) {
+        self.registers[usize::from(REG_TIMING)] = timing;
+        self.cycle_timing = timing;
+    }
+
+    /// The chip as an earlier program left it: powered at `timing` long enough that a
+    /// conversion in the light at time 0 has completed; the next cycle starts at 0.
+    pub fn left_converting(mut self, timing: u8) -> Self {
+        self.registers[usize::from(REG_TIMING)] = timing;
+        self.registers[usize::from(REG_CONTROL)] = 0x03;
+        self.powered = true;
+        self.cycle_timing = timing;
+        if timing & TIMING_INTEG != TIMING_INTEG {
+            let cycles = CYCLES_PER_STEP * steps(timing);
+            self.data = self.counts_for_cycles(timing, cycles, 0);
+            self.conversions_since_power_on = 1;
+        }
+        self
+    }
+
     /// Integration time in ns of a TIMING value at this chip's oscillator.
     pub fn integration_ns(&self, timing: u8) -> u64 {
         let cycles = CYCLES_PER_STEP * steps(timing);
