@@ -863,6 +863,7 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_GLYPH(
                 };
                 frame.set_glyph(char::from(character as u8), pattern)?;
                 state.glyph_chars = [0; MAX_GLYPHS];
+                state.glyph_patterns = [0; MAX_GLYPHS];
                 for (slot, (glyph, pattern)) in frame.glyphs().iter().enumerate() {
                     state.glyph_chars[slot] = *glyph as u8 as c_char;
                     state.glyph_patterns[slot] = *pattern;
