@@ -438,10 +438,10 @@ impl Display {
             let Some(scrolling) = state.scrolling.as_mut() else {
                 return Err(Error::InvalidArgument("scroll (not started)"));
             };
-            let due = scrolling.schedule.current(SystemClock.now());
-            if due <= scrolling.shown {
+            let now = SystemClock.now();
+            let Some(due) = scrolling.schedule.due_after(scrolling.shown, now) else {
                 return Ok(false);
-            }
+            };
             state.chain.show_step(&scrolling.marquee, due)?;
             scrolling.shown = due;
             Ok(true)

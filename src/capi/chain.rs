@@ -1086,10 +1086,10 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_STEP(chain: *mut HT16K33_CHAIN) ->
                 start: epoch() + Duration::from_nanos(snapshot.scroll_start_ns),
                 period: Duration::from_millis(snapshot.scroll_step_ms.into()),
             };
-            let due = schedule.current(SystemClock.now());
-            if due <= widen_ulong(snapshot.scroll_step) {
+            let shown = widen_ulong(snapshot.scroll_step);
+            let Some(due) = schedule.due_after(shown, SystemClock.now()) else {
                 return 0;
-            }
+            };
             match show_scroll_step(chain, snapshot, due) {
                 0 => 1,
                 failed => failed,

@@ -118,6 +118,13 @@ impl Schedule {
         self.start + Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
 
+    /// The step to show at `now` when step `shown` is on the display: `None` while no
+    /// later one is due (what a loop calling `SCROLL_STEP` does on each call).
+    pub fn due_after(&self, shown: u64, now: Instant) -> Option<u64> {
+        let due = self.current(now);
+        (due > shown).then_some(due)
+    }
+
     /// The step to show at `now`: the last one due (steps missed while the program was
     /// busy are skipped, not shown in a burst).
     pub fn current(&self, now: Instant) -> u64 {
@@ -244,5 +251,21 @@ mod tests {
         assert_eq!(schedule.current(start + Duration::from_millis(249)), 0);
         assert_eq!(schedule.current(start + Duration::from_millis(250)), 1);
         assert_eq!(schedule.current(start + Duration::from_millis(1300)), 5);
+        assert_eq!(
+            schedule.due_after(0, start + Duration::from_millis(249)),
+            None
+        );
+        assert_eq!(
+            schedule.due_after(0, start + Duration::from_millis(250)),
+            Some(1)
+        );
+        assert_eq!(
+            schedule.due_after(5, start + Duration::from_millis(1300)),
+            None
+        );
+        assert_eq!(
+            schedule.due_after(2, start + Duration::from_millis(1300)),
+            Some(5)
+        );
     }
 }
