@@ -90,8 +90,11 @@ RUST_SOURCES := $(shell find src sim/src fuzz/src bench/src cli/src -name '*.rs'
 FUZZ_SIM := LD_PRELOAD=$(CURDIR)/$(SIM_SO) LIGHTSEG_SIM_SCENE=$(CURDIR)/fuzz/scene.toml
 FUZZ_SECONDS ?= 600
 
+# --fair-sched=yes: valgrind runs one thread at a time, and by default a thread that never
+# blocks (a loop of transfers) can keep the others from ever running again; the
+# emulator's clock waits are real blocking calls.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
-	--errors-for-leak-kinds=definite
+	--errors-for-leak-kinds=definite --fair-sched=yes
 
 .PHONY: all libs tools examples test-programs test check demo headers lint check-c clean fuzz fuzz-short \
 	valgrind reliability bench install uninstall install-check cross-check mutants \

@@ -250,3 +250,100 @@ fn lightseg_sends_what_circuitpython_sends_or_the_difference_is_explained() {
         );
     }
 }
+
+/// The writes of a display's RAM (register 0 and 16 bytes) in a trace, with their
+/// virtual times in ns.
+fn ram_writes(device: &Value) -> Vec<(u64, Vec<u8>)> {
+    device["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .filter(|entry| entry["write"].as_array().is_some_and(|w| w.len() == 17))
+        .map(|entry| {
+            (
+                entry["t_ns"].as_u64().expect("t_ns"),
+                bytes(&entry["write"]),
+            )
+        })
+        .collect()
+}
+
+/// Runs Adafruit's `ht16k33_segments_simpletest.py`, unchanged, on the virtual clock
+/// until 17 s have passed on it (its marquee loops for ever); returns what it printed
+/// and the RAM writes to its display at 0x70.
+fn run_simpletest(python: &std::ffi::OsStr) -> (String, Vec<(u64, Vec<u8>)>, u64) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let examples = PathBuf::from(python).join("../../examples");
+    let mut command = Command::new(python);
+    command
+        .arg(dir.join("tests/adafruit/run_example.py"))
+        .arg(examples.join("ht16k33_segments_simpletest.py"))
+        .arg("17")
+        .env("BLINKA_FORCEBOARD", "RASPBERRY_PI_4B")
+        .env("BLINKA_FORCECHIP", "BCM2XXX");
+    let scene = std::fs::read_to_string(dir.join("c-examples/backpacks.toml")).expect("scene");
+    let run = common::run_emulated(command, Some(&scene));
+    assert!(run.success, "the example failed:\n{}", run.stdout);
+    let writes = ram_writes(common::report_device(&run.report, 0x70));
+    let end = run.report["virtual_ns"].as_u64().expect("virtual_ns");
+    (run.stdout, writes, end)
+}
+
+#[test]
+#[ignore = "needs CircuitPython's HT16K33 library on Blinka: make adafruit-check"]
+fn adafruits_segments_simpletest_runs_its_marquee_on_the_virtual_clock() {
+    let python = std::env::var_os("LIGHTSEG_ADAFRUIT_PYTHON")
+        .expect("LIGHTSEG_ADAFRUIT_PYTHON: the venv's python (make adafruit-check sets it)");
+    let (stdout, writes, end) = run_simpletest(&python);
+    assert!(stdout.starts_with("stopped at 17.0"), "{stdout}");
+    assert!(end >= 17_000_000_000, "{end} ns");
+    // Five pictures two seconds apart (a number, hex, a time, characters, raw
+    // segments), each drawn once the sleep before it has passed (plus the bus time of
+    // the writes before).
+    const S: u64 = 1_000_000_000;
+    const MS: u64 = 1_000_000;
+    for second in [2, 4, 6, 8] {
+        assert!(
+            writes
+                .iter()
+                .any(|(t, _)| (second * S..second * S + 10 * MS).contains(t)),
+            "nothing drawn just after {second} s: {writes:?}"
+        );
+    }
+    // The marquee, which waits by reading time.monotonic() until 0.2 s have passed:
+    // each step 0.2 s after the last one (a '.' joins the character before it at once).
+    let marquee: Vec<u64> = writes
+        .iter()
+        .map(|w| w.0)
+        .filter(|t| *t > 10_100 * MS)
+        .collect();
+    assert!(marquee.len() >= 30, "{} marquee steps", marquee.len());
+    assert!(
+        (10_200 * MS..10_210 * MS).contains(&marquee[0]),
+        "first step at {} ns",
+        marquee[0]
+    );
+    for pair in marquee.windows(2) {
+        let gap = pair[1] - pair[0];
+        // 0.2 s, and the clock reads of one more turn of the loop (1 us each).
+        assert!(
+            gap < MS || (200 * MS..200 * MS + 10_000).contains(&gap),
+            "a step {gap} ns after the last at {} ns",
+            pair[0]
+        );
+    }
+    // Past the text's end: "Deadbeef 192.168.100.102... " came round again to "d".
+    // (The write is register 0 and RAM; the third and fourth digits are RAM 6 and 8.)
+    let d_e = |ram: &Vec<u8>| ram[7] == 0x5E && ram[9] == 0x79;
+    let shown_de: Vec<u64> = writes.iter().filter(|w| d_e(&w.1)).map(|w| w.0).collect();
+    assert!(shown_de.len() >= 2, "{shown_de:?}");
+    // The same again: the same pictures at the same virtual times.
+    let (_, again, _) = run_simpletest(&python);
+    let before = |w: &Vec<(u64, Vec<u8>)>| -> Vec<(u64, Vec<u8>)> {
+        w.iter()
+            .filter(|(t, _)| *t < 16_500 * MS)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(before(&writes), before(&again));
+}

@@ -6,6 +6,7 @@ import time
 
 import lightseg
 import pytest
+from conftest import virtual_clock
 
 
 def test_a_reading_has_the_counts_and_lux_of_the_light():
@@ -243,6 +244,54 @@ def test_two_threads_read_two_sensors_in_one_conversion_time():
     assert readings[0x29].broadband == 400 and readings[0x39].broadband == 1200
     # One after the other would be two conversions, 0.86 s.
     assert elapsed < 0.75, f"{elapsed:.3f} s"
+
+
+@pytest.mark.realtime
+def test_threads_that_sleep_at_once_share_one_clock():
+    woke = {}
+
+    def sleeper(name):
+        time.sleep(0.4)
+        woke[name] = time.monotonic() - start
+
+    threads = [threading.Thread(target=sleeper, args=(name,)) for name in ("one", "two")]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    joined = time.monotonic() - start
+    # Each thread sees 0.4 s, and so does the one that joined them: not 0 (a clock per
+    # thread), not 0.8 (one sleep after the other).
+    for elapsed in (woke["one"], woke["two"], joined):
+        if virtual_clock():
+            assert elapsed == pytest.approx(0.4, abs=1e-6), woke
+        else:
+            assert 0.4 <= elapsed < 0.7, woke
+
+
+@pytest.mark.realtime
+def test_asyncio_sleeps_a_thread_and_a_reading_on_one_clock():
+    import asyncio
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        await asyncio.sleep(0.25)
+        slept = loop.time() - start
+        await asyncio.to_thread(time.sleep, 0.4)
+        in_thread = loop.time() - start - slept
+        with lightseg.TSL2561(address=0x39) as sensor:
+            reading = await lightseg.read_async(sensor)
+        return slept, in_thread, reading
+
+    slept, in_thread, reading = asyncio.run(main())
+    assert reading.broadband == 1200
+    if virtual_clock():
+        assert slept == pytest.approx(0.25, abs=1e-6)
+        assert in_thread == pytest.approx(0.4, abs=1e-6)
+    else:
+        assert slept >= 0.25 and in_thread >= 0.4
 
 
 @pytest.mark.realtime

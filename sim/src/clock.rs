@@ -1,73 +1,66 @@
-//! The emulator's clock. Virtual by default: sleeps advance it instantly and
-//! `clock_gettime` reads it, so a 402 ms conversion costs no wall time and every run is
-//! deterministic. With `LIGHTSEG_SIM_REALTIME=1` it follows the real monotonic clock;
-//! with `LIGHTSEG_SIM_PACE=1` it stays virtual but each sleep also takes its real time.
+//! The emulator's clock. Virtual by default: sleeps and other waits end at once when
+//! nothing else can run, and `clock_gettime` reads it, so a 402 ms conversion costs no
+//! wall time and every run is deterministic. With `LIGHTSEG_SIM_REALTIME=1` it follows
+//! the real monotonic clock; with `LIGHTSEG_SIM_PACE=1` it stays virtual but each move
+//! also takes its real time.
 //!
-//! Each thread has its own virtual time: a thread created with `pthread_create` starts at
-//! its creator's time, `pthread_join` moves the joiner to the later of the two, and a
-//! sleep or a transfer moves only the calling thread. So threads that wait at the same
-//! time overlap in virtual time, as they would in real time. The emulator's elapsed time
-//! is the latest time any thread reached.
+//! One clock serves every thread of the process: [`crate::schedule`] decides when it
+//! moves to the next deadline. A bus transfer moves it by its bus time, and a thread
+//! that only reads it (a busy wait) moves it by [`SPIN_STEP_NS`] a read once it has read
+//! it [`SPIN_FREE_READS`] times in a row without waiting or transferring.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 
 use crate::real;
 
-/// The latest virtual time (ns since the emulator started) any thread has reached.
-static LATEST_NS: AtomicU64 = AtomicU64::new(0);
+/// Virtual time, ns since the emulator started.
+static NOW_NS: AtomicU64 = AtomicU64::new(0);
+
+/// Reads of the clock a thread makes in a row, without waiting or transferring, before
+/// reading it starts to cost time.
+pub const SPIN_FREE_READS: u32 = 100;
+/// What each further read costs: a loop that waits 0.1 s by reading the clock makes
+/// 100,000 reads, a fraction of a second of real time.
+pub const SPIN_STEP_NS: u64 = 1_000;
 
 thread_local! {
-    /// This thread's virtual time; `None` until first used (then the latest time).
-    static THREAD_NS: Cell<Option<u64>> = const { Cell::new(None) };
+    /// Clock reads in a row by this thread with nothing else in between.
+    static SPIN_READS: Cell<u32> = const { Cell::new(0) };
 }
 
-fn thread_now() -> u64 {
-    THREAD_NS
-        .try_with(|now| {
-            now.get().unwrap_or_else(|| {
-                let latest = LATEST_NS.load(Ordering::SeqCst);
-                now.set(Some(latest));
-                latest
-            })
+/// The calling thread waited or transferred: its run of clock reads ends.
+pub fn end_spin() {
+    let _ = SPIN_READS.try_with(|reads| reads.set(0));
+}
+
+/// Counts a read of the clock by the program; a read beyond [`SPIN_FREE_READS`] in a
+/// row moves the clock by [`SPIN_STEP_NS`].
+pub fn count_read() {
+    let spinning = SPIN_READS
+        .try_with(|reads| {
+            let count = reads.get().saturating_add(1);
+            reads.set(count);
+            count > SPIN_FREE_READS
         })
-        .unwrap_or_else(|_| LATEST_NS.load(Ordering::SeqCst))
-}
-
-fn set_thread_now(ns: u64) {
-    let _ = THREAD_NS.try_with(|now| now.set(Some(ns)));
-    LATEST_NS.fetch_max(ns, Ordering::SeqCst);
-}
-
-/// Starts the calling (new) thread at `ns`: its creator's time.
-pub fn start_thread_at(ns: u64) {
-    set_thread_now(ns);
-}
-
-/// Moves the calling thread to at least `ns` (a joined thread's time).
-pub fn join_time(ns: u64) {
-    if is_virtual() {
-        set_thread_now(thread_now().max(ns));
+        .unwrap_or(false);
+    if spinning {
+        NOW_NS.fetch_add(SPIN_STEP_NS, Ordering::SeqCst);
     }
 }
 
-/// The latest time any thread has reached (for the report).
+/// The current virtual time (for the report).
 pub fn latest_ns() -> u64 {
-    if is_virtual() {
-        LATEST_NS.load(Ordering::SeqCst).max(thread_now())
-    } else {
-        now_ns()
-    }
+    now_ns()
 }
 
 /// Where the clock starts, read from the real clocks once, when the library is loaded
-/// ([`init`]): whether it is real time, and the real monotonic, wall and boot clock
-/// readings at that moment. Plain atomics, so that reading the clock never allocates,
+/// ([`init`]): whether it is real time, and the real monotonic clock (real-time mode
+/// counts from it) and wall clock (the virtual wall clock starts at it) at that moment. Plain atomics, so that reading the clock never allocates,
 /// locks or initialises anything lazily.
 static ORIGIN_STATE: AtomicU8 = AtomicU8::new(UNSET);
 static ORIGIN_MONOTONIC_NS: AtomicU64 = AtomicU64::new(0);
 static ORIGIN_WALL_NS: AtomicU64 = AtomicU64::new(0);
-static ORIGIN_BOOT_NS: AtomicU64 = AtomicU64::new(0);
 const UNSET: u8 = 0;
 const SETTING: u8 = 1;
 const VIRTUAL: u8 = 2;
@@ -77,7 +70,6 @@ struct Origin {
     realtime: bool,
     monotonic_ns: u64,
     wall_ns: u64,
-    boot_ns: u64,
 }
 
 fn read_real(clock: libc::clockid_t) -> u64 {
@@ -136,7 +128,6 @@ pub fn init() {
     PACED.store(flag(c"LIGHTSEG_SIM_PACE"), Ordering::Relaxed);
     ORIGIN_MONOTONIC_NS.store(read_real(libc::CLOCK_MONOTONIC), Ordering::Relaxed);
     ORIGIN_WALL_NS.store(read_real(libc::CLOCK_REALTIME), Ordering::Relaxed);
-    ORIGIN_BOOT_NS.store(read_real(libc::CLOCK_BOOTTIME), Ordering::Relaxed);
     let state = if realtime { REAL_TIME } else { VIRTUAL };
     ORIGIN_STATE.store(state, Ordering::Release);
 }
@@ -153,7 +144,6 @@ fn origin() -> Origin {
         realtime: state == REAL_TIME,
         monotonic_ns: ORIGIN_MONOTONIC_NS.load(Ordering::Relaxed),
         wall_ns: ORIGIN_WALL_NS.load(Ordering::Relaxed),
-        boot_ns: ORIGIN_BOOT_NS.load(Ordering::Relaxed),
     }
 }
 
@@ -183,29 +173,41 @@ pub fn now_ns() -> u64 {
     if origin.realtime {
         read_real(libc::CLOCK_MONOTONIC).saturating_sub(origin.monotonic_ns)
     } else {
-        thread_now()
+        NOW_NS.load(Ordering::SeqCst)
     }
 }
 
-/// Lets `ns` of virtual time pass for the calling thread (a bus transfer). No effect in
-/// real-time mode.
+/// Lets `ns` of virtual time pass (a bus transfer, which holds the bus and so the
+/// clock). No effect in real-time mode.
 pub fn advance(ns: u64) {
     if is_virtual() {
-        set_thread_now(thread_now().saturating_add(ns));
+        end_spin();
+        NOW_NS.fetch_add(ns, Ordering::SeqCst);
     }
 }
 
-/// Sleeps the calling thread until emulator time `target_ns`: instantly on the virtual
-/// clock.
+/// Moves the virtual clock to `target_ns` if it is behind (the scheduler's move to the
+/// next deadline), keeping pace in real time with `LIGHTSEG_SIM_PACE`.
+pub fn move_to(target_ns: u64) {
+    let before = NOW_NS.load(Ordering::SeqCst);
+    if target_ns > before && PACED.load(Ordering::Relaxed) {
+        pace(target_ns - before);
+    }
+    NOW_NS.fetch_max(target_ns, Ordering::SeqCst);
+}
+
+/// Sleeps the calling thread until emulator time `target_ns`: as soon as no other
+/// thread can run before it, on the virtual clock.
 pub fn sleep_until(target_ns: u64) {
     if is_virtual() {
-        let before = thread_now();
-        set_thread_now(before.max(target_ns));
-        if PACED.load(Ordering::Relaxed) && target_ns > before {
-            pace(target_ns - before);
-        }
+        crate::schedule::sleep_until(target_ns);
     }
 }
+
+/// Where the virtual monotonic and boot clocks start: the same on every run (a program
+/// that computes with their readings in floating point rounds the same way each time),
+/// as if the machine had booted 10 s before. The wall clock starts at the real time.
+pub const VIRTUAL_BOOT_NS: u64 = 10_000_000_000;
 
 /// The value `clock_gettime(clock)` reports on the virtual clock, or `None` for clocks
 /// that are not virtualised (CPU-time clocks) and in real-time mode.
@@ -214,13 +216,13 @@ pub fn virtual_reading(clock: libc::clockid_t) -> Option<u64> {
     if origin.realtime {
         return None;
     }
-    let elapsed = thread_now();
+    let elapsed = NOW_NS.load(Ordering::SeqCst);
     match clock {
-        libc::CLOCK_MONOTONIC | libc::CLOCK_MONOTONIC_RAW | libc::CLOCK_MONOTONIC_COARSE => {
-            Some(origin.monotonic_ns + elapsed)
-        }
+        libc::CLOCK_MONOTONIC
+        | libc::CLOCK_MONOTONIC_RAW
+        | libc::CLOCK_MONOTONIC_COARSE
+        | libc::CLOCK_BOOTTIME => Some(VIRTUAL_BOOT_NS + elapsed),
         libc::CLOCK_REALTIME | libc::CLOCK_REALTIME_COARSE => Some(origin.wall_ns + elapsed),
-        libc::CLOCK_BOOTTIME => Some(origin.boot_ns + elapsed),
         _ => None,
     }
 }

@@ -61,9 +61,6 @@ struct Device {
     trace_dropped: u64,
     /// State of the random-fault generator (xorshift64*).
     random_state: u64,
-    /// Virtual time of the end of the last transfer to this device: a thread that talks
-    /// to the device next cannot be earlier (it waited for the device's lock meanwhile).
-    latest_ns: u64,
 }
 
 impl Device {
@@ -184,7 +181,6 @@ impl Emulator {
                 trace: Vec::new(),
                 trace_dropped: 0,
                 random_state: spec.faults.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
-                latest_ns: 0,
             })
             .collect();
         Self {
@@ -328,7 +324,6 @@ impl Emulator {
             clock::advance(self.bits_to_ns(transfer_bits(&[0])));
             return Err(self.controller.no_answer());
         };
-        clock::join_time(self.devices[index].latest_ns);
         let start = clock::now_ns();
         let reads = messages.iter().any(|m| matches!(m, Message::Read(_)));
         let device = &mut self.devices[index];
@@ -367,7 +362,6 @@ impl Emulator {
             }
         };
         let end = clock::now_ns();
-        self.devices[index].latest_ns = end;
         self.devices[index].bus_ns += end - start;
         self.record(index, start, op, messages, result);
         if removes_bus && !self.removed_buses.contains(&bus) {

@@ -10,11 +10,10 @@
 #![allow(clippy::missing_safety_doc)]
 
 use std::ffi::CStr;
-use std::os::raw::{c_char, c_int, c_uint, c_ulong, c_void};
+use std::os::raw::{c_char, c_int, c_ulong, c_void};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
-use crate::clock;
 use crate::emulator::{Completion, Emulator, Message};
 use crate::real;
 use crate::scene::Scene;
@@ -295,7 +294,10 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
         mark(fd, false);
         emulator().unregister(fd);
     }
-    real::close(fd)
+    let closed = real::close(fd);
+    // Closing a pipe's or socket's end wakes a thread waiting on the other.
+    crate::waits::wrote();
+    closed
 }
 
 /// After a successful duplication of `fd` into `copy`: an emulated adapter's copy
@@ -418,7 +420,9 @@ pub unsafe extern "C" fn __read_chk(
 #[no_mangle]
 pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> isize {
     if !is_emulated(fd) {
-        return real::write(fd, buf, count);
+        let written = real::write(fd, buf, count);
+        crate::waits::wrote();
+        return written;
     }
     let count = count.min(MAX_RAW_TRANSFER);
     if buf.is_null() && count > 0 {
@@ -653,180 +657,4 @@ pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) ->
         }
         _ => fail(libc::ENOTTY),
     }
-}
-
-fn sleep_for(ns: u64) {
-    clock::sleep_until(clock::now_ns().saturating_add(ns));
-}
-
-/// `nanosleep(2)` on the virtual clock.
-#[no_mangle]
-pub unsafe extern "C" fn nanosleep(req: *const libc::timespec, rem: *mut libc::timespec) -> c_int {
-    if !clock::is_virtual() {
-        return real::nanosleep(req, rem);
-    }
-    if req.is_null() {
-        return fail(libc::EFAULT);
-    }
-    let req = &*req;
-    if req.tv_nsec < 0 || req.tv_nsec >= 1_000_000_000 || req.tv_sec < 0 {
-        return fail(libc::EINVAL);
-    }
-    sleep_for(clock::to_ns(req));
-    if !rem.is_null() {
-        *rem = clock::to_timespec(0);
-    }
-    0
-}
-
-/// `clock_nanosleep(2)` on the virtual clock (relative and `TIMER_ABSTIME`).
-#[no_mangle]
-pub unsafe extern "C" fn clock_nanosleep(
-    clock_id: libc::clockid_t,
-    flags: c_int,
-    req: *const libc::timespec,
-    rem: *mut libc::timespec,
-) -> c_int {
-    if !clock::is_virtual() || clock::virtual_reading(clock_id).is_none() {
-        return real::clock_nanosleep(clock_id, flags, req, rem);
-    }
-    if req.is_null() {
-        return libc::EFAULT;
-    }
-    let req = &*req;
-    if req.tv_nsec < 0 || req.tv_nsec >= 1_000_000_000 || req.tv_sec < 0 {
-        return libc::EINVAL;
-    }
-    if flags & libc::TIMER_ABSTIME != 0 {
-        if let Some(deadline) = clock::deadline_on(clock_id, clock::to_ns(req)) {
-            clock::sleep_until(deadline);
-        }
-    } else {
-        sleep_for(clock::to_ns(req));
-    }
-    0
-}
-
-/// `usleep(3)` on the virtual clock.
-#[no_mangle]
-pub unsafe extern "C" fn usleep(usec: c_uint) -> c_int {
-    let req = clock::to_timespec(u64::from(usec) * 1000);
-    nanosleep(&req, std::ptr::null_mut())
-}
-
-/// `sleep(3)` on the virtual clock.
-#[no_mangle]
-pub unsafe extern "C" fn sleep(seconds: c_uint) -> c_uint {
-    let req = clock::to_timespec(u64::from(seconds) * 1_000_000_000);
-    nanosleep(&req, std::ptr::null_mut());
-    0
-}
-
-/// `clock_gettime(2)`: virtual for the wall, monotonic and boot clocks.
-#[no_mangle]
-pub unsafe extern "C" fn clock_gettime(
-    clock_id: libc::clockid_t,
-    tp: *mut libc::timespec,
-) -> c_int {
-    match clock::virtual_reading(clock_id) {
-        Some(ns) if !tp.is_null() => {
-            *tp = clock::to_timespec(ns);
-            0
-        }
-        Some(_) => fail(libc::EFAULT),
-        None => real::clock_gettime(clock_id, tp),
-    }
-}
-
-/// `gettimeofday(2)` on the virtual wall clock.
-#[no_mangle]
-pub unsafe extern "C" fn gettimeofday(tv: *mut libc::timeval, _tz: *mut c_void) -> c_int {
-    let mut ts = clock::to_timespec(0);
-    if clock_gettime(libc::CLOCK_REALTIME, &mut ts) != 0 {
-        return -1;
-    }
-    if !tv.is_null() {
-        *tv = libc::timeval {
-            tv_sec: ts.tv_sec,
-            tv_usec: (ts.tv_nsec / 1000) as libc::suseconds_t,
-        };
-    }
-    0
-}
-
-/// `time(2)` on the virtual wall clock.
-#[no_mangle]
-pub unsafe extern "C" fn time(tloc: *mut libc::time_t) -> libc::time_t {
-    let mut ts = clock::to_timespec(0);
-    if clock_gettime(libc::CLOCK_REALTIME, &mut ts) != 0 {
-        return -1;
-    }
-    if !tloc.is_null() {
-        *tloc = ts.tv_sec;
-    }
-    ts.tv_sec
-}
-
-/// What a new thread needs to start at its creator's virtual time.
-struct ThreadStart {
-    routine: real::StartRoutine,
-    arg: *mut c_void,
-    start_ns: u64,
-}
-
-/// Virtual times at which threads returned, until they are joined.
-static EXIT_TIMES: Mutex<Vec<(libc::pthread_t, u64)>> = Mutex::new(Vec::new());
-
-extern "C" fn start_thread(data: *mut c_void) -> *mut c_void {
-    // SAFETY: `data` is the Box leaked by pthread_create below, handed over exactly once.
-    let start = unsafe { Box::from_raw(data.cast::<ThreadStart>()) };
-    clock::start_thread_at(start.start_ns);
-    let result = (start.routine)(start.arg);
-    // SAFETY: pthread_self has no preconditions.
-    let me = unsafe { libc::pthread_self() };
-    EXIT_TIMES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push((me, clock::now_ns()));
-    result
-}
-
-/// `pthread_create(3)`: on the virtual clock the new thread starts at its creator's time.
-#[no_mangle]
-pub unsafe extern "C" fn pthread_create(
-    thread: *mut libc::pthread_t,
-    attr: *const libc::pthread_attr_t,
-    routine: real::StartRoutine,
-    arg: *mut c_void,
-) -> c_int {
-    if !clock::is_virtual() {
-        return real::pthread_create(thread, attr, routine, arg);
-    }
-    let start = Box::into_raw(Box::new(ThreadStart {
-        routine,
-        arg,
-        start_ns: clock::now_ns(),
-    }));
-    let rc = real::pthread_create(thread, attr, start_thread, start.cast());
-    if rc != 0 {
-        // The thread was not created: the start data is still ours.
-        drop(Box::from_raw(start));
-    }
-    rc
-}
-
-/// `pthread_join(3)`: on the virtual clock the joiner continues at the later of its own
-/// and the joined thread's time.
-#[no_mangle]
-pub unsafe extern "C" fn pthread_join(thread: libc::pthread_t, retval: *mut *mut c_void) -> c_int {
-    let rc = real::pthread_join(thread, retval);
-    if rc == 0 && clock::is_virtual() {
-        let mut exits = EXIT_TIMES.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(index) = exits.iter().position(|(t, _)| *t == thread) {
-            let (_, ns) = exits.swap_remove(index);
-            drop(exits);
-            clock::join_time(ns);
-        }
-    }
-    rc
 }

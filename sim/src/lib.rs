@@ -22,6 +22,8 @@ pub mod models;
 pub mod real;
 pub mod render;
 pub mod scene;
+pub mod schedule;
+pub mod waits;
 
 /// Writes the report of a process that used the emulated bus. A process that never
 /// opened an emulated adapter (a wrapper such as `timeout` or `sh -c`, a forked child
@@ -83,6 +85,7 @@ fn show_last_pictures() {
 
 extern "C" fn in_forked_child() {
     interpose::forget_touch_in_child();
+    schedule::after_fork_in_child();
 }
 
 extern "C" fn on_load() {
@@ -91,6 +94,7 @@ extern "C" fn on_load() {
     // the clock, as AddressSanitizer's does, would otherwise re-enter them).
     clock::init();
     real::resolve_all();
+    schedule::register_current();
     // SAFETY: registering plain extern "C" functions with no arguments.
     unsafe {
         libc::atexit(at_exit);

@@ -106,6 +106,99 @@ real_fns! {
         fn(thread: *mut libc::pthread_t, attr: *const libc::pthread_attr_t, start: StartRoutine, arg: *mut c_void) -> c_int;
     /// libc `pthread_join`.
     pthread_join = c"pthread_join": fn(thread: libc::pthread_t, retval: *mut *mut c_void) -> c_int;
+    /// libc `pthread_tryjoin_np`.
+    pthread_tryjoin_np = c"pthread_tryjoin_np": fn(thread: libc::pthread_t, retval: *mut *mut c_void) -> c_int;
+    /// libc `pthread_clockjoin_np`.
+    pthread_clockjoin_np = c"pthread_clockjoin_np":
+        fn(thread: libc::pthread_t, retval: *mut *mut c_void, clock: libc::clockid_t, abstime: *const libc::timespec) -> c_int;
+    /// libc `poll`.
+    poll = c"poll": fn(fds: *mut libc::pollfd, count: libc::nfds_t, timeout_ms: c_int) -> c_int;
+    /// libc `ppoll`.
+    ppoll = c"ppoll":
+        fn(fds: *mut libc::pollfd, count: libc::nfds_t, timeout: *const libc::timespec, mask: *const libc::sigset_t) -> c_int;
+    /// libc `select`.
+    select = c"select":
+        fn(nfds: c_int, read: *mut libc::fd_set, write: *mut libc::fd_set, error: *mut libc::fd_set, timeout: *mut libc::timeval) -> c_int;
+    /// libc `pselect`.
+    pselect = c"pselect":
+        fn(nfds: c_int, read: *mut libc::fd_set, write: *mut libc::fd_set, error: *mut libc::fd_set, timeout: *const libc::timespec, mask: *const libc::sigset_t) -> c_int;
+    /// libc `epoll_pwait`.
+    epoll_pwait = c"epoll_pwait":
+        fn(epfd: c_int, events: *mut libc::epoll_event, max: c_int, timeout_ms: c_int, mask: *const libc::sigset_t) -> c_int;
+    /// libc `epoll_create1`.
+    epoll_create1 = c"epoll_create1": fn(flags: c_int) -> c_int;
+    /// libc `epoll_create`.
+    epoll_create = c"epoll_create": fn(size: c_int) -> c_int;
+    /// libc `epoll_ctl`.
+    epoll_ctl = c"epoll_ctl": fn(epfd: c_int, op: c_int, fd: c_int, event: *mut libc::epoll_event) -> c_int;
+    /// libc `send`.
+    send = c"send": fn(fd: c_int, buf: *const c_void, count: usize, flags: c_int) -> isize;
+    /// libc `sendto`.
+    sendto = c"sendto":
+        fn(fd: c_int, buf: *const c_void, count: usize, flags: c_int, to: *const libc::sockaddr, to_len: libc::socklen_t) -> isize;
+    /// libc `sendmsg`.
+    sendmsg = c"sendmsg": fn(fd: c_int, message: *const libc::msghdr, flags: c_int) -> isize;
+    /// libc `writev`.
+    writev = c"writev": fn(fd: c_int, vectors: *const libc::iovec, count: c_int) -> isize;
+    /// libc `sem_wait`.
+    sem_wait = c"sem_wait": fn(sem: *mut libc::sem_t) -> c_int;
+    /// libc `sem_timedwait`.
+    sem_timedwait = c"sem_timedwait": fn(sem: *mut libc::sem_t, abstime: *const libc::timespec) -> c_int;
+    /// libc `pthread_cond_wait`.
+    pthread_cond_wait = c"pthread_cond_wait":
+        fn(cond: *mut libc::pthread_cond_t, mutex: *mut libc::pthread_mutex_t) -> c_int;
+    /// libc `pthread_cond_timedwait`.
+    pthread_cond_timedwait = c"pthread_cond_timedwait":
+        fn(cond: *mut libc::pthread_cond_t, mutex: *mut libc::pthread_mutex_t, abstime: *const libc::timespec) -> c_int;
+    /// libc `sem_trywait`.
+    sem_trywait = c"sem_trywait": fn(sem: *mut libc::sem_t) -> c_int;
+    /// libc `sem_clockwait`.
+    sem_clockwait = c"sem_clockwait":
+        fn(sem: *mut libc::sem_t, clock: libc::clockid_t, abstime: *const libc::timespec) -> c_int;
+    /// libc `sem_post`.
+    sem_post = c"sem_post": fn(sem: *mut libc::sem_t) -> c_int;
+    /// libc `pthread_cond_clockwait`.
+    pthread_cond_clockwait = c"pthread_cond_clockwait":
+        fn(cond: *mut libc::pthread_cond_t, mutex: *mut libc::pthread_mutex_t, clock: libc::clockid_t, abstime: *const libc::timespec) -> c_int;
+    /// libc `pthread_cond_signal`.
+    pthread_cond_signal = c"pthread_cond_signal": fn(cond: *mut libc::pthread_cond_t) -> c_int;
+    /// libc `pthread_cond_broadcast`.
+    pthread_cond_broadcast = c"pthread_cond_broadcast": fn(cond: *mut libc::pthread_cond_t) -> c_int;
+    /// libc `syscall` (with all six argument registers).
+    libc_syscall = c"syscall":
+        fn(number: libc::c_long, a: libc::c_long, b: libc::c_long, c: libc::c_long, d: libc::c_long, e: libc::c_long, f: libc::c_long) -> libc::c_long;
+    /// libc `pthread_exit`, which does not return (it is never called through here).
+    libc_pthread_exit = c"pthread_exit": fn(value: *mut c_void) -> ();
+}
+
+/// libc's `syscall`, past the interposed one (the scheduler's own futex waits on the
+/// clock's word must not be scheduled).
+///
+/// # Safety
+/// The contract of `syscall(2)` for `number`.
+pub unsafe fn syscall(
+    number: libc::c_long,
+    a: libc::c_long,
+    b: libc::c_long,
+    c: libc::c_long,
+    d: libc::c_long,
+    e: libc::c_long,
+    f: libc::c_long,
+) -> libc::c_long {
+    // SAFETY: passed on to the real function, which reads all six argument registers.
+    unsafe { libc_syscall(number, a, b, c, d, e, f) }
+}
+
+/// The real `pthread_exit`.
+///
+/// # Safety
+/// The contract of `pthread_exit(3)`.
+pub unsafe fn pthread_exit(value: *mut c_void) -> ! {
+    let address = lookup(&libc_pthread_exit::CACHE, c"pthread_exit");
+    // SAFETY: the symbol is libc's pthread_exit, of exactly this signature.
+    let function: unsafe extern "C" fn(*mut c_void) -> ! =
+        unsafe { std::mem::transmute::<usize, _>(address) };
+    unsafe { function(value) }
 }
 
 /// The real `clock_gettime`: libc's once looked up, the kernel's before.

@@ -1,0 +1,436 @@
+//! When the virtual clock moves: one clock for every thread of the process, moved on to
+//! the next deadline only when no thread can run before it.
+//!
+//! Every thread the program makes with `pthread_create`, and the main thread, has a slot.
+//! A thread is *running* until it enters a wait the emulator models (a sleep, a poll of
+//! descriptors, a lock, semaphore, condition, futex or join wait); then it is *waiting*,
+//! until a deadline or not. The clock moves to the earliest deadline when
+//! - every thread is waiting and none is being created,
+//! - no waiter's deadline has already passed (it is about to run), and
+//! - no waiter has just been woken: a post, signal, wake, thread exit or descriptor
+//!   write by another thread marks the threads waiting on that object (any descriptor
+//!   wait, for a write) until they have looked again.
+//!
+//! So two threads that sleep 0.4 s at once both wake at 0.4 s, a thread woken by another
+//! runs at the waker's time, and the times a program sees do not depend on how the
+//! machine schedules its threads.
+//!
+//! A thread inside a call the emulator does not model (a read of a terminal, `waitpid`,
+//! a glibc mutex) counts as running and holds the clock. When the clock has not moved
+//! for [`STALL_NS`] of real time, threads the kernel reports as sleeping no longer hold
+//! it. A thread that computes without ever waiting or reading the clock holds it too;
+//! once the clock has not moved for [`FORCE_NS`], a wait whose time has passed in real
+//! time ends (the clock moves to its deadline). So such a program is slowed to real
+//! time, never stopped.
+//!
+//! Plain atomics only: a wait neither allocates nor locks, and a forked child resets the
+//! table without inheriting a lock another thread held.
+
+use std::cell::Cell;
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, AtomicUsize};
+
+use crate::clock;
+use crate::real;
+
+/// The most threads the scheduler follows at once; more run unfollowed (their waits end
+/// at once at their deadline, as a single thread's do).
+const SLOTS: usize = 256;
+const FREE: u8 = 0;
+const RUNNING: u8 = 1;
+const WAITING: u8 = 2;
+const NO_SLOT: usize = usize::MAX;
+
+/// A wait without a deadline.
+pub const NO_DEADLINE: u64 = u64::MAX;
+/// The key of waits on descriptors (`poll`, `select`, `epoll_wait`): any write wakes them.
+pub const DESCRIPTORS: usize = 1;
+/// The key of plain sleeps: nothing but the clock wakes them.
+pub const NOTHING: usize = 0;
+
+/// Real time a waiting thread spends in one look at what it waits for.
+pub const SLICE_NS: u64 = 1_000_000;
+/// Real time without a clock move after which threads asleep in the kernel in calls
+/// the emulator does not model stop holding the clock.
+pub const STALL_NS: u64 = 20_000_000;
+/// Real time without a clock move after which a wait whose time has passed in real time
+/// ends even though a thread still runs.
+pub const FORCE_NS: u64 = 200_000_000;
+
+struct Slot {
+    state: AtomicU8,
+    deadline: AtomicU64,
+    key: AtomicUsize,
+    recheck: AtomicBool,
+    tid: AtomicI32,
+    /// The thread's CPU time when last looked at, and the real time it was first seen
+    /// at that value (for [`blocked_outside`]).
+    cpu_ns: AtomicU64,
+    cpu_unchanged_since: AtomicU64,
+}
+
+impl Slot {
+    const fn new() -> Self {
+        Slot {
+            state: AtomicU8::new(FREE),
+            deadline: AtomicU64::new(NO_DEADLINE),
+            key: AtomicUsize::new(NOTHING),
+            recheck: AtomicBool::new(false),
+            tid: AtomicI32::new(0),
+            cpu_ns: AtomicU64::new(0),
+            cpu_unchanged_since: AtomicU64::new(0),
+        }
+    }
+}
+
+static TABLE: [Slot; SLOTS] = [const { Slot::new() }; SLOTS];
+/// One past the highest slot ever used.
+static USED: AtomicUsize = AtomicUsize::new(0);
+/// Threads created and not yet started (they will run: the clock waits for them).
+static STARTING: AtomicUsize = AtomicUsize::new(0);
+/// Threads waiting, by any key (so that a write need not look when nobody waits).
+static WAITERS: AtomicUsize = AtomicUsize::new(0);
+/// Held by the thread deciding whether the clock moves.
+static DECIDING: AtomicBool = AtomicBool::new(false);
+/// Counts clock moves; waiters sleep on it as a futex word.
+static MOVES: AtomicU32 = AtomicU32::new(0);
+
+thread_local! {
+    static MINE: Cell<usize> = const { Cell::new(NO_SLOT) };
+}
+
+fn my_slot() -> Option<&'static Slot> {
+    let index = MINE.try_with(Cell::get).unwrap_or(NO_SLOT);
+    TABLE.get(index)
+}
+
+fn gettid() -> i32 {
+    // SAFETY: gettid has no preconditions.
+    unsafe { libc::gettid() }
+}
+
+/// Gives the calling thread a slot (the main thread when the library loads; a new
+/// thread as it starts). A thread beyond [`SLOTS`] stays unfollowed.
+pub fn register_current() {
+    for (index, slot) in TABLE.iter().enumerate() {
+        if slot
+            .state
+            .compare_exchange(FREE, RUNNING, AcqRel, Relaxed)
+            .is_ok()
+        {
+            slot.tid.store(gettid(), Relaxed);
+            slot.deadline.store(NO_DEADLINE, Relaxed);
+            slot.key.store(NOTHING, Relaxed);
+            slot.recheck.store(false, Relaxed);
+            slot.cpu_ns.store(u64::MAX, Relaxed);
+            USED.fetch_max(index + 1, AcqRel);
+            let _ = MINE.try_with(|mine| mine.set(index));
+            return;
+        }
+    }
+}
+
+/// A thread is being created: the clock waits for it to start.
+pub fn thread_creating() {
+    STARTING.fetch_add(1, SeqCst);
+}
+
+/// Creating the thread failed.
+pub fn thread_not_created() {
+    STARTING.fetch_sub(1, SeqCst);
+}
+
+/// The calling thread, just created, starts running.
+pub fn thread_started() {
+    register_current();
+    STARTING.fetch_sub(1, SeqCst);
+}
+
+/// The calling thread ends: its slot is freed and threads joining it are woken.
+pub fn thread_ending() {
+    if let Some(slot) = my_slot() {
+        slot.state.store(FREE, Release);
+        let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
+    }
+    // SAFETY: pthread_self has no preconditions.
+    woke(unsafe { libc::pthread_self() } as usize);
+}
+
+/// In a forked child only the forking thread exists: every other slot is freed.
+pub fn after_fork_in_child() {
+    for slot in &TABLE {
+        slot.state.store(FREE, Relaxed);
+    }
+    let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
+    STARTING.store(0, SeqCst);
+    WAITERS.store(0, SeqCst);
+    DECIDING.store(false, SeqCst);
+    register_current();
+}
+
+/// Something that threads waiting on `key` may have been waiting for happened (a post,
+/// a signal, a wake, a write): they must look again before the clock moves.
+pub fn woke(key: usize) {
+    if WAITERS.load(SeqCst) == 0 {
+        return;
+    }
+    let used = USED.load(Acquire);
+    for slot in &TABLE[..used] {
+        if slot.state.load(Acquire) == WAITING && slot.key.load(Acquire) == key {
+            slot.recheck.store(true, SeqCst);
+        }
+    }
+}
+
+/// How a modeled wait ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended<R> {
+    /// What the thread waited for happened (or the wait failed): the real call's result.
+    Done(R),
+    /// The deadline passed on the virtual clock.
+    TimedOut,
+    /// Another thread woke the object waited on while the thread was between looks
+    /// (for condition variables: a wakeup the caller must check, never a lost one).
+    Woken,
+}
+
+/// Waits until the virtual clock reaches `deadline` ([`NO_DEADLINE`]: for ever) or until
+/// `look` reports what the thread waits for. `look(real_ns)` makes one real attempt
+/// that gives up after `real_ns` of real time (0: a check) and returns `None` when
+/// nothing happened. `key` names what other threads wake this wait by ([`woke`]); with
+/// `spurious`, the caller takes a wake seen between looks as a wakeup
+/// ([`Ended::Woken`]), otherwise it looks again. Only for the virtual clock.
+pub fn wait<R>(
+    deadline: u64,
+    key: usize,
+    spurious: bool,
+    mut look: impl FnMut(u64) -> Option<R>,
+) -> Ended<R> {
+    if let Some(result) = look(0) {
+        return Ended::Done(result);
+    }
+    let Some(slot) = my_slot() else {
+        return unfollowed_wait(deadline, look);
+    };
+    if deadline <= clock::now_ns() {
+        return Ended::TimedOut;
+    }
+    clock::end_spin();
+    slot.deadline.store(deadline, SeqCst);
+    slot.key.store(key, SeqCst);
+    slot.recheck.store(false, SeqCst);
+    WAITERS.fetch_add(1, SeqCst);
+    slot.state.store(WAITING, SeqCst);
+    let mut seen_moves = MOVES.load(SeqCst);
+    let real_start = real_now();
+    let virtual_span = deadline.saturating_sub(clock::now_ns());
+    let mut unmoved_since = real_start;
+    let ended = loop {
+        let real = real_now();
+        let unmoved = real.saturating_sub(unmoved_since);
+        try_move(unmoved >= STALL_NS);
+        if deadline != NO_DEADLINE && clock::now_ns() >= deadline {
+            break Ended::TimedOut;
+        }
+        if deadline != NO_DEADLINE
+            && unmoved >= FORCE_NS
+            && real.saturating_sub(real_start) >= virtual_span
+        {
+            move_and_wake(deadline);
+            break Ended::TimedOut;
+        }
+        let was_woken = slot.recheck.swap(false, SeqCst);
+        if was_woken && spurious {
+            break Ended::Woken;
+        }
+        if let Some(result) = look(SLICE_NS) {
+            break Ended::Done(result);
+        }
+        let moves = MOVES.load(SeqCst);
+        if moves != seen_moves {
+            seen_moves = moves;
+            unmoved_since = real_now();
+        }
+    };
+    slot.state.store(RUNNING, SeqCst);
+    slot.recheck.store(false, SeqCst);
+    WAITERS.fetch_sub(1, SeqCst);
+    ended
+}
+
+/// A wait by a thread the scheduler does not follow: its deadline comes at once.
+fn unfollowed_wait<R>(deadline: u64, mut look: impl FnMut(u64) -> Option<R>) -> Ended<R> {
+    if deadline != NO_DEADLINE {
+        clock::move_to(deadline);
+        return Ended::TimedOut;
+    }
+    loop {
+        if let Some(result) = look(SLICE_NS) {
+            return Ended::Done(result);
+        }
+    }
+}
+
+/// Sleeps until the virtual clock reaches `deadline`.
+pub fn sleep_until(deadline: u64) {
+    let _ = wait(deadline, NOTHING, false, |real_ns| {
+        if real_ns > 0 {
+            sleep_on_moves(real_ns);
+        }
+        None::<()>
+    });
+}
+
+/// Waits up to `real_ns` of real time for the clock to move.
+fn sleep_on_moves(real_ns: u64) {
+    let seen = MOVES.load(SeqCst);
+    let timeout = clock::to_timespec(real_ns);
+    // SAFETY: a futex wait on a static word with a valid relative timeout; it returns
+    // when the word changes, on a wake, on a signal or at the timeout.
+    unsafe {
+        real::syscall(
+            libc::SYS_futex,
+            MOVES.as_ptr() as libc::c_long,
+            (libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG) as libc::c_long,
+            seen as libc::c_long,
+            &timeout as *const libc::timespec as libc::c_long,
+            0,
+            0,
+        )
+    };
+}
+
+/// The real monotonic clock, ns.
+pub fn real_now() -> u64 {
+    let mut ts = clock::to_timespec(0);
+    // SAFETY: `ts` is a valid timespec to write.
+    unsafe { real::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    clock::to_ns(&ts)
+}
+
+/// Moves the clock to the earliest deadline if no thread can run before it. With
+/// `stalled`, running threads the kernel reports asleep do not hold it.
+fn try_move(stalled: bool) {
+    if STARTING.load(SeqCst) > 0 || DECIDING.swap(true, SeqCst) {
+        return;
+    }
+    let now = clock::now_ns();
+    let used = USED.load(Acquire);
+    let mut earliest = NO_DEADLINE;
+    let mut held = false;
+    for slot in &TABLE[..used] {
+        match slot.state.load(SeqCst) {
+            RUNNING if !(stalled && blocked_outside(slot)) => {
+                held = true;
+                break;
+            }
+            WAITING => {
+                let deadline = slot.deadline.load(SeqCst);
+                if slot.recheck.load(SeqCst) || deadline <= now {
+                    held = true;
+                    break;
+                }
+                earliest = earliest.min(deadline);
+            }
+            _ => {}
+        }
+    }
+    if !held && earliest != NO_DEADLINE && STARTING.load(SeqCst) == 0 {
+        move_and_wake(earliest);
+    }
+    DECIDING.store(false, SeqCst);
+}
+
+/// Moves the clock to `deadline` and wakes the threads sleeping until it moves.
+fn move_and_wake(deadline: u64) {
+    clock::move_to(deadline);
+    MOVES.fetch_add(1, SeqCst);
+    // SAFETY: wakes every thread sleeping on the static futex word.
+    unsafe {
+        real::syscall(
+            libc::SYS_futex,
+            MOVES.as_ptr() as libc::c_long,
+            (libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG) as libc::c_long,
+            libc::c_long::from(i32::MAX),
+            0,
+            0,
+            0,
+        )
+    };
+}
+
+/// Whether the slot's thread, counted as running, is blocked in a call the emulator does
+/// not model: it has used no CPU time for [`STALL_NS`] and the kernel reports it asleep
+/// (not runnable). A thread that is gone frees its slot.
+fn blocked_outside(slot: &Slot) -> bool {
+    let tid = slot.tid.load(Relaxed);
+    // The kernel's per-thread CPU clock of `tid`: MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
+    // in include/linux/posix-timers.h.
+    let cpu_clock = ((!tid) << 3) | 6;
+    let mut ts = clock::to_timespec(0);
+    // SAFETY: `ts` is a valid timespec to write.
+    if unsafe { real::clock_gettime(cpu_clock, &mut ts) } != 0 {
+        // The thread is gone without passing through its end (cancelled).
+        slot.state.store(FREE, SeqCst);
+        return true;
+    }
+    let cpu = clock::to_ns(&ts);
+    let now = real_now();
+    if slot.cpu_ns.swap(cpu, Relaxed) != cpu {
+        slot.cpu_unchanged_since.store(now, Relaxed);
+        return false;
+    }
+    now.saturating_sub(slot.cpu_unchanged_since.load(Relaxed)) >= STALL_NS && asleep_in_kernel(tid)
+}
+
+/// Whether the kernel reports thread `tid` of this process as not runnable (asleep,
+/// stopped or gone).
+fn asleep_in_kernel(tid: i32) -> bool {
+    let mut path = [0u8; 48];
+    let mut length = 0;
+    for byte in b"/proc/self/task/" {
+        path[length] = *byte;
+        length += 1;
+    }
+    let mut digits = [0u8; 12];
+    let mut count = 0;
+    let mut value = tid.unsigned_abs();
+    loop {
+        digits[count] = b'0' + (value % 10) as u8;
+        count += 1;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for digit in digits[..count].iter().rev() {
+        path[length] = *digit;
+        length += 1;
+    }
+    for byte in b"/stat" {
+        path[length] = *byte;
+        length += 1;
+    }
+    // SAFETY: `path` is NUL-terminated (zero-filled beyond `length`).
+    let fd = unsafe { real::open(path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC, 0) };
+    if fd < 0 {
+        return true;
+    }
+    let mut stat = [0u8; 512];
+    // SAFETY: reads into a stack buffer of that size; the descriptor is ours.
+    let read = unsafe { real::read(fd, stat.as_mut_ptr().cast(), stat.len()) };
+    // SAFETY: closes the descriptor opened above.
+    unsafe { real::close(fd) };
+    let Ok(read) = usize::try_from(read) else {
+        return false;
+    };
+    // "tid (comm) S ...": the state follows the last ')'.
+    let stat = &stat[..read];
+    let Some(close) = stat.iter().rposition(|b| *b == b')') else {
+        return false;
+    };
+    matches!(
+        stat.get(close + 2),
+        Some(b'S' | b'D' | b'T' | b't' | b'Z' | b'X')
+    )
+}
