@@ -158,3 +158,25 @@ fn in_real_time_every_wait_is_the_real_one() {
         assert!(*time >= expected, "{}", run.stdout);
     }
 }
+
+#[test]
+fn timers_fire_on_the_virtual_clock() {
+    let run = waits("timers");
+    assert_eq!(
+        lines(&run),
+        [
+            "timers: timerfd armed, 150 ms left",
+            "timers: timerfd one-shot: 1 at 150.000 ms",
+            "timers: timerfd periodic: 1 at 50.000 ms",
+            "timers: timerfd periodic: 1 at 100.000 ms",
+            "timers: timerfd periodic: 1 at 150.000 ms",
+            "timers: timerfd after a 120 ms sleep: 2 at 270.000 ms",
+            "timers: epoll_wait on a timerfd: 1 at 80.000 ms",
+            // pause() is not a wait the emulator models (a signal may come from another
+            // process): the kernel's timer fires in real time, and the clock moves to
+            // the timer's expiry.
+            "timers: POSIX timer signal at 100.000 ms",
+            "timers: alarm at 1000.000 ms",
+        ]
+    );
+}

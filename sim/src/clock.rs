@@ -45,7 +45,10 @@ pub fn count_read() {
         })
         .unwrap_or(false);
     if spinning {
-        NOW_NS.fetch_add(SPIN_STEP_NS, Ordering::SeqCst);
+        let now = NOW_NS.fetch_add(SPIN_STEP_NS, Ordering::SeqCst) + SPIN_STEP_NS;
+        if now >= crate::timers::next_expiry() {
+            crate::timers::fire_due();
+        }
     }
 }
 
@@ -182,7 +185,10 @@ pub fn now_ns() -> u64 {
 pub fn advance(ns: u64) {
     if is_virtual() {
         end_spin();
-        NOW_NS.fetch_add(ns, Ordering::SeqCst);
+        let now = NOW_NS.fetch_add(ns, Ordering::SeqCst) + ns;
+        if now >= crate::timers::next_expiry() {
+            crate::timers::fire_due();
+        }
     }
 }
 

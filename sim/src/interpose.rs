@@ -294,6 +294,7 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
         mark(fd, false);
         emulator().unregister(fd);
     }
+    crate::timers::closed(fd);
     let closed = real::close(fd);
     // Closing a pipe's or socket's end wakes a thread waiting on the other.
     crate::waits::wrote();
@@ -387,6 +388,9 @@ fn raw_transfer(fd: c_int, message: Message<'_>, op: &'static str) -> isize {
 #[no_mangle]
 pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize {
     if !is_emulated(fd) {
+        if let Some(read) = crate::timers::read(fd, buf, count) {
+            return read;
+        }
         return real::read(fd, buf, count);
     }
     let count = count.min(MAX_RAW_TRANSFER);

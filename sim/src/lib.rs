@@ -23,6 +23,7 @@ pub mod real;
 pub mod render;
 pub mod scene;
 pub mod schedule;
+pub mod timers;
 pub mod waits;
 
 /// Writes the report of a process that used the emulated bus. A process that never
@@ -86,6 +87,7 @@ fn show_last_pictures() {
 extern "C" fn in_forked_child() {
     interpose::forget_touch_in_child();
     schedule::after_fork_in_child();
+    timers::after_fork_in_child();
 }
 
 extern "C" fn on_load() {

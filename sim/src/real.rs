@@ -140,6 +140,27 @@ real_fns! {
     sendmsg = c"sendmsg": fn(fd: c_int, message: *const libc::msghdr, flags: c_int) -> isize;
     /// libc `writev`.
     writev = c"writev": fn(fd: c_int, vectors: *const libc::iovec, count: c_int) -> isize;
+    /// libc `timerfd_create`.
+    timerfd_create = c"timerfd_create": fn(clock: libc::clockid_t, flags: c_int) -> c_int;
+    /// libc `timerfd_settime`.
+    timerfd_settime = c"timerfd_settime":
+        fn(fd: c_int, flags: c_int, new: *const libc::itimerspec, old: *mut libc::itimerspec) -> c_int;
+    /// libc `timerfd_gettime`.
+    timerfd_gettime = c"timerfd_gettime": fn(fd: c_int, value: *mut libc::itimerspec) -> c_int;
+    /// libc `timer_create`.
+    timer_create = c"timer_create":
+        fn(clock: libc::clockid_t, event: *mut libc::sigevent, id: *mut libc::timer_t) -> c_int;
+    /// libc `timer_settime`.
+    timer_settime = c"timer_settime":
+        fn(id: libc::timer_t, flags: c_int, new: *const libc::itimerspec, old: *mut libc::itimerspec) -> c_int;
+    /// libc `timer_gettime`.
+    timer_gettime = c"timer_gettime": fn(id: libc::timer_t, value: *mut libc::itimerspec) -> c_int;
+    /// libc `timer_delete`.
+    timer_delete = c"timer_delete": fn(id: libc::timer_t) -> c_int;
+    /// libc `setitimer`.
+    setitimer = c"setitimer": fn(which: c_int, new: *const libc::itimerval, old: *mut libc::itimerval) -> c_int;
+    /// libc `getitimer`.
+    getitimer = c"getitimer": fn(which: c_int, value: *mut libc::itimerval) -> c_int;
     /// libc `sem_wait`.
     sem_wait = c"sem_wait": fn(sem: *mut libc::sem_t) -> c_int;
     /// libc `sem_timedwait`.

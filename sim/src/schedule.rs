@@ -182,6 +182,17 @@ pub fn woke(key: usize) {
     }
 }
 
+/// Something every waiting thread may have been waiting for happened (a timer fired:
+/// a descriptor became readable or a signal arrived): they all look again.
+pub fn woke_all() {
+    let used = USED.load(Acquire);
+    for slot in &TABLE[..used] {
+        if slot.state.load(Acquire) == WAITING {
+            slot.recheck.store(true, SeqCst);
+        }
+    }
+}
+
 /// How a modeled wait ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Ended<R> {
@@ -314,9 +325,11 @@ fn try_move(stalled: bool) {
     if STARTING.load(SeqCst) > 0 || DECIDING.swap(true, SeqCst) {
         return;
     }
+    crate::timers::fire_due();
     let now = clock::now_ns();
     let used = USED.load(Acquire);
-    let mut earliest = NO_DEADLINE;
+    // A timer's expiry is a deadline too (it is after `now`: due ones just fired).
+    let mut earliest = crate::timers::next_expiry();
     let mut held = false;
     for slot in &TABLE[..used] {
         match slot.state.load(SeqCst) {
@@ -341,9 +354,11 @@ fn try_move(stalled: bool) {
     DECIDING.store(false, SeqCst);
 }
 
-/// Moves the clock to `deadline` and wakes the threads sleeping until it moves.
+/// Moves the clock to `deadline`, fires the timers it reaches and wakes the threads
+/// sleeping until it moves.
 fn move_and_wake(deadline: u64) {
     clock::move_to(deadline);
+    crate::timers::fire_due();
     MOVES.fetch_add(1, SeqCst);
     // SAFETY: wakes every thread sleeping on the static futex word.
     unsafe {

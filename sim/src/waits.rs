@@ -137,6 +137,7 @@ pub unsafe extern "C" fn clock_gettime(
         return -1;
     }
     clock::count_read();
+    crate::timers::check();
     match clock::virtual_reading(clock_id) {
         Some(ns) => {
             *tp = clock::to_timespec(ns);

@@ -18,8 +18,12 @@
  *              while main sleeps 0.3 s and then writes to the pipe
  *   busy       a thread computing without waiting while main sleeps 0.1 s and then
  *              stops it
+ *   timers     a timerfd read (one-shot 150 ms, then every 50 ms), a timerfd in
+ *              epoll_wait, a POSIX timer's signal, alarm(): each at its time
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -31,7 +35,10 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 #include "TSL2561.h"
@@ -77,8 +84,8 @@ static int threads(void)
 {
 	pthread_t one, two;
 
-	pthread_create(&one, NULL, sleeper, "one");
-	pthread_create(&two, NULL, sleeper, "two");
+	pthread_create(&one, NULL, sleeper, (void *)"one");
+	pthread_create(&two, NULL, sleeper, (void *)"two");
 	pthread_join(one, NULL);
 	pthread_join(two, NULL);
 	printf("threads: joined at %.3f ms\n", now_ms() - start);
@@ -123,7 +130,10 @@ static int timeouts(void)
 	took("pselect 175", t, pselect(pair[0] + 1, &read_set, NULL, NULL, &pts, NULL));
 
 	int epoll = epoll_create1(EPOLL_CLOEXEC);
-	struct epoll_event event = { .events = EPOLLIN, .data.fd = pair[0] };
+	struct epoll_event event;
+	memset(&event, 0, sizeof(event));
+	event.events = EPOLLIN;
+	event.data.fd = pair[0];
 	epoll_ctl(epoll, EPOLL_CTL_ADD, pair[0], &event);
 	t = now_ms();
 	took("epoll_wait 200", t, epoll_wait(epoll, &event, 1, 200));
@@ -345,6 +355,88 @@ static int busy(void)
 	return 0;
 }
 
+static volatile sig_atomic_t signals;
+
+static void count_signal(int signal)
+{
+	(void)signal;
+	signals++;
+}
+
+static int timers(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	struct itimerspec spec = { { 0, 0 }, { 0, 150000000L } };
+	struct itimerspec left;
+	uint64_t expirations;
+	double t = now_ms();
+
+	timerfd_settime(fd, 0, &spec, NULL);
+	timerfd_gettime(fd, &left);
+	printf("timers: timerfd armed, %ld ms left\n", left.it_value.tv_nsec / 1000000L);
+	if (read(fd, &expirations, sizeof(expirations)) != 8)
+		return 1;
+	printf("timers: timerfd one-shot: %llu at %.3f ms\n", (unsigned long long)expirations,
+	       now_ms() - t);
+	spec.it_interval.tv_nsec = 50000000L;
+	spec.it_value.tv_nsec = 50000000L;
+	t = now_ms();
+	timerfd_settime(fd, 0, &spec, NULL);
+	for (int i = 0; i < 3; i++) {
+		if (read(fd, &expirations, sizeof(expirations)) != 8)
+			return 1;
+		printf("timers: timerfd periodic: %llu at %.3f ms\n",
+		       (unsigned long long)expirations, now_ms() - t);
+	}
+	sleep_ms(120);
+	if (read(fd, &expirations, sizeof(expirations)) != 8)
+		return 1;
+	printf("timers: timerfd after a 120 ms sleep: %llu at %.3f ms\n",
+	       (unsigned long long)expirations, now_ms() - t);
+
+	int epoll = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event event;
+	memset(&event, 0, sizeof(event));
+	event.events = EPOLLIN;
+	event.data.fd = fd;
+	struct itimerspec once = { { 0, 0 }, { 0, 80000000L } };
+	epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+	t = now_ms();
+	timerfd_settime(fd, 0, &once, NULL);
+	int ready = epoll_wait(epoll, &event, 1, -1);
+	printf("timers: epoll_wait on a timerfd: %d at %.3f ms\n", ready, now_ms() - t);
+	if (read(fd, &expirations, sizeof(expirations)) != 8)
+		return 1;
+	close(epoll);
+	close(fd);
+
+	struct sigaction action;
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = count_signal;
+	sigaction(SIGUSR1, &action, NULL);
+	sigaction(SIGALRM, &action, NULL);
+	struct sigevent notify;
+	memset(&notify, 0, sizeof(notify));
+	notify.sigev_notify = SIGEV_SIGNAL;
+	notify.sigev_signo = SIGUSR1;
+	timer_t timer;
+	timer_create(CLOCK_MONOTONIC, &notify, &timer);
+	struct itimerspec posix = { { 0, 0 }, { 0, 100000000L } };
+	t = now_ms();
+	timer_settime(timer, 0, &posix, NULL);
+	while (signals == 0)
+		pause();
+	printf("timers: POSIX timer signal at %.3f ms\n", now_ms() - t);
+	timer_delete(timer);
+
+	t = now_ms();
+	alarm(1);
+	while (signals == 1)
+		pause();
+	printf("timers: alarm at %.3f ms\n", now_ms() - t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "threads";
@@ -371,6 +463,8 @@ int main(int argc, char **argv)
 		rc = blocked();
 	else if (!strcmp(mode, "busy"))
 		rc = busy();
+	else if (!strcmp(mode, "timers"))
+		rc = timers();
 	else
 		rc = 2;
 	TSL2561_CLOSE(&sensors[0]);
