@@ -7,6 +7,11 @@
 //! every case listed there must still differ: no difference goes unexplained, none is
 //! explained that is gone.
 //!
+//! Beside it, Adafruit's programs run unchanged on the emulator's virtual clock: the
+//! library's own `ht16k33_segments_simpletest.py` (its marquee waits by re-reading
+//! `time.monotonic()`), and CircuitPython's TSL2561 library reading a sensor that an
+//! earlier program left measuring (scene key `powered`).
+//!
 //! It needs a Python with the pinned CircuitPython libraries: `make adafruit-check`
 //! makes one (tools/adafruit-venv.sh, cached under ~/.cache/lightseg) and runs this test
 //! with `LIGHTSEG_ADAFRUIT_PYTHON` set (it is part of `make test`); a plain `cargo test`
@@ -346,4 +351,39 @@ fn adafruits_segments_simpletest_runs_its_marquee_on_the_virtual_clock() {
             .collect()
     };
     assert_eq!(before(&writes), before(&again));
+}
+
+/// What CircuitPython's TSL2561 library reads at once after opening the sensor, on a
+/// scene whose sensor an earlier program left `powered` (or not).
+fn circuitpython_reads_at_once(python: &std::ffi::OsStr, powered: bool) -> String {
+    let scene = format!(
+        "[[device]]\nbus = 1\naddress = 0x39\nkind = \"tsl2561\"\nbroadband = 1200\n\
+         infrared = 300\npowered = {powered}\n"
+    );
+    let mut command = Command::new(python);
+    command
+        .args([
+            "-c",
+            "import board, adafruit_tsl2561\n\
+             sensor = adafruit_tsl2561.TSL2561(board.I2C())\n\
+             print(sensor.broadband, sensor.infrared, sensor.lux)",
+        ])
+        .env("BLINKA_FORCEBOARD", "RASPBERRY_PI_4B")
+        .env("BLINKA_FORCECHIP", "BCM2XXX");
+    let run = common::run_emulated(command, Some(&scene));
+    assert!(run.success, "{}", run.stdout);
+    run.stdout.trim().to_string()
+}
+
+#[test]
+#[ignore = "needs CircuitPython's TSL2561 library on Blinka: make adafruit-check"]
+fn a_sensor_left_measuring_gives_light_to_a_program_that_reads_at_once() {
+    let python = std::env::var_os("LIGHTSEG_ADAFRUIT_PYTHON")
+        .expect("LIGHTSEG_ADAFRUIT_PYTHON: the venv's python (make adafruit-check sets it)");
+    // Left converting at the chip's own setting (402 ms, gain 1): the scene's 16x counts
+    // / 16, and the lux of that light.
+    let warm = circuitpython_reads_at_once(&python, true);
+    assert!(warm.starts_with("75 18 26.39"), "{warm}");
+    // Just switched on: no conversion has completed, as on a chip powered up right now.
+    assert_eq!(circuitpython_reads_at_once(&python, false), "0 0 None");
 }
