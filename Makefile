@@ -287,9 +287,10 @@ python-check: all
 wheels: all
 	bash tools/python.sh wheels
 
-# The differential test against Adafruit's CircuitPython HT16K33 library (tests/adafruit.rs):
-# the library, pinned, in a virtual environment cached outside the repository
-# (tools/adafruit-venv.sh), run on Blinka under the emulator.
+# The differential test against Adafruit's CircuitPython HT16K33 library, and Adafruit's
+# own programs on the virtual clock (tests/adafruit.rs): the libraries and examples,
+# pinned, in a virtual environment cached outside the repository (tools/adafruit-venv.sh),
+# run on Blinka under the emulator.
 adafruit-check: all
 	LIGHTSEG_ADAFRUIT_PYTHON="$$(bash tools/adafruit-venv.sh)" \
 		$(CARGO) test --release --test adafruit -- --ignored
