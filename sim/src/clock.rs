@@ -199,6 +199,12 @@ pub fn move_to(target_ns: u64) {
     if target_ns > before && PACED.load(Ordering::Relaxed) {
         pace(target_ns - before);
     }
+    catch_up_to(target_ns);
+}
+
+/// Moves the virtual clock to `target_ns` if it is behind, at once: for a move whose
+/// time has already passed in real time (a real-time wait, a kernel timer that fired).
+pub fn catch_up_to(target_ns: u64) {
     NOW_NS.fetch_max(target_ns, Ordering::SeqCst);
 }
 

@@ -247,7 +247,9 @@ pub fn wait<R>(
             && unmoved >= FORCE_NS
             && real.saturating_sub(real_start) >= virtual_span
         {
-            move_and_wake(deadline);
+            // Its time has passed in real time already: no pacing.
+            clock::catch_up_to(deadline);
+            wake_movers();
             break Ended::TimedOut;
         }
         let was_woken = slot.recheck.swap(false, SeqCst);
@@ -354,10 +356,15 @@ fn try_move(stalled: bool) {
     DECIDING.store(false, SeqCst);
 }
 
-/// Moves the clock to `deadline`, fires the timers it reaches and wakes the threads
-/// sleeping until it moves.
+/// Moves the clock to `deadline` and wakes the threads sleeping until it moves.
 fn move_and_wake(deadline: u64) {
     clock::move_to(deadline);
+    wake_movers();
+}
+
+/// After a move of the clock: fires the timers it reached and wakes the threads
+/// sleeping until it moves.
+fn wake_movers() {
     crate::timers::fire_due();
     MOVES.fetch_add(1, SeqCst);
     // SAFETY: wakes every thread sleeping on the static futex word.

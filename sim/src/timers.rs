@@ -142,7 +142,7 @@ pub fn fire_due() {
         }
         let fired_by_kernel = timer.real_deadline.load(Relaxed) <= real;
         if fired_by_kernel {
-            clock::move_to(expiry);
+            clock::catch_up_to(expiry);
         }
         let now = clock::now_ns();
         if expiry > now {

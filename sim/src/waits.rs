@@ -225,7 +225,9 @@ fn real_time_wait<R>(wait: impl FnOnce() -> R) -> R {
     let real_start = schedule::real_now();
     let result = wait();
     let errno = errno();
-    clock::move_to(virtual_start.saturating_add(schedule::real_now().saturating_sub(real_start)));
+    clock::catch_up_to(
+        virtual_start.saturating_add(schedule::real_now().saturating_sub(real_start)),
+    );
     set_errno(errno);
     result
 }
