@@ -9,6 +9,15 @@ import pytest
 from conftest import virtual_clock
 
 
+def run_in_threads(target, arguments):
+    """Runs target(argument) for each argument, each in a thread of its own, at once."""
+    threads = [threading.Thread(target=target, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_a_reading_has_the_counts_and_lux_of_the_light():
     with lightseg.TSL2561(bus=1, address=0x39) as sensor:
         assert (sensor.gain, sensor.integration_time, sensor.package) == (16, 402, "T/FN/CL")
@@ -232,12 +241,8 @@ def test_two_threads_read_two_sensors_in_one_conversion_time():
     def read(sensor):
         readings[sensor.address] = sensor.read()
 
-    threads = [threading.Thread(target=read, args=(sensor,)) for sensor in sensors]
     start = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(read, sensors)
     elapsed = time.monotonic() - start
     for sensor in sensors:
         sensor.close()
@@ -254,12 +259,8 @@ def test_threads_that_sleep_at_once_share_one_clock():
         time.sleep(0.4)
         woke[name] = time.monotonic() - start
 
-    threads = [threading.Thread(target=sleeper, args=(name,)) for name in ("one", "two")]
     start = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(sleeper, ["one", "two"])
     joined = time.monotonic() - start
     # Each thread sees 0.4 s, and so does the one that joined them: not 0 (a clock per
     # thread), not 0.8 (one sleep after the other).

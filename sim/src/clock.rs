@@ -165,6 +165,24 @@ pub fn to_timespec(ns: u64) -> libc::timespec {
     }
 }
 
+/// Converts nanoseconds to a timeval (microseconds, rounded down).
+pub fn to_timeval(ns: u64) -> libc::timeval {
+    libc::timeval {
+        tv_sec: (ns / 1_000_000_000) as libc::time_t,
+        tv_usec: ((ns % 1_000_000_000) / 1000) as libc::suseconds_t,
+    }
+}
+
+/// Converts a timeval to nanoseconds; `None` when it is negative or its microseconds
+/// are out of range.
+pub fn timeval_ns(tv: &libc::timeval) -> Option<u64> {
+    let secs = u64::try_from(tv.tv_sec).ok()?;
+    let micros = u64::try_from(tv.tv_usec)
+        .ok()
+        .filter(|us| *us < 1_000_000)?;
+    Some(secs * 1_000_000_000 + micros * 1000)
+}
+
 /// True when the clock is virtual (the default).
 pub fn is_virtual() -> bool {
     !origin().realtime

@@ -203,9 +203,9 @@ fn arm_real(kind: u8, handle: usize, value_ns: u64, interval_ns: u64) -> u64 {
             }
             _ => {
                 let value = libc::itimerval {
-                    it_interval: to_timeval(interval_ns),
+                    it_interval: clock::to_timeval(interval_ns),
                     // A value under 1 us would disarm it.
-                    it_value: to_timeval(if value_ns == 0 { 0 } else { value_ns.max(1000) }),
+                    it_value: clock::to_timeval(if value_ns == 0 { 0 } else { value_ns.max(1000) }),
                 };
                 real::setitimer(libc::ITIMER_REAL, &value, std::ptr::null_mut());
             }
@@ -493,21 +493,6 @@ pub unsafe extern "C" fn timer_delete(id: libc::timer_t) -> c_int {
     real::timer_delete(id)
 }
 
-fn to_timeval(ns: u64) -> libc::timeval {
-    libc::timeval {
-        tv_sec: (ns / 1_000_000_000) as libc::time_t,
-        tv_usec: ((ns % 1_000_000_000) / 1000) as libc::suseconds_t,
-    }
-}
-
-fn timeval_ns(tv: &libc::timeval) -> Option<u64> {
-    let secs = u64::try_from(tv.tv_sec).ok()?;
-    let micros = u64::try_from(tv.tv_usec)
-        .ok()
-        .filter(|us| *us < 1_000_000)?;
-    Some(secs * 1_000_000_000 + micros * 1000)
-}
-
 /// The process's `ITIMER_REAL` timer, followed from its first use.
 fn alarm_timer() -> Option<&'static Timer> {
     find(ALARM, 0).or_else(|| {
@@ -527,8 +512,8 @@ pub unsafe extern "C" fn setitimer(
         return real::setitimer(which, new, old);
     }
     let (Some(value), Some(interval)) = (
-        timeval_ns(&(*new).it_value),
-        timeval_ns(&(*new).it_interval),
+        clock::timeval_ns(&(*new).it_value),
+        clock::timeval_ns(&(*new).it_interval),
     ) else {
         return result(-libc::EINVAL);
     };
@@ -543,8 +528,8 @@ pub unsafe extern "C" fn setitimer(
     let rc = set(ALARM, 0, false, &spec, std::ptr::null_mut()).unwrap_or(0);
     if rc == 0 && !old.is_null() {
         *old = libc::itimerval {
-            it_interval: to_timeval(clock::to_ns(&before.it_interval)),
-            it_value: to_timeval(clock::to_ns(&before.it_value)),
+            it_interval: clock::to_timeval(clock::to_ns(&before.it_interval)),
+            it_value: clock::to_timeval(clock::to_ns(&before.it_value)),
         };
     }
     result(rc)
@@ -557,8 +542,8 @@ pub unsafe extern "C" fn getitimer(which: c_int, value: *mut libc::itimerval) ->
         Some(timer) if which == libc::ITIMER_REAL && !value.is_null() => {
             let now = current(timer);
             *value = libc::itimerval {
-                it_interval: to_timeval(clock::to_ns(&now.it_interval)),
-                it_value: to_timeval(clock::to_ns(&now.it_value)),
+                it_interval: clock::to_timeval(clock::to_ns(&now.it_interval)),
+                it_value: clock::to_timeval(clock::to_ns(&now.it_value)),
             };
             0
         }
@@ -570,12 +555,12 @@ pub unsafe extern "C" fn getitimer(which: c_int, value: *mut libc::itimerval) ->
 #[no_mangle]
 pub unsafe extern "C" fn alarm(seconds: c_uint) -> c_uint {
     let new = libc::itimerval {
-        it_interval: to_timeval(0),
-        it_value: to_timeval(u64::from(seconds) * 1_000_000_000),
+        it_interval: clock::to_timeval(0),
+        it_value: clock::to_timeval(u64::from(seconds) * 1_000_000_000),
     };
     let mut old = libc::itimerval {
-        it_interval: to_timeval(0),
-        it_value: to_timeval(0),
+        it_interval: clock::to_timeval(0),
+        it_value: clock::to_timeval(0),
     };
     if setitimer(libc::ITIMER_REAL, &new, &mut old) != 0 {
         return 0;

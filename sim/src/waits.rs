@@ -354,6 +354,31 @@ impl Sets {
     }
 }
 
+/// A `select` or `pselect` of the sets `pointers` until `deadline`: `call(None)` is the
+/// real call with the caller's own timeout (a wait the outside world may end),
+/// `call(Some(real_ns))` one with that timeout. The sets come back as the real call
+/// leaves them, empty at the deadline.
+unsafe fn select_wait(
+    nfds: c_int,
+    pointers: [*mut libc::fd_set; 3],
+    deadline: u64,
+    mut call: impl FnMut(Option<u64>) -> c_int,
+) -> c_int {
+    let sets = Sets::keep(pointers);
+    if sets.any_outside(nfds) {
+        return real_time_wait(|| call(None));
+    }
+    let ready = descriptor_wait(deadline, |real_ns| {
+        // SAFETY: the caller's sets, as it passed them.
+        unsafe { sets.restore() };
+        call(Some(real_ns))
+    });
+    if ready == 0 {
+        sets.clear();
+    }
+    ready
+}
+
 /// `select(2)`: the timeout on the virtual clock (and updated to what is left, as
 /// Linux does).
 #[no_mangle]
@@ -364,40 +389,20 @@ pub unsafe extern "C" fn select(
     error: *mut libc::fd_set,
     timeout: *mut libc::timeval,
 ) -> c_int {
-    let zero = !timeout.is_null() && (*timeout).tv_sec == 0 && (*timeout).tv_usec == 0;
-    let invalid = !timeout.is_null()
-        && ((*timeout).tv_sec < 0 || !(0..1_000_000).contains(&(*timeout).tv_usec));
-    if !clock::is_virtual() || zero || invalid || nfds < 0 {
+    let timeout_ns = (!timeout.is_null()).then(|| clock::timeval_ns(&*timeout));
+    if !clock::is_virtual() || timeout_ns == Some(Some(0)) || timeout_ns == Some(None) || nfds < 0 {
         return real::select(nfds, read, write, error, timeout);
     }
-    let sets = Sets::keep([read, write, error]);
-    if sets.any_outside(nfds) {
-        return real_time_wait(|| real::select(nfds, read, write, error, timeout));
-    }
-    let deadline = if timeout.is_null() {
-        NO_DEADLINE
-    } else {
-        let t = &*timeout;
-        after(t.tv_sec as u64 * 1_000_000_000 + t.tv_usec as u64 * 1000)
-    };
-    let ready = descriptor_wait(deadline, |real_ns| {
-        sets.restore();
-        let mut slice = libc::timeval {
-            tv_sec: 0,
-            tv_usec: real_ns.div_ceil(1000) as libc::suseconds_t,
-        };
-        real::select(nfds, read, write, error, &mut slice)
+    let deadline = timeout_ns.flatten().map_or(NO_DEADLINE, after);
+    let ready = select_wait(nfds, [read, write, error], deadline, |slice| match slice {
+        None => real::select(nfds, read, write, error, timeout),
+        Some(real_ns) => {
+            let mut slice = clock::to_timeval(real_ns.max(1000));
+            real::select(nfds, read, write, error, &mut slice)
+        }
     });
-    if ready == 0 {
-        sets.clear();
-    }
-    if !timeout.is_null() {
-        let left = deadline.saturating_sub(clock::now_ns());
-        let left = if deadline == NO_DEADLINE { 0 } else { left };
-        *timeout = libc::timeval {
-            tv_sec: (left / 1_000_000_000) as libc::time_t,
-            tv_usec: ((left % 1_000_000_000) / 1000) as libc::suseconds_t,
-        };
+    if !timeout.is_null() && deadline != NO_DEADLINE {
+        *timeout = clock::to_timeval(deadline.saturating_sub(clock::now_ns()));
     }
     ready
 }
@@ -416,24 +421,17 @@ pub unsafe extern "C" fn pselect(
     if !clock::is_virtual() || zero || (!timeout.is_null() && !valid(&*timeout)) || nfds < 0 {
         return real::pselect(nfds, read, write, error, timeout, mask);
     }
-    let sets = Sets::keep([read, write, error]);
-    if sets.any_outside(nfds) {
-        return real_time_wait(|| real::pselect(nfds, read, write, error, timeout, mask));
-    }
     let deadline = if timeout.is_null() {
         NO_DEADLINE
     } else {
         after(clock::to_ns(&*timeout))
     };
-    let ready = descriptor_wait(deadline, |real_ns| {
-        sets.restore();
-        let slice = clock::to_timespec(real_ns);
-        real::pselect(nfds, read, write, error, &slice, mask)
-    });
-    if ready == 0 {
-        sets.clear();
-    }
-    ready
+    select_wait(nfds, [read, write, error], deadline, |slice| match slice {
+        None => real::pselect(nfds, read, write, error, timeout, mask),
+        Some(real_ns) => {
+            real::pselect(nfds, read, write, error, &clock::to_timespec(real_ns), mask)
+        }
+    })
 }
 
 /// Epoll sets (by descriptor) that hold a descriptor the outside world may make ready.
