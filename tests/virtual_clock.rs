@@ -180,3 +180,12 @@ fn timers_fire_on_the_virtual_clock() {
         ]
     );
 }
+
+#[test]
+fn a_signal_handler_that_reads_the_clock_sets_a_timer_and_sleeps_does_not_hang() {
+    let run = waits("handlers");
+    assert_eq!(
+        lines(&run),
+        ["handlers: main woke at or after 100 ms: yes, signals handled: 3 or more"]
+    );
+}

@@ -91,7 +91,8 @@ static STARTING: AtomicUsize = AtomicUsize::new(0);
 /// Threads waiting, by any key (so that a write need not look when nobody waits).
 static WAITERS: AtomicUsize = AtomicUsize::new(0);
 /// Held by the thread deciding whether the clock moves.
-static DECIDING: AtomicBool = AtomicBool::new(false);
+static DECIDING: AtomicI32 = AtomicI32::new(NOBODY);
+const NOBODY: i32 = 0;
 /// Counts clock moves; waiters sleep on it as a futex word.
 static MOVES: AtomicU32 = AtomicU32::new(0);
 
@@ -164,7 +165,7 @@ pub fn after_fork_in_child() {
     let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
     STARTING.store(0, SeqCst);
     WAITERS.store(0, SeqCst);
-    DECIDING.store(false, SeqCst);
+    DECIDING.store(NOBODY, SeqCst);
     register_current();
 }
 
@@ -227,6 +228,13 @@ pub fn wait<R>(
         return Ended::TimedOut;
     }
     clock::end_spin();
+    // A wait inside a signal handler interrupts the thread's own wait: that one is
+    // restored when this one ends.
+    let outer = (
+        slot.state.load(SeqCst),
+        slot.deadline.load(SeqCst),
+        slot.key.load(SeqCst),
+    );
     slot.deadline.store(deadline, SeqCst);
     slot.key.store(key, SeqCst);
     slot.recheck.store(false, SeqCst);
@@ -265,8 +273,12 @@ pub fn wait<R>(
             unmoved_since = real_now();
         }
     };
-    slot.state.store(RUNNING, SeqCst);
-    slot.recheck.store(false, SeqCst);
+    let (state, outer_deadline, outer_key) = outer;
+    slot.deadline.store(outer_deadline, SeqCst);
+    slot.key.store(outer_key, SeqCst);
+    // The outer wait, if any, looks again.
+    slot.recheck.store(state == WAITING, SeqCst);
+    slot.state.store(state, SeqCst);
     WAITERS.fetch_sub(1, SeqCst);
     ended
 }
@@ -324,9 +336,18 @@ pub fn real_now() -> u64 {
 /// Moves the clock to the earliest deadline if no thread can run before it. With
 /// `stalled`, running threads the kernel reports asleep do not hold it.
 fn try_move(stalled: bool) {
-    if STARTING.load(SeqCst) > 0 || DECIDING.swap(true, SeqCst) {
+    if STARTING.load(SeqCst) > 0 {
         return;
     }
+    // One thread decides at a time. The same thread may already be deciding: this is a
+    // signal handler's wait that interrupted it, and goes on (the outer decision then
+    // finds the clock moved and moves it no further back).
+    let me = gettid();
+    let nested = match DECIDING.compare_exchange(NOBODY, me, SeqCst, SeqCst) {
+        Ok(_) => false,
+        Err(owner) if owner == me => true,
+        Err(_) => return,
+    };
     crate::timers::fire_due();
     let now = clock::now_ns();
     let used = USED.load(Acquire);
@@ -353,7 +374,9 @@ fn try_move(stalled: bool) {
     if !held && earliest != NO_DEADLINE && STARTING.load(SeqCst) == 0 {
         move_and_wake(earliest);
     }
-    DECIDING.store(false, SeqCst);
+    if !nested {
+        DECIDING.store(NOBODY, SeqCst);
+    }
 }
 
 /// Moves the clock to `deadline` and wakes the threads sleeping until it moves.

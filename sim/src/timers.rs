@@ -62,21 +62,37 @@ static LOCK: AtomicBool = AtomicBool::new(false);
 const FAST_FDS: usize = 1024;
 static TIMER_FDS: [AtomicBool; FAST_FDS] = [const { AtomicBool::new(false) }; FAST_FDS];
 
-struct Locked;
+/// The table's lock, held with every signal blocked in the holding thread: a signal
+/// handler may read the clock or set a timer (both async-signal-safe), and must not
+/// find the lock held by the very code it interrupted.
+struct Locked {
+    signals: libc::sigset_t,
+}
 
 fn lock() -> Locked {
+    // SAFETY: sigset_t is plain data (all zero is a valid value); sigfillset and
+    // pthread_sigmask write the sets they are given.
+    let signals = unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut signals: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, &mut signals);
+        signals
+    };
     while LOCK
         .compare_exchange_weak(false, true, Acquire, Relaxed)
         .is_err()
     {
         std::hint::spin_loop();
     }
-    Locked
+    Locked { signals }
 }
 
 impl Drop for Locked {
     fn drop(&mut self) {
         LOCK.store(false, Release);
+        // SAFETY: restores the mask saved when the lock was taken.
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.signals, std::ptr::null_mut()) };
     }
 }
 

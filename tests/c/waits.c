@@ -20,6 +20,8 @@
  *              stops it
  *   timers     a timerfd read (one-shot 150 ms, then every 50 ms), a timerfd in
  *              epoll_wait, a POSIX timer's signal, alarm(): each at its time
+ *   handlers   a timer's signal every 20 ms whose handler reads the clock, sets a timer
+ *              and sleeps 1 ms, while main sleeps 100 ms
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -437,6 +439,43 @@ static int timers(void)
 	return 0;
 }
 
+static timer_t handler_timer;
+static volatile sig_atomic_t handled;
+
+static void handle_and_sleep(int signal)
+{
+	struct timespec now, nap = { 0, 1000000L };
+	struct itimerspec left;
+
+	(void)signal;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	timer_gettime(handler_timer, &left);
+	nanosleep(&nap, NULL);
+	handled++;
+}
+
+static int handlers(void)
+{
+	struct sigaction action;
+	struct sigevent notify;
+	struct itimerspec every = { { 0, 20000000L }, { 0, 20000000L } };
+	double t = now_ms();
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = handle_and_sleep;
+	sigaction(SIGUSR2, &action, NULL);
+	memset(&notify, 0, sizeof(notify));
+	notify.sigev_notify = SIGEV_SIGNAL;
+	notify.sigev_signo = SIGUSR2;
+	timer_create(CLOCK_MONOTONIC, &notify, &handler_timer);
+	timer_settime(handler_timer, 0, &every, NULL);
+	sleep_ms(100);
+	timer_delete(handler_timer);
+	printf("handlers: main woke at or after 100 ms: %s, signals handled: %s\n",
+	       now_ms() - t >= 100.0 ? "yes" : "no", handled >= 3 ? "3 or more" : "fewer");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "threads";
@@ -465,6 +504,8 @@ int main(int argc, char **argv)
 		rc = busy();
 	else if (!strcmp(mode, "timers"))
 		rc = timers();
+	else if (!strcmp(mode, "handlers"))
+		rc = handlers();
 	else
 		rc = 2;
 	TSL2561_CLOSE(&sensors[0]);
