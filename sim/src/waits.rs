@@ -672,12 +672,21 @@ pub unsafe extern "C" fn sem_clockwait(
     semaphore_wait(sem, deadline)
 }
 
-/// `sem_post(3)`: wakes its waiters.
+/// `sem_post(3)`: wakes its waiters. A thread taking or giving a lock is not busy
+/// waiting on the clock (CPython reads the clock on every lock it takes).
 #[no_mangle]
 pub unsafe extern "C" fn sem_post(sem: *mut libc::sem_t) -> c_int {
+    clock::end_spin();
     let rc = real::sem_post(sem);
     schedule::woke(sem as usize);
     rc
+}
+
+/// `sem_trywait(3)`: as `sem_post`, not a busy wait on the clock.
+#[no_mangle]
+pub unsafe extern "C" fn sem_trywait(sem: *mut libc::sem_t) -> c_int {
+    clock::end_spin();
+    real::sem_trywait(sem)
 }
 
 /// A condition wait until `deadline`: 0 or an error number (ETIMEDOUT at the deadline).
