@@ -1,7 +1,6 @@
 """Three sensors read together with asyncio while a clock keeps ticking on the display.
 
-On the emulator (asyncio needs real time there): lightseg-sim --realtime --scene
-python/tests/scene.toml python3 sensors_async.py
+On the emulator: lightseg-sim --scene python/tests/scene.toml python3 sensors_async.py
 """
 
 import asyncio
