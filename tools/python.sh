@@ -100,6 +100,11 @@ check() {
 	LIGHTSEG_PYTHON="$venv/bin/python" cargo test --quiet --release --test python -- --ignored
 	say "mypy --strict on python/examples, with the wheel's stubs"
 	"$venv/bin/mypy" --strict --no-incremental python/examples
+	say "python/examples run on the emulator's virtual clock (asyncio included)"
+	for example in python/examples/*.py; do
+		"$sim" --fast --scene python/tests/scene.toml -- "$venv/bin/python" "$example" >/dev/null ||
+			die "$example failed on the emulator"
+	done
 	rm -rf "$venv"
 }
 
