@@ -1,17 +1,22 @@
 //! lightseg-sim: an emulated `/dev/i2c-N` with register-accurate TSL2561 and HT16K33
 //! models on a virtual clock, loaded into any program with `LD_PRELOAD`.
 //!
+//! The bus calls are replaced in [`interpose`], the clock and every way of waiting in
+//! [`clock`], [`schedule`] (when the one clock of the process moves), [`waits`] and
+//! [`timers`]; docs/EMULATOR.md says what each does.
+//!
 //! Environment:
 //! - `LIGHTSEG_SIM_SCENE`: TOML scene file ([`scene::Scene`]); a default scene otherwise.
 //! - `LIGHTSEG_SIM_REPORT`: path of the JSON report written at exit, by a process that
 //!   opened an emulated adapter (written to a temporary file and renamed).
-//!
-//! `lightseg_sim_transfers()` (exported) counts the transfers on the emulated bus.
 //! - `LIGHTSEG_SIM_SHOW=1`: draw each HT16K33 display on standard error when what it
 //!   shows changes (redrawn in place on a terminal).
 //! - `LIGHTSEG_SIM_SVG=DIR`: write each HT16K33 display as `DIR/i2c-<bus>-0x<address>.svg`
 //!   whenever what it shows changes.
 //! - `LIGHTSEG_SIM_REALTIME=1`: real time instead of the virtual clock.
+//! - `LIGHTSEG_SIM_PACE=1`: the virtual clock, each move of it also taking its real time.
+//!
+//! `lightseg_sim_transfers()` (exported) counts the transfers on the emulated bus.
 
 pub mod backpacks;
 pub mod clock;
