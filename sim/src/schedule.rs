@@ -111,7 +111,7 @@ fn gettid() -> i32 {
 }
 
 /// Gives the calling thread a slot (the main thread when the library loads; a new
-/// thread as it starts). A thread beyond [`SLOTS`] stays unfollowed.
+/// thread as it starts). A thread beyond the 256 slots stays unfollowed.
 pub fn register_current() {
     for (index, slot) in TABLE.iter().enumerate() {
         if slot
