@@ -172,7 +172,7 @@ impl Tsl2561Model {
 
     /// Completes every integration cycle that ended by `now`.
     fn advance(&mut self, now: u64) {
-        // Threads have their own virtual times: never let the chip's time run backwards.
+        // The chip's time never runs backwards, whatever clock reading it is given.
         let now = now.max(self.latest_ns);
         self.latest_ns = now;
         if !self.powered || self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
