@@ -165,6 +165,11 @@ pub fn to_timespec(ns: u64) -> libc::timespec {
     }
 }
 
+/// Whether a timespec is a valid duration or time (not negative, nanoseconds in range).
+pub fn valid(ts: &libc::timespec) -> bool {
+    ts.tv_sec >= 0 && (0..1_000_000_000).contains(&ts.tv_nsec)
+}
+
 /// Converts nanoseconds to a timeval (microseconds, rounded down).
 pub fn to_timeval(ns: u64) -> libc::timeval {
     libc::timeval {

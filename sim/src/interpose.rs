@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::emulator::{Completion, Emulator, Message};
-use crate::real;
+use crate::real::{self, fail};
 use crate::scene::Scene;
 
 const I2C_RETRIES: c_ulong = 0x0701;
@@ -180,16 +180,6 @@ fn mark(fd: c_int, emulated: bool) {
         Ok(_) if emulated => HIGH_FD_IN_USE.store(true, Ordering::Release),
         _ => {}
     }
-}
-
-fn set_errno(value: c_int) {
-    // SAFETY: the calling thread's errno slot is always valid.
-    unsafe { *libc::__errno_location() = value };
-}
-
-fn fail<T: From<i8>>(errno: c_int) -> T {
-    set_errno(errno);
-    T::from(-1)
 }
 
 /// The bus number of a `/dev/i2c-<n>` path.

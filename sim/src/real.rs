@@ -271,6 +271,24 @@ pub unsafe fn clock_nanosleep(
     }
 }
 
+/// Sets the calling thread's errno.
+pub fn set_errno(value: c_int) {
+    // SAFETY: the calling thread's errno slot is always valid.
+    unsafe { *libc::__errno_location() = value };
+}
+
+/// The calling thread's errno.
+pub fn errno() -> c_int {
+    // SAFETY: the calling thread's errno slot is always valid.
+    unsafe { *libc::__errno_location() }
+}
+
+/// Fails a libc-style call: sets errno and returns -1.
+pub fn fail<T: From<i8>>(errno: c_int) -> T {
+    set_errno(errno);
+    T::from(-1)
+}
+
 /// Writes all of `bytes` to `fd` with the real `write` (for the terminal display).
 pub fn write_all(fd: c_int, mut bytes: &[u8]) {
     while !bytes.is_empty() {

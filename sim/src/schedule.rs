@@ -172,23 +172,23 @@ pub fn after_fork_in_child() {
 /// Something that threads waiting on `key` may have been waiting for happened (a post,
 /// a signal, a wake, a write): they must look again before the clock moves.
 pub fn woke(key: usize) {
-    if WAITERS.load(SeqCst) == 0 {
-        return;
-    }
-    let used = USED.load(Acquire);
-    for slot in &TABLE[..used] {
-        if slot.state.load(Acquire) == WAITING && slot.key.load(Acquire) == key {
-            slot.recheck.store(true, SeqCst);
-        }
-    }
+    mark_waiters(|waits_on| waits_on == key);
 }
 
 /// Something every waiting thread may have been waiting for happened (a timer fired:
 /// a descriptor became readable or a signal arrived): they all look again.
 pub fn woke_all() {
+    mark_waiters(|_| true);
+}
+
+/// Makes the waiting threads whose key passes `woken` look again.
+fn mark_waiters(woken: impl Fn(usize) -> bool) {
+    if WAITERS.load(SeqCst) == 0 {
+        return;
+    }
     let used = USED.load(Acquire);
     for slot in &TABLE[..used] {
-        if slot.state.load(Acquire) == WAITING {
+        if slot.state.load(Acquire) == WAITING && woken(slot.key.load(Acquire)) {
             slot.recheck.store(true, SeqCst);
         }
     }
@@ -247,7 +247,7 @@ pub fn wait<R>(
     let ended = loop {
         let real = real_now();
         let unmoved = real.saturating_sub(unmoved_since);
-        try_move(unmoved >= STALL_NS);
+        try_move(slot.tid.load(Relaxed), unmoved >= STALL_NS);
         if deadline != NO_DEADLINE && clock::now_ns() >= deadline {
             break Ended::TimedOut;
         }
@@ -310,15 +310,21 @@ pub fn sleep_until(deadline: u64) {
 fn sleep_on_moves(real_ns: u64) {
     let seen = MOVES.load(SeqCst);
     let timeout = clock::to_timespec(real_ns);
-    // SAFETY: a futex wait on a static word with a valid relative timeout; it returns
-    // when the word changes, on a wake, on a signal or at the timeout.
+    futex_on_moves(libc::FUTEX_WAIT, seen as libc::c_long, &timeout);
+}
+
+/// A futex operation on the [`MOVES`] word (through libc's `syscall`, past the
+/// interposed one); a wait returns when the word changes, on a wake, on a signal or at
+/// the relative `timeout`.
+fn futex_on_moves(op: libc::c_int, value: libc::c_long, timeout: *const libc::timespec) {
+    // SAFETY: a futex call on a static word; `timeout` is null or a valid timespec.
     unsafe {
         real::syscall(
             libc::SYS_futex,
             MOVES.as_ptr() as libc::c_long,
-            (libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG) as libc::c_long,
-            seen as libc::c_long,
-            &timeout as *const libc::timespec as libc::c_long,
+            libc::c_long::from(op | libc::FUTEX_PRIVATE_FLAG),
+            value,
+            timeout as libc::c_long,
             0,
             0,
         )
@@ -333,16 +339,16 @@ pub fn real_now() -> u64 {
     clock::to_ns(&ts)
 }
 
-/// Moves the clock to the earliest deadline if no thread can run before it. With
-/// `stalled`, running threads the kernel reports asleep do not hold it.
-fn try_move(stalled: bool) {
+/// Moves the clock to the earliest deadline if no thread can run before it; `me` is the
+/// calling thread's id. With `stalled`, running threads the kernel reports asleep do not
+/// hold it.
+fn try_move(me: i32, stalled: bool) {
     if STARTING.load(SeqCst) > 0 {
         return;
     }
     // One thread decides at a time. The same thread may already be deciding: this is a
     // signal handler's wait that interrupted it, and goes on (the outer decision then
     // finds the clock moved and moves it no further back).
-    let me = gettid();
     let nested = match DECIDING.compare_exchange(NOBODY, me, SeqCst, SeqCst) {
         Ok(_) => false,
         Err(owner) if owner == me => true,
@@ -390,18 +396,11 @@ fn move_and_wake(deadline: u64) {
 fn wake_movers() {
     crate::timers::fire_due();
     MOVES.fetch_add(1, SeqCst);
-    // SAFETY: wakes every thread sleeping on the static futex word.
-    unsafe {
-        real::syscall(
-            libc::SYS_futex,
-            MOVES.as_ptr() as libc::c_long,
-            (libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG) as libc::c_long,
-            libc::c_long::from(i32::MAX),
-            0,
-            0,
-            0,
-        )
-    };
+    futex_on_moves(
+        libc::FUTEX_WAKE,
+        libc::c_long::from(i32::MAX),
+        std::ptr::null(),
+    );
 }
 
 /// Whether the slot's thread, counted as running, is blocked in a call the emulator does
@@ -431,32 +430,13 @@ fn blocked_outside(slot: &Slot) -> bool {
 /// Whether the kernel reports thread `tid` of this process as not runnable (asleep,
 /// stopped or gone).
 fn asleep_in_kernel(tid: i32) -> bool {
+    use std::io::Write;
+    // Formatted into a zeroed stack buffer: no allocation, and NUL-terminated.
     let mut path = [0u8; 48];
-    let mut length = 0;
-    for byte in b"/proc/self/task/" {
-        path[length] = *byte;
-        length += 1;
+    if write!(&mut path[..47], "/proc/self/task/{tid}/stat").is_err() {
+        return false;
     }
-    let mut digits = [0u8; 12];
-    let mut count = 0;
-    let mut value = tid.unsigned_abs();
-    loop {
-        digits[count] = b'0' + (value % 10) as u8;
-        count += 1;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    for digit in digits[..count].iter().rev() {
-        path[length] = *digit;
-        length += 1;
-    }
-    for byte in b"/stat" {
-        path[length] = *byte;
-        length += 1;
-    }
-    // SAFETY: `path` is NUL-terminated (zero-filled beyond `length`).
+    // SAFETY: `path` is NUL-terminated (its last byte is never written).
     let fd = unsafe { real::open(path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC, 0) };
     if fd < 0 {
         return true;

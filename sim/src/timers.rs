@@ -12,7 +12,7 @@ use std::os::raw::{c_int, c_uint, c_void};
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicU8, AtomicUsize};
 
-use crate::clock;
+use crate::clock::{self, valid};
 use crate::real;
 use crate::schedule::{self, Ended, DESCRIPTORS, NO_DEADLINE};
 
@@ -110,14 +110,6 @@ fn recompute_next(_locked: &Locked) {
     NEXT_REAL.store(next_real.unwrap_or(NO_DEADLINE), SeqCst);
 }
 
-/// Fires the timers that are due, if any is armed (cheap otherwise: it runs on every
-/// read of the clock).
-pub fn check() {
-    if NEXT.load(Relaxed) != NO_DEADLINE {
-        fire_due();
-    }
-}
-
 /// The earliest expiry of an armed timer (a deadline for the scheduler).
 pub fn next_expiry() -> u64 {
     NEXT.load(SeqCst)
@@ -144,8 +136,13 @@ fn mark_fd(fd: c_int, timer: bool) {
 /// as much real time has passed (the clock then moves to the expiry). Waiting threads
 /// look again.
 pub fn fire_due() {
+    let next = NEXT.load(SeqCst);
+    if next == NO_DEADLINE {
+        // Nothing armed (the usual case: this runs on every read of the clock).
+        return;
+    }
     let real = schedule::real_now();
-    if NEXT.load(SeqCst) > clock::now_ns() && NEXT_REAL.load(SeqCst) > real {
+    if next > clock::now_ns() && NEXT_REAL.load(SeqCst) > real {
         return;
     }
     let locked = lock();
@@ -296,10 +293,6 @@ fn current(timer: &Timer) -> libc::itimerspec {
     }
 }
 
-fn valid(ts: &libc::timespec) -> bool {
-    ts.tv_sec >= 0 && (0..1_000_000_000).contains(&ts.tv_nsec)
-}
-
 /// Arms or disarms a followed timer; `absolute`: the value is a time on its clock.
 unsafe fn set(
     kind: u8,
@@ -345,11 +338,10 @@ unsafe fn set(
     Some(0)
 }
 
+/// A call's result from [`set`]: 0, or a negated errno (then -1 with errno set).
 fn result(rc: c_int) -> c_int {
     if rc < 0 {
-        // SAFETY: the calling thread's errno slot is always valid.
-        unsafe { *libc::__errno_location() = -rc };
-        -1
+        real::fail(-rc)
     } else {
         rc
     }
@@ -418,7 +410,7 @@ pub unsafe fn read(fd: c_int, buf: *mut c_void, count: usize) -> Option<isize> {
             return Some(8);
         }
         if libc::fcntl(fd, libc::F_GETFL) & libc::O_NONBLOCK != 0 {
-            return Some(result(-libc::EAGAIN) as isize);
+            return Some(real::fail(libc::EAGAIN));
         }
         // Until the expiry (for ever when disarmed), or until another thread's move of
         // the clock fires it; then the loop takes the expirations.
@@ -531,7 +523,7 @@ pub unsafe extern "C" fn setitimer(
         clock::timeval_ns(&(*new).it_value),
         clock::timeval_ns(&(*new).it_interval),
     ) else {
-        return result(-libc::EINVAL);
+        return real::fail(libc::EINVAL);
     };
     let Some(timer) = alarm_timer() else {
         return real::setitimer(which, new, old);

@@ -19,22 +19,9 @@ use std::os::raw::{c_int, c_long, c_uint, c_void};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::clock;
-use crate::real;
+use crate::clock::valid;
+use crate::real::{self, errno, set_errno};
 use crate::schedule::{self, Ended, DESCRIPTORS, NO_DEADLINE};
-
-fn set_errno(value: c_int) {
-    // SAFETY: the calling thread's errno slot is always valid.
-    unsafe { *libc::__errno_location() = value };
-}
-
-fn errno() -> c_int {
-    // SAFETY: the calling thread's errno slot is always valid.
-    unsafe { *libc::__errno_location() }
-}
-
-fn valid(ts: &libc::timespec) -> bool {
-    ts.tv_sec >= 0 && (0..1_000_000_000).contains(&ts.tv_nsec)
-}
 
 /// The real monotonic time `real_ns` from now, as an absolute timespec.
 fn real_deadline(real_ns: u64) -> libc::timespec {
@@ -137,7 +124,7 @@ pub unsafe extern "C" fn clock_gettime(
         return -1;
     }
     clock::count_read();
-    crate::timers::check();
+    crate::timers::fire_due();
     match clock::virtual_reading(clock_id) {
         Some(ns) => {
             *tp = clock::to_timespec(ns);
@@ -237,6 +224,15 @@ fn deadline_ms(timeout_ms: c_int) -> u64 {
     u64::try_from(timeout_ms).map_or(NO_DEADLINE, |ms| after(ms * 1_000_000))
 }
 
+/// The virtual deadline of a relative timespec timeout (null: none).
+unsafe fn deadline_after(timeout: *const libc::timespec) -> u64 {
+    if timeout.is_null() {
+        NO_DEADLINE
+    } else {
+        after(clock::to_ns(&*timeout))
+    }
+}
+
 /// A real timeout in milliseconds for a look of `real_ns`.
 fn look_ms(real_ns: u64) -> c_int {
     c_int::try_from(real_ns.div_ceil(1_000_000)).unwrap_or(c_int::MAX)
@@ -297,14 +293,8 @@ pub unsafe extern "C" fn ppoll(
     if any_outside_poll(fds, count) {
         return real_time_wait(|| real::ppoll(fds, count, timeout, mask));
     }
-    let deadline = if timeout.is_null() {
-        NO_DEADLINE
-    } else {
-        after(clock::to_ns(&*timeout))
-    };
-    descriptor_wait(deadline, |real_ns| {
-        let slice = clock::to_timespec(real_ns);
-        real::ppoll(fds, count, &slice, mask)
+    descriptor_wait(deadline_after(timeout), |real_ns| {
+        real::ppoll(fds, count, &clock::to_timespec(real_ns), mask)
     })
 }
 
@@ -421,17 +411,17 @@ pub unsafe extern "C" fn pselect(
     if !clock::is_virtual() || zero || (!timeout.is_null() && !valid(&*timeout)) || nfds < 0 {
         return real::pselect(nfds, read, write, error, timeout, mask);
     }
-    let deadline = if timeout.is_null() {
-        NO_DEADLINE
-    } else {
-        after(clock::to_ns(&*timeout))
-    };
-    select_wait(nfds, [read, write, error], deadline, |slice| match slice {
-        None => real::pselect(nfds, read, write, error, timeout, mask),
-        Some(real_ns) => {
-            real::pselect(nfds, read, write, error, &clock::to_timespec(real_ns), mask)
-        }
-    })
+    select_wait(
+        nfds,
+        [read, write, error],
+        deadline_after(timeout),
+        |slice| match slice {
+            None => real::pselect(nfds, read, write, error, timeout, mask),
+            Some(real_ns) => {
+                real::pselect(nfds, read, write, error, &clock::to_timespec(real_ns), mask)
+            }
+        },
+    )
 }
 
 /// Epoll sets (by descriptor) that hold a descriptor the outside world may make ready.
@@ -481,14 +471,25 @@ pub unsafe extern "C" fn epoll_ctl(
     rc
 }
 
-fn epoll(
+/// An epoll wait of `timeout_ns` (`None`: for ever): the real call when it does not wait
+/// or the set holds a descriptor the outside world may make ready (in real time, the
+/// clock then moving by it), a wait on the virtual clock otherwise.
+unsafe fn epoll_wait_for(
     epfd: c_int,
     events: *mut libc::epoll_event,
     max: c_int,
-    deadline: u64,
+    timeout_ns: Option<u64>,
     mask: *const libc::sigset_t,
 ) -> c_int {
-    descriptor_wait(deadline, |real_ns| {
+    // epoll_pwait's milliseconds, rounded up.
+    let timeout_ms = timeout_ns.map_or(-1, look_ms);
+    if !clock::is_virtual() || timeout_ms == 0 || max <= 0 {
+        return real::epoll_pwait(epfd, events, max, timeout_ms, mask);
+    }
+    if epoll_outside(epfd).load(Ordering::Acquire) {
+        return real_time_wait(|| real::epoll_pwait(epfd, events, max, timeout_ms, mask));
+    }
+    descriptor_wait(timeout_ns.map_or(NO_DEADLINE, after), |real_ns| {
         // SAFETY: the caller's arguments, passed on with a short timeout.
         unsafe { real::epoll_pwait(epfd, events, max, look_ms(real_ns), mask) }
     })
@@ -503,13 +504,8 @@ pub unsafe extern "C" fn epoll_pwait(
     timeout_ms: c_int,
     mask: *const libc::sigset_t,
 ) -> c_int {
-    if !clock::is_virtual() || timeout_ms == 0 || max <= 0 {
-        return real::epoll_pwait(epfd, events, max, timeout_ms, mask);
-    }
-    if epoll_outside(epfd).load(Ordering::Acquire) {
-        return real_time_wait(|| real::epoll_pwait(epfd, events, max, timeout_ms, mask));
-    }
-    epoll(epfd, events, max, deadline_ms(timeout_ms), mask)
+    let timeout_ns = u64::try_from(timeout_ms).ok().map(|ms| ms * 1_000_000);
+    epoll_wait_for(epfd, events, max, timeout_ns, mask)
 }
 
 /// `epoll_wait(2)`: the timeout on the virtual clock.
@@ -533,31 +529,10 @@ pub unsafe extern "C" fn epoll_pwait2(
     mask: *const libc::sigset_t,
 ) -> c_int {
     if !timeout.is_null() && !valid(&*timeout) {
-        set_errno(libc::EINVAL);
-        return -1;
+        return real::fail(libc::EINVAL);
     }
     let timeout_ns = (!timeout.is_null()).then(|| clock::to_ns(&*timeout));
-    if !clock::is_virtual()
-        || timeout_ns == Some(0)
-        || max <= 0
-        || epoll_outside(epfd).load(Ordering::Acquire)
-    {
-        // The real call in milliseconds (rounded up), as epoll_pwait takes them.
-        let ms = timeout_ns.map_or(-1, |ns| {
-            c_int::try_from(ns.div_ceil(1_000_000)).unwrap_or(c_int::MAX)
-        });
-        if !clock::is_virtual() || ms == 0 || max <= 0 {
-            return real::epoll_pwait(epfd, events, max, ms, mask);
-        }
-        return real_time_wait(|| real::epoll_pwait(epfd, events, max, ms, mask));
-    }
-    epoll(
-        epfd,
-        events,
-        max,
-        timeout_ns.map_or(NO_DEADLINE, after),
-        mask,
-    )
+    epoll_wait_for(epfd, events, max, timeout_ns, mask)
 }
 
 /// `send(2)`: wakes threads waiting on descriptors.
