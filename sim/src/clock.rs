@@ -7,7 +7,8 @@
 //! One clock serves every thread of the process: [`crate::schedule`] decides when it
 //! moves to the next deadline. A bus transfer moves it by its bus time, and a thread
 //! that only reads it (a busy wait) moves it by [`SPIN_STEP_NS`] a read once it has read
-//! it [`SPIN_FREE_READS`] times in a row without waiting or transferring.
+//! it [`SPIN_FREE_READS`] times in a row without waiting, transferring or taking or
+//! giving a semaphore.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
@@ -17,8 +18,8 @@ use crate::real;
 /// Virtual time, ns since the emulator started.
 static NOW_NS: AtomicU64 = AtomicU64::new(0);
 
-/// Reads of the clock a thread makes in a row, without waiting or transferring, before
-/// reading it starts to cost time.
+/// Reads of the clock a thread makes in a row, without waiting, transferring or taking or
+/// giving a semaphore, before reading it starts to cost time.
 pub const SPIN_FREE_READS: u32 = 100;
 /// What each further read costs: a loop that waits 0.1 s by reading the clock makes
 /// 100,000 reads, a fraction of a second of real time.
@@ -29,7 +30,8 @@ thread_local! {
     static SPIN_READS: Cell<u32> = const { Cell::new(0) };
 }
 
-/// The calling thread waited or transferred: its run of clock reads ends.
+/// The calling thread waited, transferred, or took or gave a semaphore: its run of clock
+/// reads ends.
 pub fn end_spin() {
     let _ = SPIN_READS.try_with(|reads| reads.set(0));
 }
@@ -45,16 +47,16 @@ pub fn count_read() {
         })
         .unwrap_or(false);
     if spinning {
-        let now = NOW_NS.fetch_add(SPIN_STEP_NS, Ordering::SeqCst) + SPIN_STEP_NS;
-        if now >= crate::timers::next_expiry() {
-            crate::timers::fire_due();
-        }
+        elapse(SPIN_STEP_NS);
     }
 }
 
-/// The current virtual time (for the report).
-pub fn latest_ns() -> u64 {
-    now_ns()
+/// Lets `ns` of virtual time pass at once, firing the timers it reaches.
+fn elapse(ns: u64) {
+    let now = NOW_NS.fetch_add(ns, Ordering::SeqCst) + ns;
+    if now >= crate::timers::next_expiry() {
+        crate::timers::fire_due();
+    }
 }
 
 /// Where the clock starts, read from the real clocks once, when the library is loaded
@@ -208,10 +210,7 @@ pub fn now_ns() -> u64 {
 pub fn advance(ns: u64) {
     if is_virtual() {
         end_spin();
-        let now = NOW_NS.fetch_add(ns, Ordering::SeqCst) + ns;
-        if now >= crate::timers::next_expiry() {
-            crate::timers::fire_due();
-        }
+        elapse(ns);
     }
 }
 

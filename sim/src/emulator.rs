@@ -557,7 +557,7 @@ impl Emulator {
                 entry
             })
             .collect();
-        json!({ "virtual_ns": clock::latest_ns(), "devices": devices })
+        json!({ "virtual_ns": clock::now_ns(), "devices": devices })
     }
 }
 
