@@ -4,8 +4,8 @@
 //! the real monotonic clock; with `LIGHTSEG_SIM_PACE=1` it stays virtual but each move
 //! also takes its real time.
 //!
-//! One clock serves every thread of the process: [`crate::schedule`] decides when it
-//! moves to the next deadline. A bus transfer moves it by its bus time, and a thread
+//! One clock serves every thread of every process of a session ([`crate::session`]):
+//! [`crate::schedule`] decides when it moves to the next deadline. A bus transfer moves it by its bus time, and a thread
 //! that only reads it (a busy wait) moves it by [`SPIN_STEP_NS`] a read once it has read
 //! it [`SPIN_FREE_READS`] times in a row without waiting, transferring or taking or
 //! giving a semaphore.
@@ -15,8 +15,50 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 
 use crate::real;
 
-/// Virtual time, ns since the emulator started.
-static NOW_NS: AtomicU64 = AtomicU64::new(0);
+/// The clock's words, in the session's region ([`crate::session`]): every process of
+/// a session reads one clock.
+#[repr(C)]
+pub struct Shared {
+    /// Virtual time, ns since the session started.
+    now_ns: AtomicU64,
+    /// The real monotonic clock when the session started (real-time mode counts from
+    /// it) and the real wall clock then (the virtual wall clock starts at it).
+    origin_monotonic_ns: AtomicU64,
+    origin_wall_ns: AtomicU64,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Shared {
+    /// A clock at 0.
+    pub const fn new() -> Self {
+        Shared {
+            now_ns: AtomicU64::new(0),
+            origin_monotonic_ns: AtomicU64::new(0),
+            origin_wall_ns: AtomicU64::new(0),
+        }
+    }
+}
+
+fn shared() -> &'static Shared {
+    &crate::session::region().clock
+}
+
+/// Sets where the clock of a new session starts: the real clocks now.
+pub fn set_origin(region: &crate::session::Region) {
+    let clock = &region.clock;
+    clock.now_ns.store(0, Ordering::SeqCst);
+    clock
+        .origin_monotonic_ns
+        .store(read_real(libc::CLOCK_MONOTONIC), Ordering::SeqCst);
+    clock
+        .origin_wall_ns
+        .store(read_real(libc::CLOCK_REALTIME), Ordering::SeqCst);
+}
 
 /// Reads of the clock a thread makes in a row, without waiting, transferring or taking or
 /// giving a semaphore, before reading it starts to cost time.
@@ -53,19 +95,16 @@ pub fn count_read() {
 
 /// Lets `ns` of virtual time pass at once, firing the timers it reaches.
 fn elapse(ns: u64) {
-    let now = NOW_NS.fetch_add(ns, Ordering::SeqCst) + ns;
+    let now = shared().now_ns.fetch_add(ns, Ordering::SeqCst) + ns;
     if now >= crate::timers::next_expiry() {
         crate::timers::fire_due();
     }
 }
 
-/// Where the clock starts, read from the real clocks once, when the library is loaded
-/// ([`init`]): whether it is real time, and the real monotonic clock (real-time mode
-/// counts from it) and wall clock (the virtual wall clock starts at it) at that moment. Plain atomics, so that reading the clock never allocates,
-/// locks or initialises anything lazily.
+/// Whether the clock is real time, read once, when the library is loaded ([`init`]);
+/// where it starts is the session's ([`Shared`]). Plain atomics, so that reading the
+/// clock never allocates, locks or initialises anything lazily.
 static ORIGIN_STATE: AtomicU8 = AtomicU8::new(UNSET);
-static ORIGIN_MONOTONIC_NS: AtomicU64 = AtomicU64::new(0);
-static ORIGIN_WALL_NS: AtomicU64 = AtomicU64::new(0);
 const UNSET: u8 = 0;
 const SETTING: u8 = 1;
 const VIRTUAL: u8 = 2;
@@ -131,8 +170,11 @@ pub fn init() {
     }
     let realtime = realtime_requested();
     PACED.store(flag(c"LIGHTSEG_SIM_PACE"), Ordering::Relaxed);
-    ORIGIN_MONOTONIC_NS.store(read_real(libc::CLOCK_MONOTONIC), Ordering::Relaxed);
-    ORIGIN_WALL_NS.store(read_real(libc::CLOCK_REALTIME), Ordering::Relaxed);
+    if !crate::session::shared() {
+        // Until the session is joined (a clock read by another library's constructor),
+        // or without one.
+        set_origin(crate::session::region());
+    }
     let state = if realtime { REAL_TIME } else { VIRTUAL };
     ORIGIN_STATE.store(state, Ordering::Release);
 }
@@ -147,8 +189,8 @@ fn origin() -> Origin {
     }
     Origin {
         realtime: state == REAL_TIME,
-        monotonic_ns: ORIGIN_MONOTONIC_NS.load(Ordering::Relaxed),
-        wall_ns: ORIGIN_WALL_NS.load(Ordering::Relaxed),
+        monotonic_ns: shared().origin_monotonic_ns.load(Ordering::Relaxed),
+        wall_ns: shared().origin_wall_ns.load(Ordering::Relaxed),
     }
 }
 
@@ -201,7 +243,7 @@ pub fn now_ns() -> u64 {
     if origin.realtime {
         read_real(libc::CLOCK_MONOTONIC).saturating_sub(origin.monotonic_ns)
     } else {
-        NOW_NS.load(Ordering::SeqCst)
+        shared().now_ns.load(Ordering::SeqCst)
     }
 }
 
@@ -217,7 +259,7 @@ pub fn advance(ns: u64) {
 /// Moves the virtual clock to `target_ns` if it is behind (the scheduler's move to the
 /// next deadline), keeping pace in real time with `LIGHTSEG_SIM_PACE`.
 pub fn move_to(target_ns: u64) {
-    let before = NOW_NS.load(Ordering::SeqCst);
+    let before = shared().now_ns.load(Ordering::SeqCst);
     if target_ns > before && PACED.load(Ordering::Relaxed) {
         pace(target_ns - before);
     }
@@ -227,7 +269,7 @@ pub fn move_to(target_ns: u64) {
 /// Moves the virtual clock to `target_ns` if it is behind, at once: for a move whose
 /// time has already passed in real time (a real-time wait, a kernel timer that fired).
 pub fn catch_up_to(target_ns: u64) {
-    NOW_NS.fetch_max(target_ns, Ordering::SeqCst);
+    shared().now_ns.fetch_max(target_ns, Ordering::SeqCst);
 }
 
 /// Sleeps the calling thread until emulator time `target_ns`: as soon as no other
@@ -250,7 +292,7 @@ pub fn virtual_reading(clock: libc::clockid_t) -> Option<u64> {
     if origin.realtime {
         return None;
     }
-    let elapsed = NOW_NS.load(Ordering::SeqCst);
+    let elapsed = shared().now_ns.load(Ordering::SeqCst);
     match clock {
         libc::CLOCK_MONOTONIC
         | libc::CLOCK_MONOTONIC_RAW

@@ -10,8 +10,10 @@ use serde_json::{json, Value};
 use crate::clock;
 use crate::models::ht16k33::Ht16k33Model;
 use crate::models::tsl2561::Tsl2561Model;
+use crate::models::tsl2561::Tsl2561State;
 use crate::render;
 use crate::scene::{Controller, DeviceSpec, Kind, Scene};
+use crate::session::{self, BusGuard};
 
 /// How many transfers a device's trace keeps; later ones are only counted
 /// (`trace_dropped`), so that long runs (fuzzing) do not grow without bound.
@@ -48,29 +50,51 @@ enum Model {
     Ht16k33(Ht16k33Model),
 }
 
-struct Device {
-    spec: DeviceSpec,
-    model: Model,
+/// What the bus counts of a device, for the report and the faults.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
     transfers: u64,
     read_transfers: u64,
     bytes: u64,
     /// Time the bus was busy with transfers to this device, in ns.
     bus_ns: u64,
     errors: u64,
-    trace: Vec<Value>,
     trace_dropped: u64,
     /// State of the random-fault generator (xorshift64*).
     random_state: u64,
+    /// A picture of the display has been drawn (it is shown again at the end).
+    pictured: bool,
+}
+
+/// A device's state as the session's processes share it ([`crate::session::Bus`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SavedDevice {
+    counts: Counts,
+    chip: SavedChip,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum SavedChip {
+    Tsl2561(Tsl2561State),
+    Ht16k33(Ht16k33Model),
+}
+
+struct Device {
+    spec: DeviceSpec,
+    model: Model,
+    counts: Counts,
+    /// This process's transfers to the device.
+    trace: Vec<Value>,
 }
 
 impl Device {
     /// Next value of the device's deterministic generator, uniform in [0, 1).
     fn next_random(&mut self) -> f64 {
-        let mut x = self.random_state;
+        let mut x = self.counts.random_state;
         x ^= x >> 12;
         x ^= x << 25;
         x ^= x >> 27;
-        self.random_state = x;
+        self.counts.random_state = x;
         (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     }
 
@@ -118,6 +142,8 @@ pub struct Emulator {
     svg: Option<std::ffi::OsString>,
     /// The picture last drawn of each bus's backpacks of one kind.
     drawn: HashMap<String, String>,
+    /// The session's count of bus saves when this process last loaded or saved it.
+    seen: u64,
 }
 
 fn errno_name(errno: c_int) -> &'static str {
@@ -173,14 +199,17 @@ impl Emulator {
                     }
                 },
                 spec: spec.clone(),
-                transfers: 0,
-                read_transfers: 0,
-                bytes: 0,
-                bus_ns: 0,
-                errors: 0,
+                counts: Counts {
+                    transfers: 0,
+                    read_transfers: 0,
+                    bytes: 0,
+                    bus_ns: 0,
+                    errors: 0,
+                    trace_dropped: 0,
+                    random_state: spec.faults.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+                    pictured: false,
+                },
                 trace: Vec::new(),
-                trace_dropped: 0,
-                random_state: spec.faults.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
             })
             .collect();
         Self {
@@ -195,7 +224,70 @@ impl Emulator {
             show_at_exit: false,
             svg: std::env::var_os("LIGHTSEG_SIM_SVG").filter(|dir| !dir.is_empty()),
             drawn: HashMap::new(),
+            seen: 0,
         }
+    }
+
+    /// Takes the chips' state from the session's bus, if another process has changed
+    /// it since this one last looked (a program that has the bus to itself never
+    /// copies anything in).
+    fn load(&mut self, guard: &mut BusGuard) {
+        if !guard.changed_since(self.seen) {
+            return;
+        }
+        let bus = guard.bus();
+        for (index, device) in self.devices.iter_mut().enumerate().take(session::DEVICES) {
+            if !bus.saved[index] {
+                continue;
+            }
+            // SAFETY: `saved[index]` is set only after `devices[index]` was written, by
+            // this build (the session's layout check), for this scene (its key).
+            let saved = unsafe { bus.devices[index].assume_init() };
+            device.counts = saved.counts;
+            match (&mut device.model, saved.chip) {
+                (Model::Tsl2561(chip), SavedChip::Tsl2561(state)) => chip.set_state(state),
+                (Model::Ht16k33(chip), SavedChip::Ht16k33(state)) => *chip = state,
+                _ => {}
+            }
+        }
+        let removed = bus.removed_count.min(session::REMOVED_BUSES);
+        self.removed_buses = bus.removed[..removed].to_vec();
+        self.seen = guard.generation();
+    }
+
+    /// Puts device `index`'s state, and the buses removed, on the session's bus.
+    fn save(&mut self, guard: &mut BusGuard, index: Option<usize>) {
+        let bus = guard.bus();
+        if let Some(device) = index.and_then(|index| self.devices.get(index)) {
+            let chip = match &device.model {
+                Model::Tsl2561(chip) => SavedChip::Tsl2561(chip.state()),
+                Model::Ht16k33(chip) => SavedChip::Ht16k33(*chip),
+            };
+            if let Some(slot) = index.filter(|index| *index < session::DEVICES) {
+                bus.devices[slot].write(SavedDevice {
+                    counts: device.counts,
+                    chip,
+                });
+                bus.saved[slot] = true;
+            }
+        }
+        let removed = self.removed_buses.len().min(session::REMOVED_BUSES);
+        bus.removed[..removed].copy_from_slice(&self.removed_buses[..removed]);
+        bus.removed_count = removed;
+        self.seen = guard.saved();
+    }
+
+    /// Brings this process's copy of the chips up to date with the session's bus.
+    fn refresh(&mut self) {
+        if let Some(mut guard) = BusGuard::if_shared() {
+            self.load(&mut guard);
+        }
+    }
+
+    fn device_index(&self, bus: u32, address: u16) -> Option<usize> {
+        self.devices
+            .iter()
+            .position(|d| d.spec.bus == bus && u16::from(d.spec.address) == address)
     }
 
     fn bus_exists(&self, bus: u32) -> bool {
@@ -204,7 +296,8 @@ impl Emulator {
 
     /// Whether `/dev/i2c-<bus>` may be opened: ENOENT when there is no such bus, EACCES
     /// when a device on it asks for that fault.
-    pub fn check_open(&self, bus: u32) -> Result<(), c_int> {
+    pub fn check_open(&mut self, bus: u32) -> Result<(), c_int> {
+        self.refresh();
         if !self.bus_exists(bus) {
             return Err(libc::ENOENT);
         }
@@ -303,7 +396,28 @@ impl Emulator {
     }
 
     /// One transfer (START ... STOP) on `bus` to `address`. `op` names it in the trace.
+    /// The session's bus is held meanwhile: another process's transfer comes before or
+    /// after it, as the kernel's adapter lock orders them.
     pub fn transfer(
+        &mut self,
+        bus: u32,
+        address: u16,
+        op: &'static str,
+        messages: &mut [Message<'_>],
+    ) -> Result<Completion, c_int> {
+        let mut guard = BusGuard::if_shared();
+        if let Some(guard) = guard.as_mut() {
+            self.load(guard);
+        }
+        let result = self.transfer_held(bus, address, op, messages);
+        if let Some(guard) = guard.as_mut() {
+            let index = self.device_index(bus, address);
+            self.save(guard, index);
+        }
+        result
+    }
+
+    fn transfer_held(
         &mut self,
         bus: u32,
         address: u16,
@@ -315,11 +429,7 @@ impl Emulator {
             return Err(libc::ENODEV);
         }
         let lengths: Vec<usize> = messages.iter().map(Message::len).collect();
-        let Some(index) = self
-            .devices
-            .iter()
-            .position(|d| d.spec.bus == bus && u16::from(d.spec.address) == address)
-        else {
+        let Some(index) = self.device_index(bus, address) else {
             // Nobody acknowledges the address byte.
             clock::advance(self.bits_to_ns(transfer_bits(&[0])));
             return Err(self.controller.no_answer());
@@ -327,15 +437,15 @@ impl Emulator {
         let start = clock::now_ns();
         let reads = messages.iter().any(|m| matches!(m, Message::Read(_)));
         let device = &mut self.devices[index];
-        device.transfers += 1;
+        device.counts.transfers += 1;
         if reads {
-            device.read_transfers += 1;
+            device.counts.read_transfers += 1;
         }
         let no_answer = self.controller.no_answer();
         let random_fault = device.random_fault(no_answer);
         let faults = &device.spec.faults;
-        let nth = device.transfers;
-        let nth_read = device.read_transfers;
+        let nth = device.counts.transfers;
+        let nth_read = device.counts.read_transfers;
         let fault = if faults.absent || faults.nack_on_transfer == Some(nth) {
             Some(no_answer)
         } else if reads && faults.eio_on_read == Some(nth_read) {
@@ -362,7 +472,7 @@ impl Emulator {
             }
         };
         let end = clock::now_ns();
-        self.devices[index].bus_ns += end - start;
+        self.devices[index].counts.bus_ns += end - start;
         self.record(index, start, op, messages, result);
         if removes_bus && !self.removed_buses.contains(&bus) {
             self.removed_buses.push(bus);
@@ -423,26 +533,30 @@ impl Emulator {
         self.show_at_exit = true;
     }
 
-    /// At exit, with [`Emulator::show_at_exit`]: each display's last picture, in bus and
-    /// kind order.
-    pub fn show_last_pictures(&self) {
+    /// At the session's end, with [`Emulator::show_at_exit`]: the last picture of each
+    /// display a process of the session drew, in bus and kind order.
+    pub fn show_last_pictures(&mut self) {
         if !(self.show && self.show_at_exit) {
             return;
         }
-        let mut pictures: Vec<(&String, &String)> = self.drawn.iter().collect();
-        pictures.sort();
-        for (key, picture) in pictures {
-            render::show(key, picture);
+        self.refresh();
+        let mut groups: Vec<(u32, crate::backpacks::Backpack)> = self
+            .devices
+            .iter()
+            .filter(|d| d.counts.pictured)
+            .map(|d| (d.spec.bus, d.spec.backpack.unwrap_or_default()))
+            .collect();
+        groups.sort_by_key(|(bus, backpack)| (*bus, backpack.name()));
+        groups.dedup();
+        for (bus, backpack) in groups {
+            let (key, picture) = self.picture_of(bus, backpack);
+            render::show(&key, &picture);
         }
     }
 
-    /// Draws the display of device `index` with the other backpacks of its kind on its
-    /// bus (a chain is drawn as one picture), when what they show has changed.
-    fn draw(&mut self, index: usize) {
-        let (bus, backpack) = {
-            let spec = &self.devices[index].spec;
-            (spec.bus, spec.backpack.unwrap_or_default())
-        };
+    /// The picture of the backpacks of one kind on `bus` (a chain is one picture), and
+    /// its key ("bus/kind").
+    fn picture_of(&self, bus: u32, backpack: crate::backpacks::Backpack) -> (String, String) {
         let mut members: Vec<(u8, &Ht16k33Model)> = self
             .devices
             .iter()
@@ -454,15 +568,28 @@ impl Emulator {
             .collect();
         members.sort_by_key(|(address, _)| *address);
         let picture = render::picture(bus, backpack, &members);
-        let key = format!("{bus}/{}", backpack.name());
+        (format!("{bus}/{}", backpack.name()), picture)
+    }
+
+    /// Draws the display of device `index` with the other backpacks of its kind on its
+    /// bus (a chain is drawn as one picture), when what they show has changed.
+    fn draw(&mut self, index: usize) {
+        let (bus, backpack) = {
+            let spec = &self.devices[index].spec;
+            (spec.bus, spec.backpack.unwrap_or_default())
+        };
+        let (key, picture) = self.picture_of(bus, backpack);
         let last = self.drawn.get(&key).cloned().unwrap_or_default();
         let worth_drawing = !last.is_empty()
-            || members
-                .iter()
-                .any(|(_, chip)| render::shows_something(chip));
+            || self.devices.iter().any(|d| {
+                d.spec.bus == bus
+                    && d.spec.backpack.unwrap_or_default() == backpack
+                    && matches!(&d.model, Model::Ht16k33(chip) if render::shows_something(chip))
+            });
         if picture == last || !worth_drawing {
             return;
         }
+        self.devices[index].counts.pictured = true;
         if self.show && !self.show_at_exit {
             render::show(&key, &picture);
         }
@@ -499,20 +626,21 @@ impl Emulator {
                 "short".to_string()
             }
             Err(errno) => {
-                device.errors += 1;
+                device.counts.errors += 1;
                 read.clear();
                 errno_name(errno).to_string()
             }
         };
         if result.is_ok() {
-            device.bytes += (written.len() + read.len()) as u64;
+            device.counts.bytes += (written.len() + read.len()) as u64;
         }
         if device.trace.len() >= TRACE_LIMIT {
-            device.trace_dropped += 1;
+            device.counts.trace_dropped += 1;
             return;
         }
         device.trace.push(json!({
             "t_ns": start,
+            "pid": session::pid(),
             "op": op,
             "write": written,
             "read": read,
@@ -520,23 +648,60 @@ impl Emulator {
         }));
     }
 
-    /// The JSON report of every device.
-    pub fn report(&mut self) -> Value {
-        let now = clock::now_ns();
+    /// This process's transfers to each device (taken: written to the session
+    /// directory at exit, for the session's report).
+    /// A forked child's copy of its parent's trace is left out: the parent reports it.
+    pub fn take_trace(&mut self) -> Value {
+        let pid = session::pid();
         let devices: Vec<Value> = self
             .devices
             .iter_mut()
             .map(|device| {
+                let mut trace = std::mem::take(&mut device.trace);
+                trace.retain(|entry| entry["pid"] == pid);
+                Value::Array(trace)
+            })
+            .collect();
+        json!({ "pid": pid, "devices": devices })
+    }
+
+    /// The JSON report of every device: its state on the session's bus, and the
+    /// transfers of this process and of the `others` ([`Emulator::take_trace`]), in time
+    /// order (a process's own in the order it made them).
+    pub fn report(&mut self, others: &[Value]) -> Value {
+        self.refresh();
+        let now = clock::now_ns();
+        let mut processes: Vec<u64> = others.iter().filter_map(|o| o["pid"].as_u64()).collect();
+        if self.devices.iter().any(|d| !d.trace.is_empty()) {
+            processes.push(u64::from(session::pid()));
+        }
+        processes.sort_unstable();
+        processes.dedup();
+        let devices: Vec<Value> = self
+            .devices
+            .iter_mut()
+            .enumerate()
+            .map(|(index, device)| {
+                let mut trace = device.trace.clone();
+                for other in others {
+                    if let Some(entries) = other["devices"][index].as_array() {
+                        trace.extend(entries.iter().cloned());
+                    }
+                }
+                if !others.is_empty() {
+                    trace.sort_by_key(|entry| (entry["t_ns"].as_u64(), entry["pid"].as_u64()));
+                }
+                let counts = device.counts;
                 let mut entry = json!({
                     "bus": device.spec.bus,
                     "address": device.spec.address,
                     "kind": device.spec.kind.name(),
-                    "transfers": device.transfers,
-                    "bytes": device.bytes,
-                    "bus_ns": device.bus_ns,
-                    "errors": device.errors,
-                    "trace": device.trace,
-                    "trace_dropped": device.trace_dropped,
+                    "transfers": counts.transfers,
+                    "bytes": counts.bytes,
+                    "bus_ns": counts.bus_ns,
+                    "errors": counts.errors,
+                    "trace": trace,
+                    "trace_dropped": counts.trace_dropped,
                 });
                 let model = match &mut device.model {
                     Model::Tsl2561(chip) => chip.report(now),
@@ -557,7 +722,7 @@ impl Emulator {
                 entry
             })
             .collect();
-        json!({ "virtual_ns": clock::now_ns(), "devices": devices })
+        json!({ "virtual_ns": clock::now_ns(), "processes": processes, "devices": devices })
     }
 }
 
@@ -594,7 +759,7 @@ mod tests {
         };
         assert_eq!(read_data(0x39), 1200);
         assert_eq!(read_data(0x29), 0);
-        let report = emulator.report();
+        let report = emulator.report(&[]);
         assert_eq!(report["devices"][0]["powered"], true);
         assert_eq!(report["devices"][0]["stale_reads"], 0);
         assert_eq!(
@@ -667,7 +832,7 @@ mod tests {
             emulator.transfer(1, 0x39, "smbus", &mut read),
             Ok(Completion::Complete)
         );
-        let report = emulator.report();
+        let report = emulator.report(&[]);
         assert_eq!(report["devices"][1]["transfers"], 4);
         assert_eq!(report["devices"][1]["errors"], 2);
     }
@@ -691,7 +856,7 @@ mod tests {
         );
         assert_eq!(emulator.check_open(1), Err(libc::ENOENT));
 
-        let denied = Emulator::new(
+        let mut denied = Emulator::new(
             &scene(Faults {
                 eacces_on_open: true,
                 ebusy_on_slave: true,
@@ -781,7 +946,7 @@ mod tests {
             let mut write = [Message::Write(&[0x80, 0x00])];
             assert!(emulator.transfer(1, 0x39, "write", &mut write).is_ok());
         }
-        let report = emulator.report();
+        let report = emulator.report(&[]);
         let device = &report["devices"][1];
         assert_eq!(device["trace"].as_array().map(Vec::len), Some(TRACE_LIMIT));
         assert_eq!(device["trace_dropped"], 5);

@@ -81,6 +81,7 @@ static TRANSFERS: AtomicU64 = AtomicU64::new(0);
 /// Notes that this process uses the emulated bus.
 fn touch() {
     TOUCHED.store(true, Ordering::Relaxed);
+    crate::session::touch();
 }
 
 /// Whether this process has used the emulated bus (so it has a report to write).

@@ -24,31 +24,25 @@ pub mod emulator;
 pub mod interpose;
 pub mod light;
 pub mod models;
+pub mod process;
 pub mod real;
 pub mod render;
 pub mod scene;
 pub mod schedule;
+pub mod session;
 pub mod timers;
 pub mod waits;
 
-/// Writes the report of a process that used the emulated bus. A process that never
-/// opened an emulated adapter (a wrapper such as `timeout` or `sh -c`, a forked child
-/// that did not touch the bus) writes none, so it never replaces the report of the
-/// program it ran. The report is written to a temporary file beside the path and
-/// renamed over it: a reader sees the old report or the whole new one.
-fn write_report() {
+/// Writes the session's report (by its last process), when a process of the session
+/// used the emulated bus. A session none of whose processes opened an emulated adapter
+/// (a wrapper such as `timeout` or `sh -c` around something else) writes none. The
+/// report is written to a temporary file beside the path and renamed over it: a reader
+/// sees the old report or the whole new one.
+fn write_report(emulator: &mut emulator::Emulator, others: &[serde_json::Value]) {
     let Some(path) = std::env::var_os("LIGHTSEG_SIM_REPORT") else {
         return;
     };
-    if interpose::scene_failed() || !interpose::touched() {
-        return;
-    }
-    interpose::start();
-    let Some(mut emulator) = interpose::emulator_if_started() else {
-        return;
-    };
-    let report = emulator.report();
-    drop(emulator);
+    let report = emulator.report(others);
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
     let path = std::path::PathBuf::from(path);
     let mut temporary = path.clone().into_os_string();
@@ -67,6 +61,52 @@ fn write_report() {
     }
 }
 
+/// Leaves the session at exit: this process's transfers go to the session directory,
+/// and the last process of the session draws the displays' last pictures and writes
+/// the report.
+fn leave_session() {
+    if interpose::scene_failed() {
+        return;
+    }
+    let mut own_trace = None;
+    if interpose::touched() {
+        if let Some(mut emulator) = interpose::emulator_if_started() {
+            let trace = emulator.take_trace();
+            let pid = std::process::id() as i32;
+            match session::trace_path(pid).filter(|_| session::shared()) {
+                Some(path) => {
+                    if let Err(error) = std::fs::write(&path, trace.to_string()) {
+                        let message = format!(
+                            "lightseg-sim: cannot keep this process's transfers in {}: {error}\n",
+                            path.to_string_lossy()
+                        );
+                        real::write_all(2, message.as_bytes());
+                    }
+                }
+                None => own_trace = Some(trace),
+            }
+        }
+    }
+    schedule::forget_process();
+    if !session::leave() {
+        return;
+    }
+    if session::touched() {
+        interpose::start();
+        if let Some(mut emulator) = interpose::emulator_if_started() {
+            let mut others: Vec<serde_json::Value> = session::traces()
+                .into_iter()
+                .filter_map(|(_, path)| std::fs::read(path).ok())
+                .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+                .collect();
+            others.extend(own_trace);
+            emulator.show_last_pictures();
+            write_report(&mut emulator, &others);
+        }
+    }
+    session::remove_if_temporary();
+}
+
 static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Whether the process is running its exit handlers.
@@ -74,22 +114,23 @@ pub fn exiting() -> bool {
     EXITING.load(std::sync::atomic::Ordering::Acquire)
 }
 
-extern "C" fn at_exit() {
-    EXITING.store(true, std::sync::atomic::Ordering::Release);
+/// The process is exiting (`exit`, or `_exit` called by the program): it leaves the
+/// session once. A vfork child, which shares its parent's memory until it runs another
+/// program, leaves nothing: the session is its parent's.
+pub(crate) fn process_ending() {
+    if !session::is_own_process() || EXITING.swap(true, std::sync::atomic::Ordering::AcqRel) {
+        return;
+    }
     // Never unwind out of an exit handler.
-    let _ = std::panic::catch_unwind(show_last_pictures);
-    let _ = std::panic::catch_unwind(write_report);
+    let _ = std::panic::catch_unwind(leave_session);
 }
 
-/// Draws each display's last picture when they were kept for the end (pictures on
-/// standard error that is not a terminal).
-fn show_last_pictures() {
-    if let Some(emulator) = interpose::emulator_if_started() {
-        emulator.show_last_pictures();
-    }
+extern "C" fn at_exit() {
+    process_ending();
 }
 
 extern "C" fn in_forked_child() {
+    session::after_fork_in_child();
     interpose::forget_touch_in_child();
     schedule::after_fork_in_child();
     timers::after_fork_in_child();
@@ -101,7 +142,8 @@ extern "C" fn on_load() {
     // the clock, as AddressSanitizer's does, would otherwise re-enter them).
     clock::init();
     real::resolve_all();
-    schedule::register_current();
+    session::join(clock::set_origin);
+    schedule::register_main();
     // SAFETY: registering plain extern "C" functions with no arguments.
     unsafe {
         libc::atexit(at_exit);

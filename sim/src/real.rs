@@ -188,6 +188,26 @@ real_fns! {
     /// libc `syscall` (with all six argument registers).
     libc_syscall = c"syscall":
         fn(number: libc::c_long, a: libc::c_long, b: libc::c_long, c: libc::c_long, d: libc::c_long, e: libc::c_long, f: libc::c_long) -> libc::c_long;
+    /// libc `fork`.
+    fork = c"fork": fn() -> libc::pid_t;
+    /// libc `wait4`.
+    wait4 = c"wait4":
+        fn(pid: libc::pid_t, status: *mut c_int, options: c_int, usage: *mut libc::rusage) -> libc::pid_t;
+    /// libc `waitid`.
+    waitid = c"waitid":
+        fn(kind: libc::idtype_t, id: libc::id_t, info: *mut libc::siginfo_t, options: c_int) -> c_int;
+    /// libc `posix_spawn`.
+    posix_spawn = c"posix_spawn":
+        fn(pid: *mut libc::pid_t, path: *const c_char, actions: *const libc::posix_spawn_file_actions_t, attributes: *const libc::posix_spawnattr_t, argv: *const *mut c_char, envp: *const *mut c_char) -> c_int;
+    /// libc `posix_spawnp`.
+    posix_spawnp = c"posix_spawnp":
+        fn(pid: *mut libc::pid_t, file: *const c_char, actions: *const libc::posix_spawn_file_actions_t, attributes: *const libc::posix_spawnattr_t, argv: *const *mut c_char, envp: *const *mut c_char) -> c_int;
+    /// libc `sigsuspend`.
+    sigsuspend = c"sigsuspend": fn(mask: *const libc::sigset_t) -> c_int;
+    /// libc `pause`.
+    pause = c"pause": fn() -> c_int;
+    /// libc `_exit`, which does not return (it is never called through here).
+    libc_exit = c"_exit": fn(status: c_int) -> ();
     /// libc `pthread_exit`, which does not return (it is never called through here).
     libc_pthread_exit = c"pthread_exit": fn(value: *mut c_void) -> ();
 }
@@ -220,6 +240,16 @@ pub unsafe fn pthread_exit(value: *mut c_void) -> ! {
     let function: unsafe extern "C" fn(*mut c_void) -> ! =
         unsafe { std::mem::transmute::<usize, _>(address) };
     unsafe { function(value) }
+}
+
+/// The real `_exit`: ends the process at once.
+pub fn exit_now(status: c_int) -> ! {
+    let address = lookup(&libc_exit::CACHE, c"_exit");
+    // SAFETY: the symbol is libc's _exit, of exactly this signature; it has no
+    // preconditions and does not return.
+    let function: unsafe extern "C" fn(c_int) -> ! =
+        unsafe { std::mem::transmute::<usize, _>(address) };
+    unsafe { function(status) }
 }
 
 /// The real `clock_gettime`: libc's once looked up, the kernel's before.

@@ -39,6 +39,8 @@ const SLOTS: usize = 256;
 const FREE: u8 = 0;
 const RUNNING: u8 = 1;
 const WAITING: u8 = 2;
+/// In a call that does not hold the clock ([`outside`]).
+const OUTSIDE: u8 = 3;
 const NO_SLOT: usize = usize::MAX;
 
 /// A wait without a deadline.
@@ -57,14 +59,17 @@ pub const STALL_NS: u64 = 20_000_000;
 /// ends even though a thread still runs.
 pub const FORCE_NS: u64 = 200_000_000;
 
+#[repr(C)]
 struct Slot {
     state: AtomicU8,
     deadline: AtomicU64,
     key: AtomicUsize,
     recheck: AtomicBool,
     tid: AtomicI32,
-    /// The thread's CPU time when last looked at, and the real time it was first seen
-    /// at that value (for [`blocked_outside`]).
+    /// The process of the thread.
+    pid: AtomicI32,
+    /// The thread's CPU time (clock ticks) when last looked at, and the real time it was
+    /// first seen at that value (for [`blocked_outside`]).
     cpu_ns: AtomicU64,
     cpu_unchanged_since: AtomicU64,
 }
@@ -77,24 +82,67 @@ impl Slot {
             key: AtomicUsize::new(NOTHING),
             recheck: AtomicBool::new(false),
             tid: AtomicI32::new(0),
+            pid: AtomicI32::new(0),
             cpu_ns: AtomicU64::new(0),
             cpu_unchanged_since: AtomicU64::new(0),
         }
     }
 }
 
-static TABLE: [Slot; SLOTS] = [const { Slot::new() }; SLOTS];
-/// One past the highest slot ever used.
-static USED: AtomicUsize = AtomicUsize::new(0);
-/// Threads created and not yet started (they will run: the clock waits for them).
-static STARTING: AtomicUsize = AtomicUsize::new(0);
-/// Threads waiting, by any key (so that a write need not look when nobody waits).
-static WAITERS: AtomicUsize = AtomicUsize::new(0);
-/// Held by the thread deciding whether the clock moves.
-static DECIDING: AtomicI32 = AtomicI32::new(NOBODY);
+/// The scheduler's words, in the session's region ([`crate::session`]): the threads of
+/// every process of a session share one table, so the clock moves only when all of
+/// them wait.
+#[repr(C)]
+pub struct Shared {
+    table: [Slot; SLOTS],
+    /// One past the highest slot ever used.
+    used: AtomicUsize,
+    /// Threads and processes created and not yet started (they will run: the clock
+    /// waits for them).
+    starting: AtomicUsize,
+    /// Threads waiting, by any key (so that a write need not look when nobody waits).
+    waiters: AtomicUsize,
+    /// Held by the thread deciding whether the clock moves (its thread id).
+    deciding: AtomicI32,
+    /// Counts clock moves; waiters sleep on it as a futex word.
+    moves: AtomicU32,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Shared {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Shared {
+            table: [const { Slot::new() }; SLOTS],
+            used: AtomicUsize::new(0),
+            starting: AtomicUsize::new(0),
+            waiters: AtomicUsize::new(0),
+            deciding: AtomicI32::new(NOBODY),
+            moves: AtomicU32::new(0),
+        }
+    }
+
+    /// Empties the table (a new session; a forked child's own copy).
+    pub fn reset(&self) {
+        for slot in &self.table {
+            slot.state.store(FREE, SeqCst);
+        }
+        self.starting.store(0, SeqCst);
+        self.waiters.store(0, SeqCst);
+        self.deciding.store(NOBODY, SeqCst);
+    }
+}
+
 const NOBODY: i32 = 0;
-/// Counts clock moves; waiters sleep on it as a futex word.
-static MOVES: AtomicU32 = AtomicU32::new(0);
+
+fn shared() -> &'static Shared {
+    &crate::session::region().schedule
+}
 
 thread_local! {
     static MINE: Cell<usize> = const { Cell::new(NO_SLOT) };
@@ -102,7 +150,7 @@ thread_local! {
 
 fn my_slot() -> Option<&'static Slot> {
     let index = MINE.try_with(Cell::get).unwrap_or(NO_SLOT);
-    TABLE.get(index)
+    shared().table.get(index)
 }
 
 fn gettid() -> i32 {
@@ -110,41 +158,138 @@ fn gettid() -> i32 {
     unsafe { libc::gettid() }
 }
 
+fn getpid() -> i32 {
+    // SAFETY: getpid has no preconditions.
+    unsafe { libc::getpid() }
+}
+
 /// Gives the calling thread a slot (the main thread when the library loads; a new
 /// thread as it starts). A thread beyond the 256 slots stays unfollowed.
 pub fn register_current() {
-    for (index, slot) in TABLE.iter().enumerate() {
+    if let Some(index) = claim(getpid(), gettid()) {
+        let _ = MINE.try_with(|mine| mine.set(index));
+    }
+}
+
+/// Takes a free slot for thread `tid` of process `pid`, running.
+fn claim(pid: i32, tid: i32) -> Option<usize> {
+    let shared = shared();
+    for (index, slot) in shared.table.iter().enumerate() {
         if slot
             .state
             .compare_exchange(FREE, RUNNING, AcqRel, Relaxed)
             .is_ok()
         {
-            slot.tid.store(gettid(), Relaxed);
+            slot.tid.store(tid, Relaxed);
+            slot.pid.store(pid, Relaxed);
             slot.deadline.store(NO_DEADLINE, Relaxed);
             slot.key.store(NOTHING, Relaxed);
             slot.recheck.store(false, Relaxed);
             slot.cpu_ns.store(u64::MAX, Relaxed);
-            USED.fetch_max(index + 1, AcqRel);
-            let _ = MINE.try_with(|mine| mine.set(index));
-            return;
+            shared.used.fetch_max(index + 1, AcqRel);
+            return Some(index);
         }
+    }
+    None
+}
+
+/// A child process started by `posix_spawn` (which runs its program before it returns):
+/// a running slot holds the clock for it until the emulator loads in it and takes the
+/// slot ([`register_main`]), or the scheduler finds it asleep or gone.
+pub fn hold_for_child(pid: libc::pid_t) {
+    if crate::session::shared() && pid > 0 {
+        // A stand-in: its thread id is the child's, negated.
+        let _ = claim(pid, -pid);
     }
 }
 
-/// A thread is being created: the clock waits for it to start.
-pub fn thread_creating() {
-    STARTING.fetch_add(1, SeqCst);
+/// Whether `slot` stands in for a spawned child that has since taken a slot of its own
+/// (the child was quicker than its parent).
+fn stand_in_replaced(slot: &Slot, table: &[Slot]) -> bool {
+    let tid = slot.tid.load(Acquire);
+    tid < 0
+        && table
+            .iter()
+            .any(|other| other.tid.load(Acquire) == -tid && other.state.load(Acquire) != FREE)
 }
 
-/// Creating the thread failed.
+/// A thread or process is being created: the clock waits for it to start.
+pub fn thread_creating() {
+    shared().starting.fetch_add(1, SeqCst);
+}
+
+/// Creating the thread or process failed.
 pub fn thread_not_created() {
-    STARTING.fetch_sub(1, SeqCst);
+    shared().starting.fetch_sub(1, SeqCst);
 }
 
 /// The calling thread, just created, starts running.
 pub fn thread_started() {
     register_current();
-    STARTING.fetch_sub(1, SeqCst);
+    shared().starting.fetch_sub(1, SeqCst);
+}
+
+/// Gives the main thread its slot when the library loads. A program that replaced
+/// another with `exec` keeps the slot its thread had (so the clock never moves between
+/// the two programs) and frees the other threads' (they are gone).
+pub fn register_main() {
+    let (pid, tid) = (getpid(), gettid());
+    let shared = shared();
+    let used = shared.used.load(Acquire);
+    let mut adopted = false;
+    for (index, slot) in shared.table[..used].iter().enumerate() {
+        if slot.pid.load(Acquire) != pid || slot.state.load(Acquire) == FREE {
+            continue;
+        }
+        let slot_tid = slot.tid.load(Acquire);
+        if (slot_tid == tid || slot_tid == -tid) && !adopted {
+            // Its own from before exec, or the stand-in its spawning parent made.
+            slot.tid.store(tid, SeqCst);
+            slot.state.store(RUNNING, SeqCst);
+            let _ = MINE.try_with(|mine| mine.set(index));
+            adopted = true;
+        } else {
+            slot.state.store(FREE, SeqCst);
+        }
+    }
+    if !adopted {
+        register_current();
+    }
+}
+
+/// Frees the slots of this process's threads, at exit.
+pub fn forget_process() {
+    let pid = getpid();
+    let shared = shared();
+    let used = shared.used.load(Acquire);
+    for slot in &shared.table[..used] {
+        if slot.pid.load(Acquire) == pid {
+            slot.state.store(FREE, SeqCst);
+        }
+    }
+    let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
+}
+
+/// Whether the parent counted this process as starting ([`fork_starting`]).
+static FORK_COUNTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A process of a shared session is about to fork: the clock waits for the child to
+/// take its slot. Returns whether it was counted (pass it to [`fork_done`]).
+pub fn fork_starting() -> bool {
+    let counted = crate::session::shared();
+    if counted {
+        thread_creating();
+    }
+    FORK_COUNTED.store(counted, SeqCst);
+    counted
+}
+
+/// In the parent, after `fork` returned `pid`.
+pub fn fork_done(counted: bool, pid: libc::pid_t) {
+    FORK_COUNTED.store(false, SeqCst);
+    if counted && pid < 0 {
+        thread_not_created();
+    }
 }
 
 /// The calling thread ends: its slot is freed and threads joining it are woken.
@@ -157,16 +302,19 @@ pub fn thread_ending() {
     woke(unsafe { libc::pthread_self() } as usize);
 }
 
-/// In a forked child only the forking thread exists: every other slot is freed.
+/// In a forked child only the forking thread exists. Sharing its parent's session, it
+/// takes a slot of its own; otherwise its copy of the table starts empty.
 pub fn after_fork_in_child() {
-    for slot in &TABLE {
-        slot.state.store(FREE, Relaxed);
-    }
     let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
-    STARTING.store(0, SeqCst);
-    WAITERS.store(0, SeqCst);
-    DECIDING.store(NOBODY, SeqCst);
-    register_current();
+    if crate::session::shared() {
+        register_current();
+        if FORK_COUNTED.swap(false, SeqCst) {
+            thread_not_created();
+        }
+    } else {
+        shared().reset();
+        register_current();
+    }
 }
 
 /// Something that threads waiting on `key` may have been waiting for happened (a post,
@@ -183,11 +331,12 @@ pub fn woke_all() {
 
 /// Makes the waiting threads whose key passes `woken` look again.
 fn mark_waiters(woken: impl Fn(usize) -> bool) {
-    if WAITERS.load(SeqCst) == 0 {
+    let shared = shared();
+    if shared.waiters.load(SeqCst) == 0 {
         return;
     }
-    let used = USED.load(Acquire);
-    for slot in &TABLE[..used] {
+    let used = shared.used.load(Acquire);
+    for slot in &shared.table[..used] {
         if slot.state.load(Acquire) == WAITING && woken(slot.key.load(Acquire)) {
             slot.recheck.store(true, SeqCst);
         }
@@ -238,9 +387,9 @@ pub fn wait<R>(
     slot.deadline.store(deadline, SeqCst);
     slot.key.store(key, SeqCst);
     slot.recheck.store(false, SeqCst);
-    WAITERS.fetch_add(1, SeqCst);
+    shared().waiters.fetch_add(1, SeqCst);
     slot.state.store(WAITING, SeqCst);
-    let mut seen_moves = MOVES.load(SeqCst);
+    let mut seen_moves = shared().moves.load(SeqCst);
     let real_start = real_now();
     let virtual_span = deadline.saturating_sub(clock::now_ns());
     let mut unmoved_since = real_start;
@@ -267,7 +416,7 @@ pub fn wait<R>(
         if let Some(result) = look(SLICE_NS) {
             break Ended::Done(result);
         }
-        let moves = MOVES.load(SeqCst);
+        let moves = shared().moves.load(SeqCst);
         if moves != seen_moves {
             seen_moves = moves;
             unmoved_since = real_now();
@@ -279,8 +428,22 @@ pub fn wait<R>(
     // The outer wait, if any, looks again.
     slot.recheck.store(state == WAITING, SeqCst);
     slot.state.store(state, SeqCst);
-    WAITERS.fetch_sub(1, SeqCst);
+    shared().waiters.fetch_sub(1, SeqCst);
     ended
+}
+
+/// Runs `call`, a blocking call the clock need not wait for (a parent waiting for a
+/// child process: the child holds the clock while it runs). The thread neither holds
+/// the clock nor gives it a deadline meanwhile.
+pub fn outside<R>(call: impl FnOnce() -> R) -> R {
+    let Some(slot) = my_slot() else {
+        return call();
+    };
+    clock::end_spin();
+    let state = slot.state.swap(OUTSIDE, SeqCst);
+    let result = call();
+    slot.state.store(state, SeqCst);
+    result
 }
 
 /// A wait by a thread the scheduler does not follow: its deadline comes at once.
@@ -308,27 +471,8 @@ pub fn sleep_until(deadline: u64) {
 
 /// Waits up to `real_ns` of real time for the clock to move.
 fn sleep_on_moves(real_ns: u64) {
-    let seen = MOVES.load(SeqCst);
-    let timeout = clock::to_timespec(real_ns);
-    futex_on_moves(libc::FUTEX_WAIT, seen as libc::c_long, &timeout);
-}
-
-/// A futex operation on the [`MOVES`] word (through libc's `syscall`, past the
-/// interposed one); a wait returns when the word changes, on a wake, on a signal or at
-/// the relative `timeout`.
-fn futex_on_moves(op: libc::c_int, value: libc::c_long, timeout: *const libc::timespec) {
-    // SAFETY: a futex call on a static word; `timeout` is null or a valid timespec.
-    unsafe {
-        real::syscall(
-            libc::SYS_futex,
-            MOVES.as_ptr() as libc::c_long,
-            libc::c_long::from(op | libc::FUTEX_PRIVATE_FLAG),
-            value,
-            timeout as libc::c_long,
-            0,
-            0,
-        )
-    };
+    let moves = &shared().moves;
+    crate::session::futex(moves, libc::FUTEX_WAIT, moves.load(SeqCst), real_ns);
 }
 
 /// The real monotonic clock, ns.
@@ -343,25 +487,46 @@ pub fn real_now() -> u64 {
 /// calling thread's id. With `stalled`, running threads the kernel reports asleep do not
 /// hold it.
 fn try_move(me: i32, stalled: bool) {
-    if STARTING.load(SeqCst) > 0 {
+    let shared = shared();
+    if shared.starting.load(SeqCst) > 0 {
         return;
     }
     // One thread decides at a time. The same thread may already be deciding: this is a
     // signal handler's wait that interrupted it, and goes on (the outer decision then
     // finds the clock moved and moves it no further back).
-    let nested = match DECIDING.compare_exchange(NOBODY, me, SeqCst, SeqCst) {
+    let nested = match shared.deciding.compare_exchange(NOBODY, me, SeqCst, SeqCst) {
         Ok(_) => false,
         Err(owner) if owner == me => true,
-        Err(_) => return,
+        Err(owner) => {
+            // A process killed while deciding leaves the decision to the others.
+            if stalled && crate::session::ended(owner) {
+                let _ = shared
+                    .deciding
+                    .compare_exchange(owner, NOBODY, SeqCst, SeqCst);
+            }
+            return;
+        }
     };
     crate::timers::fire_due();
     let now = clock::now_ns();
-    let used = USED.load(Acquire);
-    // A timer's expiry is a deadline too (it is after `now`: due ones just fired).
+    let used = shared.used.load(Acquire);
+    // A timer's expiry is a deadline too (this process's are after `now`: due ones
+    // just fired). Another process's due timer holds the clock until it fires there.
     let mut earliest = crate::timers::next_expiry();
     let mut held = false;
-    for slot in &TABLE[..used] {
+    for process in &crate::session::region().processes {
+        let expiry = process.next_expiry.load(SeqCst);
+        if expiry > now {
+            earliest = earliest.min(expiry);
+        } else if !stalled {
+            held = true;
+        }
+    }
+    for slot in &shared.table[..used] {
         match slot.state.load(SeqCst) {
+            RUNNING if stand_in_replaced(slot, &shared.table[..used]) => {
+                slot.state.store(FREE, SeqCst);
+            }
             RUNNING if !(stalled && blocked_outside(slot)) => {
                 held = true;
                 break;
@@ -377,11 +542,11 @@ fn try_move(me: i32, stalled: bool) {
             _ => {}
         }
     }
-    if !held && earliest != NO_DEADLINE && STARTING.load(SeqCst) == 0 {
+    if !held && earliest > now && earliest != NO_DEADLINE && shared.starting.load(SeqCst) == 0 {
         move_and_wake(earliest);
     }
     if !nested {
-        DECIDING.store(NOBODY, SeqCst);
+        shared.deciding.store(NOBODY, SeqCst);
     }
 }
 
@@ -395,67 +560,66 @@ fn move_and_wake(deadline: u64) {
 /// sleeping until it moves.
 fn wake_movers() {
     crate::timers::fire_due();
-    MOVES.fetch_add(1, SeqCst);
-    futex_on_moves(
-        libc::FUTEX_WAKE,
-        libc::c_long::from(i32::MAX),
-        std::ptr::null(),
-    );
+    let moves = &shared().moves;
+    moves.fetch_add(1, SeqCst);
+    crate::session::futex(moves, libc::FUTEX_WAKE, i32::MAX as u32, 0);
 }
 
 /// Whether the slot's thread, counted as running, is blocked in a call the emulator does
 /// not model: it has used no CPU time for [`STALL_NS`] and the kernel reports it asleep
 /// (not runnable). A thread that is gone frees its slot.
 fn blocked_outside(slot: &Slot) -> bool {
-    let tid = slot.tid.load(Relaxed);
-    // The kernel's per-thread CPU clock of `tid`: MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
-    // in include/linux/posix-timers.h.
-    let cpu_clock = ((!tid) << 3) | 6;
-    let mut ts = clock::to_timespec(0);
-    // SAFETY: `ts` is a valid timespec to write.
-    if unsafe { real::clock_gettime(cpu_clock, &mut ts) } != 0 {
-        // The thread is gone without passing through its end (cancelled).
+    // A stand-in for a spawned child ([`hold_for_child`]) looks at the child.
+    let tid = slot.tid.load(Relaxed).abs();
+    let Some((state, cpu)) = thread_state(slot.pid.load(Relaxed), tid) else {
+        // The thread is gone without passing through its end (cancelled, or its
+        // process killed).
+        slot.state.store(FREE, SeqCst);
+        return true;
+    };
+    if matches!(state, b'Z' | b'X') {
         slot.state.store(FREE, SeqCst);
         return true;
     }
-    let cpu = clock::to_ns(&ts);
     let now = real_now();
     if slot.cpu_ns.swap(cpu, Relaxed) != cpu {
         slot.cpu_unchanged_since.store(now, Relaxed);
         return false;
     }
-    now.saturating_sub(slot.cpu_unchanged_since.load(Relaxed)) >= STALL_NS && asleep_in_kernel(tid)
+    now.saturating_sub(slot.cpu_unchanged_since.load(Relaxed)) >= STALL_NS
+        && matches!(state, b'S' | b'D' | b'T' | b't')
 }
 
-/// Whether the kernel reports thread `tid` of this process as not runnable (asleep,
-/// stopped or gone).
-fn asleep_in_kernel(tid: i32) -> bool {
+/// The state the kernel reports for thread `tid` of process `pid` (`R` running, `S`
+/// asleep, `Z` a zombie...) and the CPU time it has used, in clock ticks; `None` when
+/// there is no such thread.
+pub fn thread_state(pid: i32, tid: i32) -> Option<(u8, u64)> {
     use std::io::Write;
     // Formatted into a zeroed stack buffer: no allocation, and NUL-terminated.
-    let mut path = [0u8; 48];
-    if write!(&mut path[..47], "/proc/self/task/{tid}/stat").is_err() {
-        return false;
-    }
+    let mut path = [0u8; 64];
+    write!(&mut path[..63], "/proc/{pid}/task/{tid}/stat").ok()?;
     // SAFETY: `path` is NUL-terminated (its last byte is never written).
     let fd = unsafe { real::open(path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC, 0) };
     if fd < 0 {
-        return true;
+        return None;
     }
     let mut stat = [0u8; 512];
     // SAFETY: reads into a stack buffer of that size; the descriptor is ours.
     let read = unsafe { real::read(fd, stat.as_mut_ptr().cast(), stat.len()) };
     // SAFETY: closes the descriptor opened above.
     unsafe { real::close(fd) };
-    let Ok(read) = usize::try_from(read) else {
-        return false;
-    };
-    // "tid (comm) S ...": the state follows the last ')'.
-    let stat = &stat[..read];
-    let Some(close) = stat.iter().rposition(|b| *b == b')') else {
-        return false;
-    };
-    matches!(
-        stat.get(close + 2),
-        Some(b'S' | b'D' | b'T' | b't' | b'Z' | b'X')
-    )
+    let stat = &stat[..usize::try_from(read).ok()?];
+    // "tid (comm) S ppid ... utime stime ...": the state follows the last ')', and the
+    // user and system times are the 12th and 13th fields after it (proc(5)).
+    let close = stat.iter().rposition(|b| *b == b')')?;
+    let mut fields = stat.get(close + 2..)?.split(|b| *b == b' ');
+    let state = *fields.next()?.first()?;
+    let mut ticks = fields.skip(10).take(2).map(|field| {
+        std::str::from_utf8(field)
+            .ok()
+            .and_then(|text| text.parse::<u64>().ok())
+            .unwrap_or(0)
+    });
+    let cpu = ticks.next().unwrap_or(0) + ticks.next().unwrap_or(0);
+    Some((state, cpu))
 }

@@ -107,6 +107,10 @@ fn recompute_next(_locked: &Locked) {
     let next = armed().map(|t| t.expiry.load(Relaxed)).min();
     let next_real = armed().map(|t| t.real_deadline.load(Relaxed)).min();
     NEXT.store(next.unwrap_or(NO_DEADLINE), SeqCst);
+    // Published for the other processes of the session: a deadline for their moves.
+    if let Some(me) = crate::session::me() {
+        me.next_expiry.store(next.unwrap_or(NO_DEADLINE), SeqCst);
+    }
     NEXT_REAL.store(next_real.unwrap_or(NO_DEADLINE), SeqCst);
 }
 

@@ -42,6 +42,12 @@ pub fn build_dir() -> PathBuf {
     built().join("build")
 }
 
+/// A program of the workspace (`lightseg`, `lightseg-sim`), up to date.
+#[allow(dead_code)] // not every test binary runs them
+pub fn release_program(name: &str) -> PathBuf {
+    built().join("target/release").join(name)
+}
+
 /// The emulator library, up to date.
 pub fn sim_library() -> PathBuf {
     built().join("target/release/liblightseg_sim.so")
@@ -56,6 +62,24 @@ pub fn report_device(report: &serde_json::Value, address: u64) -> &serde_json::V
         .iter()
         .find(|d| d["address"] == address)
         .unwrap_or_else(|| panic!("no device {address:#x} in the report"))
+}
+
+/// An emulator report without the process ids (`processes`, and each transfer's
+/// `pid`), which differ from run to run: two runs of one program compare equal.
+#[allow(dead_code)] // not every test binary compares whole reports
+pub fn without_pids(report: &serde_json::Value) -> serde_json::Value {
+    let mut report = report.clone();
+    if let Some(fields) = report.as_object_mut() {
+        fields.remove("processes");
+    }
+    for device in report["devices"].as_array_mut().into_iter().flatten() {
+        for transfer in device["trace"].as_array_mut().into_iter().flatten() {
+            if let Some(fields) = transfer.as_object_mut() {
+                fields.remove("pid");
+            }
+        }
+    }
+    report
 }
 
 /// What a program run on the emulator printed and what the emulator reported.
@@ -80,6 +104,7 @@ pub fn run_emulated(mut command: Command, scene: Option<&str>) -> Emulated {
         .env("LD_PRELOAD", sim_library())
         .env("LIGHTSEG_SIM_REPORT", &report_path)
         .env_remove("LIGHTSEG_SIM_SCENE")
+        .env_remove("LIGHTSEG_SIM_SESSION")
         .env_remove("LIGHTSEG_SIM_SHOW")
         .env_remove("LIGHTSEG_SIM_REALTIME");
     if let Some(scene) = scene {

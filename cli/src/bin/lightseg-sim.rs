@@ -28,6 +28,11 @@ Options:
                        when PROGRAM exits
       --show           draw the displays on stderr whenever what they show changes
       --svg DIR        write each display as DIR/i2c-BUS-0xADDRESS.svg
+      --session DIR    share the bus of DIR with other runs given the same DIR: the
+                       chips keep what they were told, and the clock its time, from
+                       one run to the next (a new DIR, or an empty one: a clean bus).
+                       Without it each run is a session of its own, shared only by
+                       PROGRAM and the processes it starts
       --realtime       real time instead of the virtual clock
       --fast           the virtual clock without pacing: sleeps return at once (tests,
                        scripts)
@@ -137,6 +142,7 @@ fn main() -> ExitCode {
             "-s" | "--scene" => ("LIGHTSEG_SIM_SCENE", value(&word)),
             "-r" | "--report" => ("LIGHTSEG_SIM_REPORT", value(&word)),
             "--svg" => ("LIGHTSEG_SIM_SVG", value(&word)),
+            "--session" => ("LIGHTSEG_SIM_SESSION", value(&word)),
             "--show" | "--realtime" => {
                 words.remove(0);
                 let name = if word == "--show" {
@@ -208,8 +214,11 @@ fn main() -> ExitCode {
         preload.push(existing);
     }
     let mut command = Command::new(&path);
+    // A session of its own unless --session names one (a run inside another run's
+    // session, with another scene, is not part of it).
     command
         .args(words)
+        .env_remove("LIGHTSEG_SIM_SESSION")
         .env("LD_PRELOAD", preload)
         .envs(environment);
     if !library_path.is_empty() {

@@ -14,8 +14,9 @@ enum ReadTarget {
     InterruptFlag,
 }
 
-/// The emulated chip, in its power-on state.
-#[derive(Debug, Clone)]
+/// The emulated chip, in its power-on state. Plain data, copied to and from the
+/// session's shared bus.
+#[derive(Debug, Clone, Copy)]
 pub struct Ht16k33Model {
     ram: [u8; RAM_SIZE],
     pointer: u8,

@@ -38,11 +38,19 @@ fn full_scale(cycles: u64) -> u64 {
     (cycles / 2).saturating_sub(2).min(0xFFFF)
 }
 
-/// The emulated chip.
+/// The emulated chip: the light it sees and its oscillator (from the scene), and its
+/// state (shared by the processes of a session).
 #[derive(Debug, Clone)]
 pub struct Tsl2561Model {
     light: Light,
     oscillator_hz: u64,
+    state: Tsl2561State,
+}
+
+/// What a TSL2561 holds between transfers: its registers, power and conversions. Plain
+/// data, copied to and from the session's shared bus.
+#[derive(Debug, Clone, Copy)]
+pub struct Tsl2561State {
     registers: [u8; 16],
     pointer: u8,
     powered: bool,
@@ -76,42 +84,54 @@ impl Tsl2561Model {
         Self {
             light,
             oscillator_hz: u64::from(oscillator_khz) * 1000,
-            registers,
-            pointer: 0,
-            powered: false,
-            cycle_start_ns: 0,
-            cycle_timing: 0x02,
-            manual_start_ns: None,
-            conversions_since_power_on: 0,
-            data: [0; 2],
-            data_started_ns: 0,
-            last_change_ns: 0,
-            shadow_high: [None; 2],
-            interrupt_pending: false,
-            out_of_window: 0,
-            stale_reads: 0,
-            ignored_commands: 0,
-            latest_ns: 0,
+            state: Tsl2561State {
+                registers,
+                pointer: 0,
+                powered: false,
+                cycle_start_ns: 0,
+                cycle_timing: 0x02,
+                manual_start_ns: None,
+                conversions_since_power_on: 0,
+                data: [0; 2],
+                data_started_ns: 0,
+                last_change_ns: 0,
+                shadow_high: [None; 2],
+                interrupt_pending: false,
+                out_of_window: 0,
+                stale_reads: 0,
+                ignored_commands: 0,
+                latest_ns: 0,
+            },
         }
+    }
+
+    /// The chip's state, to share with the other processes of a session.
+    pub fn state(&self) -> Tsl2561State {
+        self.state
+    }
+
+    /// Takes the state another process of the session left.
+    pub fn set_state(&mut self, state: Tsl2561State) {
+        self.state = state;
     }
 
     /// The TIMING register as an earlier program left it (the chip powered down).
     pub fn set_timing_at_start(&mut self, timing: u8) {
-        self.registers[usize::from(REG_TIMING)] = timing;
-        self.cycle_timing = timing;
+        self.state.registers[usize::from(REG_TIMING)] = timing;
+        self.state.cycle_timing = timing;
     }
 
     /// The chip as an earlier program left it: powered at `timing` long enough that a
     /// conversion in the light at time 0 has completed; the next cycle starts at 0.
     pub fn left_converting(mut self, timing: u8) -> Self {
-        self.registers[usize::from(REG_TIMING)] = timing;
-        self.registers[usize::from(REG_CONTROL)] = 0x03;
-        self.powered = true;
-        self.cycle_timing = timing;
+        self.state.registers[usize::from(REG_TIMING)] = timing;
+        self.state.registers[usize::from(REG_CONTROL)] = 0x03;
+        self.state.powered = true;
+        self.state.cycle_timing = timing;
         if timing & TIMING_INTEG != TIMING_INTEG {
             let cycles = CYCLES_PER_STEP * steps(timing);
-            self.data = self.counts_for_cycles(timing, cycles, 0);
-            self.conversions_since_power_on = 1;
+            self.state.data = self.counts_for_cycles(timing, cycles, 0);
+            self.state.conversions_since_power_on = 1;
         }
         self
     }
@@ -139,108 +159,109 @@ impl Tsl2561Model {
     }
 
     fn complete(&mut self, data: [u16; 2], started_ns: u64) {
-        self.data = data;
-        self.data_started_ns = started_ns;
-        self.conversions_since_power_on += 1;
+        self.state.data = data;
+        self.state.data_started_ns = started_ns;
+        self.state.conversions_since_power_on += 1;
         // INTERRUPT: bits 5:4 INTR (0 off), bits 3:0 PERSIST; the window is on channel 0
         // only, out of it when ch0 <= THRESHLOW or ch0 > THRESHHIGH; PERSIST 0 interrupts
         // after every conversion, N after N consecutive ones out of the window
         // (docs/DEVICES.md, "Interrupt").
-        let interrupt = self.registers[usize::from(REG_INTERRUPT)];
+        let interrupt = self.state.registers[usize::from(REG_INTERRUPT)];
         let (intr, persist) = ((interrupt >> 4) & 0x3, u32::from(interrupt & 0x0F));
         if intr == 0 {
-            self.out_of_window = 0;
+            self.state.out_of_window = 0;
             return;
         }
-        let threshold =
-            |at: usize| u16::from_le_bytes([self.registers[at], self.registers[at + 1]]);
+        let threshold = |at: usize| {
+            u16::from_le_bytes([self.state.registers[at], self.state.registers[at + 1]])
+        };
         let (low, high) = (threshold(0x2), threshold(0x4));
         if data[0] <= low || data[0] > high {
-            self.out_of_window += 1;
+            self.state.out_of_window += 1;
         } else {
-            self.out_of_window = 0;
+            self.state.out_of_window = 0;
         }
-        if persist == 0 || self.out_of_window >= persist {
-            self.interrupt_pending = true;
+        if persist == 0 || self.state.out_of_window >= persist {
+            self.state.interrupt_pending = true;
         }
     }
 
     /// Whether the INT pin is asserted (held until a command with the CLEAR bit).
     pub fn interrupt_pending(&self) -> bool {
-        self.interrupt_pending
+        self.state.interrupt_pending
     }
 
     /// Completes every integration cycle that ended by `now`.
     fn advance(&mut self, now: u64) {
         // The chip's time never runs backwards, whatever clock reading it is given.
-        let now = now.max(self.latest_ns);
-        self.latest_ns = now;
-        if !self.powered || self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
+        let now = now.max(self.state.latest_ns);
+        self.state.latest_ns = now;
+        if !self.state.powered || self.state.cycle_timing & TIMING_INTEG == TIMING_INTEG {
             return;
         }
         loop {
-            let duration = self.integration_ns(self.cycle_timing);
-            let end = self.cycle_start_ns + duration;
+            let duration = self.integration_ns(self.state.cycle_timing);
+            let end = self.state.cycle_start_ns + duration;
             if end > now {
                 return;
             }
-            let cycles = CYCLES_PER_STEP * steps(self.cycle_timing);
-            let middle = self.cycle_start_ns + duration / 2;
-            let data = self.counts_for_cycles(self.cycle_timing, cycles, middle);
-            self.complete(data, self.cycle_start_ns);
-            self.cycle_start_ns = end;
-            self.cycle_timing = self.registers[usize::from(REG_TIMING)];
-            if self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
+            let cycles = CYCLES_PER_STEP * steps(self.state.cycle_timing);
+            let middle = self.state.cycle_start_ns + duration / 2;
+            let data = self.counts_for_cycles(self.state.cycle_timing, cycles, middle);
+            self.complete(data, self.state.cycle_start_ns);
+            self.state.cycle_start_ns = end;
+            self.state.cycle_timing = self.state.registers[usize::from(REG_TIMING)];
+            if self.state.cycle_timing & TIMING_INTEG == TIMING_INTEG {
                 return;
             }
             // Skip whole cycles with unchanged settings in one step (long idle times),
             // unless interrupts count them.
-            let duration = self.integration_ns(self.cycle_timing);
-            let whole = now.saturating_sub(self.cycle_start_ns) / duration;
-            let interrupts_off = (self.registers[usize::from(REG_INTERRUPT)] >> 4) & 0x3 == 0;
+            let duration = self.integration_ns(self.state.cycle_timing);
+            let whole = now.saturating_sub(self.state.cycle_start_ns) / duration;
+            let interrupts_off = (self.state.registers[usize::from(REG_INTERRUPT)] >> 4) & 0x3 == 0;
             if whole > 1 && interrupts_off {
-                self.cycle_start_ns += (whole - 1) * duration;
-                self.conversions_since_power_on += whole - 1;
+                self.state.cycle_start_ns += (whole - 1) * duration;
+                self.state.conversions_since_power_on += whole - 1;
             }
         }
     }
 
     fn power_on(&mut self, now: u64) {
-        self.powered = true;
-        self.cycle_start_ns = now;
-        self.cycle_timing = self.registers[usize::from(REG_TIMING)];
-        self.conversions_since_power_on = 0;
-        self.data = [0; 2];
-        self.shadow_high = [None; 2];
-        self.last_change_ns = now;
-        self.manual_start_ns = None;
+        self.state.powered = true;
+        self.state.cycle_start_ns = now;
+        self.state.cycle_timing = self.state.registers[usize::from(REG_TIMING)];
+        self.state.conversions_since_power_on = 0;
+        self.state.data = [0; 2];
+        self.state.shadow_high = [None; 2];
+        self.state.last_change_ns = now;
+        self.state.manual_start_ns = None;
     }
 
     fn write_timing(&mut self, value: u8, now: u64) {
-        let old = self.registers[usize::from(REG_TIMING)];
-        self.registers[usize::from(REG_TIMING)] = value;
-        if !self.powered {
+        let old = self.state.registers[usize::from(REG_TIMING)];
+        self.state.registers[usize::from(REG_TIMING)] = value;
+        if !self.state.powered {
             return;
         }
-        self.last_change_ns = now;
+        self.state.last_change_ns = now;
         if value & TIMING_INTEG == TIMING_INTEG {
             let was_manual = old & TIMING_INTEG == TIMING_INTEG && old & TIMING_MANUAL != 0;
             let is_manual = value & TIMING_MANUAL != 0;
             if !was_manual && is_manual {
-                self.cycle_timing = value;
-                self.manual_start_ns = Some(now);
+                self.state.cycle_timing = value;
+                self.state.manual_start_ns = Some(now);
             } else if was_manual && !is_manual {
-                if let Some(start) = self.manual_start_ns.take() {
+                if let Some(start) = self.state.manual_start_ns.take() {
                     let cycles = now.saturating_sub(start) * self.oscillator_hz / 1_000_000_000;
                     let middle = start + now.saturating_sub(start) / 2;
                     let data = self.counts_for_cycles(value, cycles, middle);
                     self.complete(data, start);
                 }
             }
-        } else if self.cycle_timing & TIMING_INTEG == TIMING_INTEG {
+        } else if self.state.cycle_timing & TIMING_INTEG == TIMING_INTEG {
             // Leaving manual mode: free-running conversions start now.
-            self.cycle_start_ns = now;
-            self.cycle_timing = value;
+            self.state.cycle_start_ns = now;
+            self.state.cycle_timing = value;
         }
     }
 
@@ -248,15 +269,15 @@ impl Tsl2561Model {
         match register {
             REG_CONTROL => {
                 let on = value & 0x03 == 0x03;
-                self.registers[usize::from(REG_CONTROL)] = value & 0x03;
-                if on && !self.powered {
+                self.state.registers[usize::from(REG_CONTROL)] = value & 0x03;
+                if on && !self.state.powered {
                     self.power_on(now);
                 } else if !on {
-                    self.powered = false;
+                    self.state.powered = false;
                 }
             }
             REG_TIMING => self.write_timing(value, now),
-            0x2..=0x6 => self.registers[usize::from(register)] = value,
+            0x2..=0x6 => self.state.registers[usize::from(register)] = value,
             // ID, CRC, data and reserved registers are read-only.
             _ => {}
         }
@@ -266,17 +287,17 @@ impl Tsl2561Model {
         match register {
             0xC | 0xE => {
                 let channel = usize::from((register - 0xC) / 2);
-                let [low, high] = self.data[channel].to_le_bytes();
-                self.shadow_high[channel] = Some(high);
+                let [low, high] = self.state.data[channel].to_le_bytes();
+                self.state.shadow_high[channel] = Some(high);
                 low
             }
             0xD | 0xF => {
                 let channel = usize::from((register - 0xD) / 2);
-                let [_, high] = self.data[channel].to_le_bytes();
-                self.shadow_high[channel].take().unwrap_or(high)
+                let [_, high] = self.state.data[channel].to_le_bytes();
+                self.state.shadow_high[channel].take().unwrap_or(high)
             }
             REG_CRC => 0,
-            _ => self.registers[usize::from(register)],
+            _ => self.state.registers[usize::from(register)],
         }
     }
 
@@ -284,24 +305,24 @@ impl Tsl2561Model {
     /// byte first). Bytes go to consecutive registers.
     pub fn write(&mut self, bytes: &[u8], now: u64) {
         self.advance(now);
-        let now = self.latest_ns;
+        let now = self.state.latest_ns;
         let Some((&command, mut payload)) = bytes.split_first() else {
             return;
         };
         if command & COMMAND == 0 {
-            self.ignored_commands += 1;
+            self.state.ignored_commands += 1;
             return;
         }
         if command & CLEAR != 0 {
-            self.interrupt_pending = false;
+            self.state.interrupt_pending = false;
         }
-        self.pointer = command & 0x0F;
+        self.state.pointer = command & 0x0F;
         if command & BLOCK != 0 && command & WORD == 0 {
             payload = payload.get(1..).unwrap_or(&[]);
         }
         for &value in payload {
-            self.write_register(self.pointer, value, now);
-            self.pointer = (self.pointer + 1) & 0x0F;
+            self.write_register(self.state.pointer, value, now);
+            self.state.pointer = (self.state.pointer + 1) & 0x0F;
         }
     }
 
@@ -311,39 +332,41 @@ impl Tsl2561Model {
         if buffer.is_empty() {
             return;
         }
-        let reads_data = (0..buffer.len())
-            .any(|i| (REG_DATA0LOW..=REG_DATA1HIGH).contains(&((self.pointer + i as u8) & 0x0F)));
+        let reads_data = (0..buffer.len()).any(|i| {
+            (REG_DATA0LOW..=REG_DATA1HIGH).contains(&((self.state.pointer + i as u8) & 0x0F))
+        });
         if reads_data && self.is_stale() {
-            self.stale_reads += 1;
+            self.state.stale_reads += 1;
         }
         for byte in buffer.iter_mut() {
-            *byte = self.read_register(self.pointer);
-            self.pointer = (self.pointer + 1) & 0x0F;
+            *byte = self.read_register(self.state.pointer);
+            self.state.pointer = (self.state.pointer + 1) & 0x0F;
         }
     }
 
     /// No conversion finished since power-on, or the latched one began before the last
     /// power-on or TIMING change.
     fn is_stale(&self) -> bool {
-        self.conversions_since_power_on == 0 || self.data_started_ns < self.last_change_ns
+        self.state.conversions_since_power_on == 0
+            || self.state.data_started_ns < self.state.last_change_ns
     }
 
     /// Whether the chip is powered up.
     pub fn powered(&self) -> bool {
-        self.powered
+        self.state.powered
     }
 
     /// Data reads that returned no finished (or an outdated) conversion.
     pub fn stale_reads(&self) -> u64 {
-        self.stale_reads
+        self.state.stale_reads
     }
 
     /// The register file as a reader would see it at `now` (without side effects).
     pub fn registers(&mut self, now: u64) -> [u8; 16] {
         self.advance(now);
-        let mut registers = self.registers;
-        let [d0l, d0h] = self.data[0].to_le_bytes();
-        let [d1l, d1h] = self.data[1].to_le_bytes();
+        let mut registers = self.state.registers;
+        let [d0l, d0h] = self.state.data[0].to_le_bytes();
+        let [d1l, d1h] = self.state.data[1].to_le_bytes();
         registers[0xC..=0xF].copy_from_slice(&[d0l, d0h, d1l, d1h]);
         registers
     }
@@ -352,11 +375,11 @@ impl Tsl2561Model {
     pub fn report(&mut self, now: u64) -> Value {
         json!({
             "registers": self.registers(now).to_vec(),
-            "powered": self.powered,
-            "stale_reads": self.stale_reads,
-            "conversions": self.conversions_since_power_on,
-            "interrupt_pending": self.interrupt_pending,
-            "ignored_commands": self.ignored_commands,
+            "powered": self.state.powered,
+            "stale_reads": self.state.stale_reads,
+            "conversions": self.state.conversions_since_power_on,
+            "interrupt_pending": self.state.interrupt_pending,
+            "ignored_commands": self.state.ignored_commands,
             "lux": self.light.lux_at(now),
         })
     }
@@ -464,7 +487,7 @@ mod tests {
         chip.write(&[0x80, 0x03], 0);
         let t = chip.integration_ns(0x02);
         assert_eq!(read_word(&mut chip, 0xAC, 10 * t + 5), 1200);
-        assert_eq!(chip.conversions_since_power_on, 10);
+        assert_eq!(chip.state.conversions_since_power_on, 10);
         chip.write(&[0x80, 0x00], 10 * t + 5);
         chip.write(&[0x80, 0x03], 10 * t + 6);
         assert_eq!(read_word(&mut chip, 0xAC, 10 * t + 7), 0);
@@ -494,7 +517,7 @@ mod tests {
         chip.write(&[0x8C], t);
         let mut low = [0u8];
         chip.read(&mut low, t);
-        chip.data = [0xFFFF, 0];
+        chip.state.data = [0xFFFF, 0];
         let mut high = [0u8];
         chip.read(&mut high, t);
         assert_eq!(u16::from_le_bytes([low[0], high[0]]), 1200);

@@ -1,0 +1,203 @@
+/* Programs that share one emulated bus (docs/EMULATOR.md, "One bus for every process"),
+ * for tests/session.rs. Each mode is one program of a session:
+ *   power-on ADDR       powers a TSL2561 on, waits 450 ms and exits, leaving it powered
+ *   read-data ADDR      reads its two channels at once (no power-on, no wait)
+ *   writer N            writes the 0.56" backpack's 16 RAM bytes N times, all k each time
+ *   reader SECONDS      reads the 16 RAM bytes until it has seen the writer's (two
+ *                       patterns, or one for 2000 reads) or SECONDS have passed; fails
+ *                       on a read that is not one pattern
+ *   sleeper MS COUNT    COUNT times: sleeps MS, then sets the brightness of the 0.56"
+ *                       backpack to the count so far
+ * Times printed are the monotonic clock in ms. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/i2c.h>
+#include <linux/i2c-dev.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int smbus(int fd, char read_write, unsigned char command, int size,
+		 union i2c_smbus_data *data)
+{
+	struct i2c_smbus_ioctl_data args;
+
+	args.read_write = read_write;
+	args.command = command;
+	args.size = (unsigned)size;
+	args.data = data;
+	return ioctl(fd, I2C_SMBUS, &args);
+}
+
+static int open_at(int address)
+{
+	int fd = open("/dev/i2c-1", O_RDWR);
+
+	if (fd < 0 || ioctl(fd, I2C_SLAVE, address) < 0) {
+		perror("open /dev/i2c-1");
+		exit(1);
+	}
+	return fd;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void command_byte(int fd, unsigned char command)
+{
+	union i2c_smbus_data unused;
+
+	if (smbus(fd, I2C_SMBUS_WRITE, command, I2C_SMBUS_BYTE, &unused) < 0) {
+		perror("command");
+		exit(1);
+	}
+}
+
+static int power_on(int address)
+{
+	int fd = open_at(address);
+	union i2c_smbus_data data;
+
+	data.byte = 0x03;
+	if (smbus(fd, I2C_SMBUS_WRITE, 0x80, I2C_SMBUS_BYTE_DATA, &data) < 0) {
+		perror("power on");
+		return 1;
+	}
+	sleep_ms(450);
+	printf("power-on: left powered at %.3f ms\n", now_ms());
+	return 0;
+}
+
+static int read_data(int address)
+{
+	int fd = open_at(address);
+	union i2c_smbus_data data0, data1;
+
+	if (smbus(fd, I2C_SMBUS_READ, 0x80 | 0x20 | 0x0C, I2C_SMBUS_WORD_DATA, &data0) < 0 ||
+	    smbus(fd, I2C_SMBUS_READ, 0x80 | 0x20 | 0x0E, I2C_SMBUS_WORD_DATA, &data1) < 0) {
+		perror("read");
+		return 1;
+	}
+	printf("read-data: ch0 %u ch1 %u at %.3f ms\n", (unsigned)data0.word,
+	       (unsigned)data1.word, now_ms());
+	return 0;
+}
+
+static int writer(long count)
+{
+	int fd = open_at(0x70);
+	union i2c_smbus_data data;
+	long k;
+	int i;
+
+	command_byte(fd, 0x21);
+	for (k = 0; k < count; k++) {
+		data.block[0] = 16;
+		for (i = 0; i < 16; i++)
+			data.block[1 + i] = (unsigned char)(k % 255 + 1);
+		if (smbus(fd, I2C_SMBUS_WRITE, 0x00, I2C_SMBUS_I2C_BLOCK_DATA, &data) < 0) {
+			perror("write RAM");
+			return 1;
+		}
+	}
+	printf("writer: %ld writes\n", count);
+	return 0;
+}
+
+static int reader(double seconds)
+{
+	int fd = open_at(0x70);
+	unsigned char pointer = 0x00, ram[16];
+	struct i2c_msg msgs[2];
+	struct i2c_rdwr_ioctl_data rdwr;
+	double start = now_ms();
+	long reads = 0, first_seen = 0;
+	int patterns = 0, last = 0, i;
+
+	msgs[0].addr = 0x70;
+	msgs[0].flags = 0;
+	msgs[0].len = 1;
+	msgs[0].buf = &pointer;
+	msgs[1].addr = 0x70;
+	msgs[1].flags = I2C_M_RD;
+	msgs[1].len = 16;
+	msgs[1].buf = ram;
+	rdwr.msgs = msgs;
+	rdwr.nmsgs = 2;
+	/* Until two of the writer's patterns, or one and 2000 reads after it (the writer
+	 * may be done before the first read), or the time is up. */
+	while (patterns < 2 && !(patterns == 1 && reads - first_seen >= 2000) &&
+	       now_ms() - start < seconds * 1e3) {
+		if (ioctl(fd, I2C_RDWR, &rdwr) < 0) {
+			perror("read RAM");
+			return 1;
+		}
+		reads++;
+		for (i = 1; i < 16; i++) {
+			if (ram[i] != ram[0]) {
+				printf("reader: torn read: byte 0 is %u, byte %d is %u\n",
+				       (unsigned)ram[0], i, (unsigned)ram[i]);
+				return 1;
+			}
+		}
+		if (ram[0] != 0 && ram[0] != last) {
+			if (patterns++ == 0)
+				first_seen = reads;
+			last = ram[0];
+		}
+	}
+	printf("reader: every read whole, %s\n",
+	       patterns > 0 ? "saw the writer's RAM" : "never saw the writer's RAM");
+	return 0;
+}
+
+static int sleeper(long period_ms, long count)
+{
+	int fd = open_at(0x70);
+	long k;
+
+	for (k = 1; k <= count; k++) {
+		sleep_ms(period_ms);
+		command_byte(fd, (unsigned char)(0xE0 | (k & 0x0F)));
+		printf("sleeper %ld: woke at %.3f ms\n", period_ms, now_ms());
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(mode, "power-on") == 0 && argc == 3)
+		return power_on((int)strtol(argv[2], NULL, 0));
+	if (strcmp(mode, "read-data") == 0 && argc == 3)
+		return read_data((int)strtol(argv[2], NULL, 0));
+	if (strcmp(mode, "writer") == 0 && argc == 3)
+		return writer(strtol(argv[2], NULL, 0));
+	if (strcmp(mode, "reader") == 0 && argc == 3)
+		return reader(strtod(argv[2], NULL));
+	if (strcmp(mode, "sleeper") == 0 && argc == 4)
+		return sleeper(strtol(argv[2], NULL, 0), strtol(argv[3], NULL, 0));
+	fprintf(stderr, "usage: session power-on|read-data ADDR | writer N | reader SECONDS"
+			" | sleeper MS COUNT\n");
+	return 2;
+}
