@@ -10,7 +10,9 @@
 //! Beside it, Adafruit's programs run unchanged on the emulator's virtual clock: the
 //! library's own `ht16k33_segments_simpletest.py` (its marquee waits by re-reading
 //! `time.monotonic()`), and CircuitPython's TSL2561 library reading a sensor that an
-//! earlier program left measuring (scene key `powered`).
+//! earlier program left measuring (scene key `powered`), and a Blinka program whose
+//! child process reads the sensor while the parent drives the display: one bus, one
+//! report of both.
 //!
 //! It needs a Python with the pinned CircuitPython libraries: `make adafruit-check`
 //! makes one (tools/adafruit-venv.sh, cached under ~/.cache/lightseg) and runs this test
@@ -386,4 +388,37 @@ fn a_sensor_left_measuring_gives_light_to_a_program_that_reads_at_once() {
     assert!(warm.starts_with("75 18 26.39"), "{warm}");
     // Just switched on: no conversion has completed, as on a chip powered up right now.
     assert_eq!(circuitpython_reads_at_once(&python, false), "0 0 None");
+}
+
+#[test]
+#[ignore = "needs CircuitPython's libraries on Blinka: make adafruit-check"]
+fn a_blinka_program_and_the_child_it_starts_share_one_bus_and_one_report() {
+    let python = std::env::var_os("LIGHTSEG_ADAFRUIT_PYTHON")
+        .expect("LIGHTSEG_ADAFRUIT_PYTHON: the venv's python (make adafruit-check sets it)");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new(python);
+    command
+        .arg(dir.join("tests/adafruit/session_program.py"))
+        .env("BLINKA_FORCEBOARD", "RASPBERRY_PI_4B")
+        .env("BLINKA_FORCECHIP", "BCM2XXX");
+    let scene = std::fs::read_to_string(dir.join("c-examples/backpacks.toml")).expect("scene");
+    let run = common::run_emulated(command, Some(&scene));
+    assert!(run.success, "the program failed:\n{}", run.stdout);
+    // The child's reading: 1200 and 300 counts at 402 ms, gain 1.
+    assert_eq!(run.stdout, "child read 75 18\n");
+    let pids = |address: u64| -> Vec<u64> {
+        let device = common::report_device(&run.report, address);
+        let trace = device["trace"].as_array().expect("trace");
+        assert_eq!(Some(trace.len() as u64), device["transfers"].as_u64());
+        let mut pids: Vec<u64> = trace.iter().filter_map(|e| e["pid"].as_u64()).collect();
+        pids.dedup();
+        pids
+    };
+    let (parent, child) = (pids(0x70), pids(0x39));
+    assert_eq!((parent.len(), child.len()), (1, 1), "{parent:?} {child:?}");
+    assert_ne!(parent, child);
+    let mut listed: Vec<u64> = [parent[0], child[0]].into();
+    listed.sort_unstable();
+    assert_eq!(run.report["processes"], serde_json::json!(listed));
+    assert_eq!(common::report_device(&run.report, 0x70)["shows"], "  75");
 }

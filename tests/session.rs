@@ -29,10 +29,16 @@ fn session(options: &[&str], script: &str) -> Session {
     run
 }
 
-fn session_in(dir: &Path, options: &[&str], script: &str, report: &Path) -> Session {
+/// PATH with the workspace's `lightseg` first.
+fn path_with_lightseg() -> std::ffi::OsString {
     let mut path = std::ffi::OsString::from(release_program("lightseg").parent().expect("dir"));
     path.push(":");
     path.push(std::env::var_os("PATH").unwrap_or_default());
+    path
+}
+
+fn session_in(dir: &Path, options: &[&str], script: &str, report: &Path) -> Session {
+    let path = path_with_lightseg();
     let output = Command::new(release_program("lightseg-sim"))
         .args(options)
         .arg("--report")
@@ -361,5 +367,66 @@ fn a_session_directory_made_for_the_run_is_gone_when_it_ends() {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(left, ["r.json"], "only the report is left");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_session_whose_processes_were_all_killed_is_removed_by_a_later_one() {
+    let dir = scratch_dir();
+    // Killed by a signal: nothing of it can end the session.
+    let killed = Command::new(release_program("lightseg-sim"))
+        .args(["--fast", "sh", "-c", "lightseg display 8 && kill -9 $$"])
+        .env("PATH", path_with_lightseg())
+        .env("TMPDIR", &dir)
+        .env_remove("LIGHTSEG_SIM_SESSION")
+        .status()
+        .expect("lightseg-sim runs");
+    assert!(!killed.success());
+    let sessions = || -> Vec<PathBuf> {
+        std::fs::read_dir(&dir)
+            .expect("dir")
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.to_string_lossy().contains("lightseg-sim."))
+            .collect()
+    };
+    let left = sessions();
+    assert_eq!(left.len(), 1, "{left:?}");
+    // Young, it is kept (a session being made has no process yet); a minute old, the
+    // next session removes it.
+    session_in(
+        &dir,
+        &["--fast"],
+        "lightseg display 9",
+        &dir.join("r1.json"),
+    );
+    assert_eq!(sessions(), left);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+    std::fs::File::open(&left[0])
+        .and_then(|file| file.set_modified(old))
+        .expect("age it");
+    session_in(
+        &dir,
+        &["--fast"],
+        "lightseg display 9",
+        &dir.join("r2.json"),
+    );
+    assert_eq!(sessions(), Vec::<PathBuf>::new());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn starting_a_session_among_many_others_costs_the_program_no_virtual_time() {
+    // Looking for abandoned sessions reads the real clock, never the program's: a
+    // crowded temporary directory leaves the program's times as they are.
+    let dir = scratch_dir();
+    for index in 0..200 {
+        std::fs::create_dir(dir.join(format!("lightseg-sim.other{index}"))).expect("dir");
+        std::fs::write(dir.join(format!("file{index}")), "").expect("file");
+    }
+    let run = session_in(&dir, &["--fast"], "$S power-on 0x39", &dir.join("r.json"));
+    assert_eq!(run.stdout, "power-on: left powered at 10450.073 ms\n");
+    let sensor = report_device(&run.report, 0x39);
+    assert_eq!(trace(sensor)[0]["t_ns"], 0);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -524,6 +524,10 @@ fn table(options: &Options) -> Result<(String, bool), String> {
     out.push_str(&scroll);
     all_met &= scroll_met;
     let _ = writeln!(out);
+    let (sessions, sessions_met) = session_table(options)?;
+    out.push_str(&sessions);
+    all_met &= sessions_met;
+    let _ = writeln!(out);
     let _ = writeln!(
         out,
         "| footprint (x86-64, stripped) | bytes | KiB | target | met |"
@@ -544,6 +548,94 @@ fn table(options: &Options) -> Result<(String, bool), String> {
             out,
             "| {label} | {size} | {:.1} | <= {limit_kib} KiB | {} |",
             size as f64 / 1024.0,
+            if met { "yes" } else { "**NO**" }
+        );
+    }
+    Ok((out, all_met))
+}
+
+/// CPU time per op of `ops commit` (HT16K33_COMMIT: one 17-byte transfer each), COUNT
+/// times, in `sessions.len()` processes at once, each with LIGHTSEG_SIM_SESSION set to
+/// its entry; ns per op of each.
+fn commit_cpu_ns(
+    options: &Options,
+    sessions: &[&std::ffi::OsStr],
+    count: u32,
+) -> Result<Vec<f64>, String> {
+    let children: Vec<std::process::Child> = sessions
+        .iter()
+        .map(|session| {
+            Command::new(&options.ops)
+                .args([Operation::Commit.arg(), "402", &count.to_string()])
+                .env("LD_PRELOAD", &options.sim)
+                .env("LIGHTSEG_SIM_SCENE", &options.scene)
+                .env("LIGHTSEG_SIM_SESSION", session)
+                .env_remove("LIGHTSEG_SIM_REPORT")
+                .env_remove("LIGHTSEG_SIM_REALTIME")
+                .env_remove("LIGHTSEG_SIM_SHOW")
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("{}: {e}", options.ops.display()))
+        })
+        .collect::<Result<_, _>>()?;
+    children
+        .into_iter()
+        .map(|child| {
+            let output = child.wait_with_output().map_err(|e| format!("ops: {e}"))?;
+            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+            if !output.status.success() {
+                return Err(format!("ops commit: {stdout}"));
+            }
+            Ok(number(&stdout, "cpu_ns")? / f64::from(count))
+        })
+        .collect()
+}
+
+/// The emulator's cost per transfer, in CPU time (the program's, which includes the
+/// emulator's work; best of three runs): a process with a bus of its own (as before
+/// sessions), one process of a session, and two processes of one session at once,
+/// each transferring as fast as it can. The target: a session costs at most twice a
+/// bus of its own.
+fn session_table(options: &Options) -> Result<(String, bool), String> {
+    const COUNT: u32 = 20_000;
+    let dir = std::env::temp_dir().join(format!("lightseg-bench-session-{}", std::process::id()));
+    let session = dir.as_os_str();
+    let best = |sessions: &[&std::ffi::OsStr]| -> Result<f64, String> {
+        let mut best = f64::INFINITY;
+        for _ in 0..3 {
+            let each = commit_cpu_ns(options, sessions, COUNT)?;
+            best = best.min(each.iter().sum::<f64>() / each.len() as f64);
+        }
+        Ok(best)
+    };
+    let own = best(&[std::ffi::OsStr::new("none")]);
+    let one = best(&[session]);
+    let two = best(&[session, session]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let (own, one, two) = (own?, one?, two?);
+    let mut out = String::new();
+    let mut all_met = true;
+    let _ = writeln!(
+        out,
+        "| emulator, per transfer (HT16K33 COMMIT) | CPU µs | / own bus | target | met |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| a bus of its own (`LIGHTSEG_SIM_SESSION=none`) | {:.2} | 1.00 | - | - |",
+        own / 1e3
+    );
+    for (label, cost) in [
+        ("one process of a session", one),
+        ("two processes of one session at once", two),
+    ] {
+        let met = cost <= 2.0 * own;
+        all_met &= met;
+        let _ = writeln!(
+            out,
+            "| {label} | {:.2} | {:.2} | <= 2x own bus | {} |",
+            cost / 1e3,
+            cost / own,
             if met { "yes" } else { "**NO**" }
         );
     }

@@ -116,7 +116,9 @@ struct Origin {
     wall_ns: u64,
 }
 
-fn read_real(clock: libc::clockid_t) -> u64 {
+/// A real clock, ns (through the real `clock_gettime`: the emulator's own reads are not
+/// the program's and never move the virtual clock).
+pub fn read_real(clock: libc::clockid_t) -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

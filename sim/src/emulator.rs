@@ -671,7 +671,18 @@ impl Emulator {
     pub fn report(&mut self, others: &[Value]) -> Value {
         self.refresh();
         let now = clock::now_ns();
-        let mut processes: Vec<u64> = others.iter().filter_map(|o| o["pid"].as_u64()).collect();
+        let transferred = |other: &&Value| {
+            other["devices"].as_array().is_some_and(|devices| {
+                devices
+                    .iter()
+                    .any(|d| d.as_array().is_some_and(|t| !t.is_empty()))
+            })
+        };
+        let mut processes: Vec<u64> = others
+            .iter()
+            .filter(transferred)
+            .filter_map(|o| o["pid"].as_u64())
+            .collect();
         if self.devices.iter().any(|d| !d.trace.is_empty()) {
             processes.push(u64::from(session::pid()));
         }

@@ -2,13 +2,18 @@
 //! models on a virtual clock, loaded into any program with `LD_PRELOAD`.
 //!
 //! The bus calls are replaced in [`interpose`], the clock and every way of waiting in
-//! [`clock`], [`schedule`] (when the one clock of the process moves), [`waits`] and
-//! [`timers`]; docs/EMULATOR.md says what each does.
+//! [`clock`], [`schedule`] (when the one clock of the session moves), [`waits`] and
+//! [`timers`], and a process's start and end in [`process`]; [`session`] shares the
+//! chips, the clock and the scheduler between the processes of a session.
+//! docs/EMULATOR.md says what each does.
 //!
 //! Environment:
 //! - `LIGHTSEG_SIM_SCENE`: TOML scene file ([`scene::Scene`]); a default scene otherwise.
-//! - `LIGHTSEG_SIM_REPORT`: path of the JSON report written at exit, by a process that
-//!   opened an emulated adapter (written to a temporary file and renamed).
+//! - `LIGHTSEG_SIM_REPORT`: path of the JSON report written when the session ends, if a
+//!   process of it opened an emulated adapter (written to a temporary file and renamed).
+//! - `LIGHTSEG_SIM_SESSION`: the session directory ([`session`]): every process of a
+//!   session shares one bus and one clock; unset, a process starts a session; `none`,
+//!   each process has a bus of its own.
 //! - `LIGHTSEG_SIM_SHOW=1`: draw each HT16K33 display on standard error when what it
 //!   shows changes (redrawn in place on a terminal).
 //! - `LIGHTSEG_SIM_SVG=DIR`: write each HT16K33 display as `DIR/i2c-<bus>-0x<address>.svg`
@@ -65,11 +70,12 @@ fn write_report(emulator: &mut emulator::Emulator, others: &[serde_json::Value])
 /// and the last process of the session draws the displays' last pictures and writes
 /// the report.
 fn leave_session() {
-    if interpose::scene_failed() {
-        return;
-    }
+    // A process whose scene failed to load has no emulator to ask for.
+    let scene_loaded = !interpose::scene_failed();
     let mut own_trace = None;
-    if interpose::touched() {
+    // Traces are kept only for a report.
+    let reported = std::env::var_os("LIGHTSEG_SIM_REPORT").is_some();
+    if scene_loaded && reported && interpose::touched() {
         if let Some(mut emulator) = interpose::emulator_if_started() {
             let trace = emulator.take_trace();
             let pid = std::process::id() as i32;
@@ -91,7 +97,7 @@ fn leave_session() {
     if !session::leave() {
         return;
     }
-    if session::touched() {
+    if scene_loaded && session::touched() {
         interpose::start();
         if let Some(mut emulator) = interpose::emulator_if_started() {
             let mut others: Vec<serde_json::Value> = session::traces()

@@ -270,6 +270,13 @@ impl Scene {
         if !(10..=5000).contains(&self.bus_khz) {
             return Err(format!("bus_khz {} is outside 10..=5000", self.bus_khz));
         }
+        if self.devices.len() > crate::session::DEVICES {
+            return Err(format!(
+                "{} devices: a scene has at most {}",
+                self.devices.len(),
+                crate::session::DEVICES
+            ));
+        }
         for (index, device) in self.devices.iter().enumerate() {
             let name = format!(
                 "device {} (bus {}, {:#04x})",

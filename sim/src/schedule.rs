@@ -127,6 +127,16 @@ impl Shared {
         }
     }
 
+    /// Frees the slots of process `pid`'s threads.
+    pub fn forget(&self, pid: i32) {
+        let used = self.used.load(Acquire);
+        for slot in &self.table[..used] {
+            if slot.pid.load(Acquire) == pid {
+                slot.state.store(FREE, SeqCst);
+            }
+        }
+    }
+
     /// Empties the table (a new session; a forked child's own copy).
     pub fn reset(&self) {
         for slot in &self.table {
@@ -259,14 +269,7 @@ pub fn register_main() {
 
 /// Frees the slots of this process's threads, at exit.
 pub fn forget_process() {
-    let pid = getpid();
-    let shared = shared();
-    let used = shared.used.load(Acquire);
-    for slot in &shared.table[..used] {
-        if slot.pid.load(Acquire) == pid {
-            slot.state.store(FREE, SeqCst);
-        }
-    }
+    shared().forget(getpid());
     let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
 }
 

@@ -166,10 +166,10 @@ pub fn is_own_process() -> bool {
     PID.load(Relaxed) == getpid()
 }
 
-/// The session directory, from the environment.
+/// The session directory, from the environment (`none`: no session).
 pub fn directory() -> Option<PathBuf> {
     std::env::var_os("LIGHTSEG_SIM_SESSION")
-        .filter(|dir| !dir.is_empty())
+        .filter(|dir| !dir.is_empty() && dir != "none")
         .map(PathBuf::from)
 }
 
@@ -199,6 +199,12 @@ fn key() -> u64 {
 pub fn join(origin: impl Fn(&Region)) {
     if cfg!(test) {
         // The emulator's own unit tests build many buses in one process.
+        origin(&PRIVATE);
+        attach(&PRIVATE);
+        return;
+    }
+    if std::env::var_os("LIGHTSEG_SIM_SESSION").is_some_and(|value| value == "none") {
+        // Asked for: each process a bus of its own, as before sessions.
         origin(&PRIVATE);
         attach(&PRIVATE);
         return;
@@ -252,6 +258,7 @@ fn start_session(key: u64, origin: &impl Fn(&Region)) -> Result<*mut Region, Str
     let base = std::env::var_os("TMPDIR")
         .filter(|dir| !dir.is_empty())
         .unwrap_or_else(|| OsString::from("/tmp"));
+    sweep(Path::new(&base));
     let mut template = PathBuf::from(base)
         .join("lightseg-sim.XXXXXX")
         .into_os_string()
@@ -355,11 +362,106 @@ fn map(
         None
     };
     if let Some(why) = mismatch {
+        let temporary = shared.temporary.load(Relaxed);
+        if shared.magic.load(Relaxed) == MAGIC && shared.layout.load(Relaxed) == layout() {
+            // This process may have been of the session before it ran this program
+            // (`env LIGHTSEG_SIM_REALTIME=1 prog`): it leaves it.
+            depart(shared, getpid(), dir, temporary);
+        }
         // SAFETY: unmapping the mapping made above; nothing refers to it.
         unsafe { libc::munmap(address, size) };
-        return Err(Some(why.into()));
+        // A session started for a parent is left quietly; one the user named, not.
+        return Err((!temporary).then(|| why.into()));
     }
     Ok(region)
+}
+
+/// How old a temporary session whose processes are all gone must be before another
+/// session removes it (one being made right now has none yet).
+const STALE_AFTER_S: u64 = 60;
+
+/// Removes the temporary sessions in `base` that outlived their processes (all killed
+/// by signals, so none could end the session).
+fn sweep(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    use std::os::unix::fs::MetadataExt;
+    // The real wall clock, read past the interposed clock_gettime (which would count
+    // these reads as the program's).
+    let now_s = crate::clock::read_real(libc::CLOCK_REALTIME) / 1_000_000_000;
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        let named = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("lightseg-sim.");
+        let old = named
+            && entry.metadata().is_ok_and(|meta| {
+                u64::try_from(meta.mtime()).is_ok_and(|mtime| mtime + STALE_AFTER_S < now_s)
+            });
+        if named && old && abandoned(&dir.join("bus")) {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+/// Whether the session whose bus file is `path` is a temporary one of this build with
+/// no process left.
+fn abandoned(path: &Path) -> bool {
+    let size = std::mem::size_of::<Region>();
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|meta| meta.len()).ok() != Some(size as u64) {
+        return false;
+    }
+    use std::os::fd::AsRawFd;
+    // SAFETY: a new read-only shared mapping of the whole file, unmapped below.
+    let address = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            file.as_raw_fd(),
+            0,
+        )
+    };
+    if address == libc::MAP_FAILED {
+        return false;
+    }
+    // SAFETY: the mapping holds a whole Region (the file's size is checked) until the
+    // munmap below, after the last use of `region`.
+    let region = unsafe { &*address.cast::<Region>() };
+    let abandoned = region.magic.load(Acquire) == MAGIC
+        && region.layout.load(Acquire) == layout()
+        && region.temporary.load(Acquire)
+        && region.processes.iter().all(|process| {
+            let pid = process.pid.load(Acquire);
+            pid == 0 || ended(pid)
+        });
+    // SAFETY: unmapping the mapping made above; `region` is not used after.
+    unsafe { libc::munmap(address, size) };
+    abandoned
+}
+
+/// Takes process `pid` out of the session of `region` in `dir` (its threads' slots too),
+/// removing the directory of a temporary session it was the last of.
+fn depart(region: &Region, pid: i32, dir: &Path, temporary: bool) {
+    let Some(process) = region.processes.iter().find(|p| p.pid.load(Acquire) == pid) else {
+        return;
+    };
+    region.schedule.forget(pid);
+    process.next_expiry.store(u64::MAX, SeqCst);
+    process.pid.store(0, SeqCst);
+    let others = region.processes.iter().any(|p| {
+        let pid = p.pid.load(Acquire);
+        pid != 0 && !ended(pid)
+    });
+    if temporary && !others {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// A real sleep of 100 µs (waiting for another process to set the region up, or to
