@@ -74,6 +74,8 @@ EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples
 TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/c/*.c)))
 TEST_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%)
 TEST_STATIC_BINS := $(TEST_PROGRAMS:%=$(BUILD)/tests/%-static)
+# The helpers some of them share.
+TEST_HEADERS := $(wildcard tests/c/*.h)
 BENCH_BINS := $(BUILD)/bench/ops $(BUILD)/bench/ops-static
 # The hostile refusal probe once more with AddressSanitizer and UndefinedBehaviorSanitizer
 # (tests/emulated.rs runs it with libasan preloaded before the emulator).
@@ -197,17 +199,17 @@ install-check: libs tools
 
 examples: $(EXAMPLE_BINS) $(TEST_BINS) $(TEST_STATIC_BINS) $(SANITIZED_BINS) $(BENCH_BINS)
 
-$(BUILD)/tests/%-asan: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/tests/%-asan: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O1 -g $(SANITIZE_FLAGS) -pthread -Iinclude $< -o $@ \
 		-L$(RELEASE) -llightseg -Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
-$(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/tests/%: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -pthread -Iinclude $< -o $@ -L$(RELEASE) -llightseg \
 		-Wl,-rpath,'$$ORIGIN/../../$(RELEASE)'
 
-$(BUILD)/tests/%-static: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h
+$(BUILD)/tests/%-static: tests/c/%.c $(RELEASE)/.libs include/TSL2561.h include/7seg_bp_ada.h $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Wextra -Werror -O2 -pthread -Iinclude $< -o $@ $(LIB_A) $(STATIC_LIBS)
 

@@ -155,12 +155,25 @@ fn shared() -> &'static Shared {
 }
 
 thread_local! {
-    static MINE: Cell<usize> = const { Cell::new(NO_SLOT) };
+    /// The calling thread's slot, and its thread id (to know the slot is still its own).
+    static MINE: Cell<(usize, i32)> = const { Cell::new((NO_SLOT, 0)) };
+    /// Set by a thread about to fork while the clock waits for the child (it is the
+    /// child's one thread, so the child finds it set too).
+    static FORKING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// The calling thread's slot, while it is its own: once the process has left the
+/// session at exit, its threads that still run are unfollowed.
 fn my_slot() -> Option<&'static Slot> {
-    let index = MINE.try_with(Cell::get).unwrap_or(NO_SLOT);
-    shared().table.get(index)
+    let (index, tid) = MINE.try_with(Cell::get).unwrap_or((NO_SLOT, 0));
+    shared()
+        .table
+        .get(index)
+        .filter(|slot| slot.tid.load(Relaxed) == tid && slot.state.load(Relaxed) != FREE)
+}
+
+fn set_mine(index: usize, tid: i32) {
+    let _ = MINE.try_with(|mine| mine.set((index, tid)));
 }
 
 fn gettid() -> i32 {
@@ -176,8 +189,9 @@ fn getpid() -> i32 {
 /// Gives the calling thread a slot (the main thread when the library loads; a new
 /// thread as it starts). A thread beyond the 256 slots stays unfollowed.
 pub fn register_current() {
-    if let Some(index) = claim(getpid(), gettid()) {
-        let _ = MINE.try_with(|mine| mine.set(index));
+    let tid = gettid();
+    if let Some(index) = claim(getpid(), tid) {
+        set_mine(index, tid);
     }
 }
 
@@ -256,7 +270,7 @@ pub fn register_main() {
             // Its own from before exec, or the stand-in its spawning parent made.
             slot.tid.store(tid, SeqCst);
             slot.state.store(RUNNING, SeqCst);
-            let _ = MINE.try_with(|mine| mine.set(index));
+            set_mine(index, tid);
             adopted = true;
         } else {
             slot.state.store(FREE, SeqCst);
@@ -270,11 +284,8 @@ pub fn register_main() {
 /// Frees the slots of this process's threads, at exit.
 pub fn forget_process() {
     shared().forget(getpid());
-    let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
+    set_mine(NO_SLOT, 0);
 }
-
-/// Whether the parent counted this process as starting ([`fork_starting`]).
-static FORK_COUNTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// A process of a shared session is about to fork: the clock waits for the child to
 /// take its slot. Returns whether it was counted (pass it to [`fork_done`]).
@@ -283,13 +294,13 @@ pub fn fork_starting() -> bool {
     if counted {
         thread_creating();
     }
-    FORK_COUNTED.store(counted, SeqCst);
+    let _ = FORKING.try_with(|forking| forking.set(counted));
     counted
 }
 
 /// In the parent, after `fork` returned `pid`.
 pub fn fork_done(counted: bool, pid: libc::pid_t) {
-    FORK_COUNTED.store(false, SeqCst);
+    let _ = FORKING.try_with(|forking| forking.set(false));
     if counted && pid < 0 {
         thread_not_created();
     }
@@ -299,7 +310,7 @@ pub fn fork_done(counted: bool, pid: libc::pid_t) {
 pub fn thread_ending() {
     if let Some(slot) = my_slot() {
         slot.state.store(FREE, Release);
-        let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
+        set_mine(NO_SLOT, 0);
     }
     // SAFETY: pthread_self has no preconditions.
     woke(unsafe { libc::pthread_self() } as usize);
@@ -308,10 +319,10 @@ pub fn thread_ending() {
 /// In a forked child only the forking thread exists. Sharing its parent's session, it
 /// takes a slot of its own; otherwise its copy of the table starts empty.
 pub fn after_fork_in_child() {
-    let _ = MINE.try_with(|mine| mine.set(NO_SLOT));
+    set_mine(NO_SLOT, 0);
     if crate::session::shared() {
         register_current();
-        if FORK_COUNTED.swap(false, SeqCst) {
+        if FORKING.try_with(|forking| forking.replace(false)) == Ok(true) {
             thread_not_created();
         }
     } else {
@@ -399,7 +410,11 @@ pub fn wait<R>(
     let ended = loop {
         let real = real_now();
         let unmoved = real.saturating_sub(unmoved_since);
-        try_move(slot.tid.load(Relaxed), unmoved >= STALL_NS);
+        try_move(
+            slot.tid.load(Relaxed),
+            unmoved >= STALL_NS,
+            unmoved >= FORCE_NS,
+        );
         if deadline != NO_DEADLINE && clock::now_ns() >= deadline {
             break Ended::TimedOut;
         }
@@ -488,10 +503,12 @@ pub fn real_now() -> u64 {
 
 /// Moves the clock to the earliest deadline if no thread can run before it; `me` is the
 /// calling thread's id. With `stalled`, running threads the kernel reports asleep do not
-/// hold it.
-fn try_move(me: i32, stalled: bool) {
+/// hold it, nor threads and processes gone; with `forced`, neither does a thread or
+/// process being created (one that never started).
+fn try_move(me: i32, stalled: bool, forced: bool) {
     let shared = shared();
-    if shared.starting.load(SeqCst) > 0 {
+    let starting = || shared.starting.load(SeqCst) > 0 && !forced;
+    if starting() {
         return;
     }
     // One thread decides at a time. The same thread may already be deciding: this is a
@@ -523,6 +540,9 @@ fn try_move(me: i32, stalled: bool) {
             earliest = earliest.min(expiry);
         } else if !stalled {
             held = true;
+        } else if crate::session::ended(process.pid()) {
+            // Killed with a timer armed.
+            process.next_expiry.store(NO_DEADLINE, SeqCst);
         }
     }
     for slot in &shared.table[..used] {
@@ -537,6 +557,11 @@ fn try_move(me: i32, stalled: bool) {
             WAITING => {
                 let deadline = slot.deadline.load(SeqCst);
                 if slot.recheck.load(SeqCst) || deadline <= now {
+                    if stalled && gone(slot) {
+                        // Its process was killed while it waited.
+                        slot.state.store(FREE, SeqCst);
+                        continue;
+                    }
                     held = true;
                     break;
                 }
@@ -545,7 +570,7 @@ fn try_move(me: i32, stalled: bool) {
             _ => {}
         }
     }
-    if !held && earliest > now && earliest != NO_DEADLINE && shared.starting.load(SeqCst) == 0 {
+    if !held && earliest > now && earliest != NO_DEADLINE && !starting() {
         move_and_wake(earliest);
     }
     if !nested {
@@ -566,6 +591,12 @@ fn wake_movers() {
     let moves = &shared().moves;
     moves.fetch_add(1, SeqCst);
     crate::session::futex(moves, libc::FUTEX_WAKE, i32::MAX as u32, 0);
+}
+
+/// Whether the slot's thread is gone (or a zombie).
+fn gone(slot: &Slot) -> bool {
+    let tid = slot.tid.load(Relaxed).abs();
+    !matches!(thread_state(slot.pid.load(Relaxed), tid), Some((state, _)) if !matches!(state, b'Z' | b'X'))
 }
 
 /// Whether the slot's thread, counted as running, is blocked in a call the emulator does

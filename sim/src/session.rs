@@ -53,6 +53,11 @@ pub struct Process {
 }
 
 impl Process {
+    /// Its pid (0: a free entry).
+    pub fn pid(&self) -> i32 {
+        self.pid.load(Acquire)
+    }
+
     const fn new() -> Self {
         Process {
             pid: AtomicI32::new(0),

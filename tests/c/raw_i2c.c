@@ -9,18 +9,7 @@
 #include <unistd.h>
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
-
-static int smbus(int fd, char read_write, unsigned char command, int size,
-		 union i2c_smbus_data *data)
-{
-	struct i2c_smbus_ioctl_data args;
-
-	args.read_write = read_write;
-	args.command = command;
-	args.size = (unsigned)size;
-	args.data = data;
-	return ioctl(fd, I2C_SMBUS, &args);
-}
+#include "smbus.h"
 
 int main(void)
 {
