@@ -430,3 +430,13 @@ fn starting_a_session_among_many_others_costs_the_program_no_virtual_time() {
     assert_eq!(trace(sensor)[0]["t_ns"], 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_forked_child_and_its_parent_share_one_bus() {
+    let run = session(&["--fast"], "$S fork");
+    assert_eq!(run.stdout, "fork: the parent reads 55..55\n");
+    let display = report_device(&run.report, 0x70);
+    assert_eq!(display["ram"], Value::from(vec![0x55; 16]));
+    // The child's write and the parent's read, each under its own pid.
+    assert_eq!(pids(trace(display)).len(), 2, "{:?}", trace(display));
+}

@@ -6,6 +6,8 @@
  *   reader SECONDS      reads the 16 RAM bytes until it has seen the writer's (two
  *                       patterns, or one for 2000 reads) or SECONDS have passed; fails
  *                       on a read that is not one pattern
+ *   fork                a forked child writes the 0.56" backpack's RAM, the parent
+ *                       reads it after the child has exited
  *   sleeper MS COUNT    COUNT times: sleeps MS, then sets the brightness of the 0.56"
  *                       backpack to the count so far
  * Without arguments it runs every mode once. Times printed are the monotonic clock in
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/i2c.h>
@@ -159,6 +162,47 @@ static int reader(double seconds)
 	return close(fd);
 }
 
+/* A forked child (no exec) writes the backpack's RAM through the descriptor it
+ * inherited; its parent, after waiting for it, reads what the child left. */
+static int forked(void)
+{
+	int fd = open_at(0x70), status = 0;
+	unsigned char pointer = 0x00, ram[16];
+	struct i2c_msg msgs[2];
+	struct i2c_rdwr_ioctl_data rdwr;
+	pid_t child = fork();
+
+	if (child == 0) {
+		union i2c_smbus_data data;
+		int i;
+
+		data.block[0] = 16;
+		for (i = 0; i < 16; i++)
+			data.block[1 + i] = 0x55;
+		_exit(smbus(fd, I2C_SMBUS_WRITE, 0x00, I2C_SMBUS_I2C_BLOCK_DATA, &data) < 0);
+	}
+	if (child < 0 || waitpid(child, &status, 0) != child || status != 0) {
+		printf("fork: the child failed\n");
+		return 1;
+	}
+	msgs[0].addr = 0x70;
+	msgs[0].flags = 0;
+	msgs[0].len = 1;
+	msgs[0].buf = &pointer;
+	msgs[1].addr = 0x70;
+	msgs[1].flags = I2C_M_RD;
+	msgs[1].len = 16;
+	msgs[1].buf = ram;
+	rdwr.msgs = msgs;
+	rdwr.nmsgs = 2;
+	if (ioctl(fd, I2C_RDWR, &rdwr) < 0) {
+		perror("read RAM");
+		return 1;
+	}
+	printf("fork: the parent reads %02x..%02x\n", ram[0], ram[15]);
+	return close(fd);
+}
+
 static int sleeper(long period_ms, long count)
 {
 	int fd = open_at(0x70);
@@ -179,7 +223,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 1) /* every mode once, in one process (make valgrind) */
 		return power_on(0x39) || read_data(0x39) || writer(3) || reader(0) ||
-		       sleeper(10, 2);
+		       forked() || sleeper(10, 2);
 	if (strcmp(mode, "power-on") == 0 && argc == 3)
 		return power_on((int)strtol(argv[2], NULL, 0));
 	if (strcmp(mode, "read-data") == 0 && argc == 3)
@@ -188,9 +232,11 @@ int main(int argc, char **argv)
 		return writer(strtol(argv[2], NULL, 0));
 	if (strcmp(mode, "reader") == 0 && argc == 3)
 		return reader(strtod(argv[2], NULL));
+	if (strcmp(mode, "fork") == 0 && argc == 2)
+		return forked();
 	if (strcmp(mode, "sleeper") == 0 && argc == 4)
 		return sleeper(strtol(argv[2], NULL, 0), strtol(argv[3], NULL, 0));
 	fprintf(stderr, "usage: session power-on|read-data ADDR | writer N | reader SECONDS"
-			" | sleeper MS COUNT\n");
+			" | fork | sleeper MS COUNT\n");
 	return 2;
 }
