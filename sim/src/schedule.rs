@@ -33,9 +33,10 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, A
 use crate::clock;
 use crate::real;
 
-/// The most threads the scheduler follows at once; more run unfollowed (their waits end
-/// at once at their deadline, as a single thread's do).
-const SLOTS: usize = 256;
+/// The most threads the scheduler follows at once, in all the processes of a session;
+/// more run unfollowed (their waits end at once at their deadline, as a single thread's
+/// do, moving the session's clock).
+const SLOTS: usize = 1024;
 const FREE: u8 = 0;
 const RUNNING: u8 = 1;
 const WAITING: u8 = 2;
@@ -187,7 +188,7 @@ fn getpid() -> i32 {
 }
 
 /// Gives the calling thread a slot (the main thread when the library loads; a new
-/// thread as it starts). A thread beyond the 256 slots stays unfollowed.
+/// thread as it starts). A thread beyond the [`SLOTS`] slots of the session stays unfollowed.
 pub fn register_current() {
     let tid = gettid();
     if let Some(index) = claim(getpid(), tid) {
