@@ -440,3 +440,39 @@ fn a_forked_child_and_its_parent_share_one_bus() {
     // The child's write and the parent's read, each under its own pid.
     assert_eq!(pids(trace(display)).len(), 2, "{:?}", trace(display));
 }
+
+#[test]
+fn a_relative_session_directory_is_the_same_for_children_that_move_elsewhere() {
+    let dir = scratch_dir();
+    let report = dir.join("report.json");
+    let run = |script: &str| {
+        Command::new(release_program("lightseg-sim"))
+            .args(["--fast", "--session", "bus-here", "--report"])
+            .arg(&report)
+            .args(["sh", "-c", script])
+            .current_dir(&dir)
+            .env("PATH", path_with_lightseg())
+            .env_remove("LIGHTSEG_SIM_SESSION")
+            .output()
+            .expect("lightseg-sim runs")
+    };
+    let first = run("cd / && lightseg display 7 && echo \"$LIGHTSEG_SIM_SESSION\"");
+    assert!(first.status.success());
+    let named = String::from_utf8_lossy(&first.stdout).trim().to_string();
+    assert_eq!(PathBuf::from(&named), dir.join("bus-here"));
+    let second = run("cd / && lightseg display --brightness 2 --on");
+    assert!(second.status.success());
+    assert!(dir.join("bus-here/bus").is_file());
+    assert!(
+        !Path::new("/bus-here").exists(),
+        "no session made where the child went"
+    );
+    let text = std::fs::read_to_string(&report).expect("report");
+    let report: Value = serde_json::from_str(&text).expect("JSON");
+    let display = report_device(&report, 0x70);
+    assert_eq!(
+        (&display["shows"], &display["brightness"]),
+        (&Value::from("   7"), &Value::from(2))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

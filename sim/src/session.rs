@@ -215,7 +215,14 @@ pub fn join(origin: impl Fn(&Region)) {
         return;
     }
     let key = key();
-    let named = directory();
+    // A relative directory is made absolute for the children (they may run elsewhere).
+    let named = directory().map(|dir| match std::path::absolute(&dir) {
+        Ok(absolute) if absolute != dir => {
+            std::env::set_var("LIGHTSEG_SIM_SESSION", &absolute);
+            absolute
+        }
+        _ => dir,
+    });
     let joined = match &named {
         Some(dir) => map(dir, key, false, &origin),
         None => Err(None),
