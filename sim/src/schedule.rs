@@ -621,8 +621,10 @@ fn blocked_outside(slot: &Slot) -> bool {
         slot.cpu_unchanged_since.store(now, Relaxed);
         return false;
     }
+    // Asleep: `S` (a wait that a signal may end) or stopped; not `D`, a short wait for
+    // the disk (a program being loaded from it is about to run).
     now.saturating_sub(slot.cpu_unchanged_since.load(Relaxed)) >= STALL_NS
-        && matches!(state, b'S' | b'D' | b'T' | b't')
+        && matches!(state, b'S' | b'T' | b't')
 }
 
 /// The state the kernel reports for thread `tid` of process `pid` (`R` running, `S`
