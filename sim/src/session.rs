@@ -355,7 +355,7 @@ fn map(
         shared.layout.store(layout(), Relaxed);
         shared.key.store(key, Relaxed);
         shared.temporary.store(temporary, Relaxed);
-        shared.schedule.reset();
+        // The scheduler's table is empty as it is (zeros: every slot free).
         for process in &shared.processes {
             process.next_expiry.store(u64::MAX, Relaxed);
         }
