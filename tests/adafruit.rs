@@ -390,9 +390,9 @@ fn a_sensor_left_measuring_gives_light_to_a_program_that_reads_at_once() {
     assert_eq!(circuitpython_reads_at_once(&python, false), "0 0 None");
 }
 
-#[test]
-#[ignore = "needs CircuitPython's libraries on Blinka: make adafruit-check"]
-fn a_blinka_program_and_the_child_it_starts_share_one_bus_and_one_report() {
+/// Runs tests/adafruit/session_program.py and checks its one report; returns the times
+/// of the child's transfers.
+fn run_session_program() -> Vec<u64> {
     let python = std::env::var_os("LIGHTSEG_ADAFRUIT_PYTHON")
         .expect("LIGHTSEG_ADAFRUIT_PYTHON: the venv's python (make adafruit-check sets it)");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -421,4 +421,26 @@ fn a_blinka_program_and_the_child_it_starts_share_one_bus_and_one_report() {
     listed.sort_unstable();
     assert_eq!(run.report["processes"], serde_json::json!(listed));
     assert_eq!(common::report_device(&run.report, 0x70)["shows"], "  75");
+    sensor_times(&run.report)
+}
+
+/// The virtual times of the transfers to the sensor at 0x39.
+fn sensor_times(report: &Value) -> Vec<u64> {
+    common::report_device(report, 0x39)["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .filter_map(|entry| entry["t_ns"].as_u64())
+        .collect()
+}
+
+#[test]
+#[ignore = "needs CircuitPython's libraries on Blinka: make adafruit-check"]
+fn a_blinka_program_and_the_child_it_starts_share_one_bus_and_one_report() {
+    let first = run_session_program();
+    // The child's sleep of 0.5 s is on the session's clock, and the parent waiting for
+    // its output moves it by nothing: the child's times are the same on every run.
+    assert!(first.last().is_some_and(|t| *t > 500_000_000), "{first:?}");
+    let second = run_session_program();
+    assert_eq!(first, second);
 }

@@ -476,3 +476,13 @@ fn a_relative_session_directory_is_the_same_for_children_that_move_elsewhere() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_parent_waiting_on_a_pipe_for_its_child_sees_only_the_childs_time_pass() {
+    // The child sleeps 100 ms, then computes for 50 ms of real CPU time: the parent's
+    // poll on its pipe neither holds the clock nor adds the real time it took.
+    for _ in 0..3 {
+        let run = session(&["--fast"], "$S parent");
+        assert_eq!(run.stdout, "parent: the child said done after 100.000 ms\n");
+    }
+}

@@ -16,6 +16,7 @@ pub unsafe extern "C" fn fork() -> libc::pid_t {
     let counted = schedule::fork_starting();
     let pid = real::fork();
     if pid != 0 {
+        crate::session::attach_child(pid);
         schedule::fork_done(counted, pid);
     }
     pid
@@ -63,6 +64,7 @@ pub unsafe extern "C" fn posix_spawnp(
 /// After a spawn: holds the clock for the child, and reports its pid.
 unsafe fn spawned(rc: c_int, child: libc::pid_t, pid: *mut libc::pid_t) -> c_int {
     if rc == 0 {
+        crate::session::attach_child(child);
         schedule::hold_for_child(child);
         if !pid.is_null() {
             *pid = child;

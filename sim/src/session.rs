@@ -48,6 +48,9 @@ const CONTENDED: u32 = 1 << 31;
 #[repr(C)]
 pub struct Process {
     pid: AtomicI32,
+    /// It has left the session at exit and is ending: it no longer counts for the
+    /// session's end, but its descriptors are open until it is gone.
+    leaving: AtomicBool,
     /// The earliest expiry of its timers ([`crate::timers`]), a deadline for the clock.
     pub next_expiry: AtomicU64,
 }
@@ -61,6 +64,7 @@ impl Process {
     const fn new() -> Self {
         Process {
             pid: AtomicI32::new(0),
+            leaving: AtomicBool::new(false),
             next_expiry: AtomicU64::new(u64::MAX),
         }
     }
@@ -469,7 +473,7 @@ fn depart(region: &Region, pid: i32, dir: &Path, temporary: bool) {
     process.pid.store(0, SeqCst);
     let others = region.processes.iter().any(|p| {
         let pid = p.pid.load(Acquire);
-        pid != 0 && !ended(pid)
+        pid != 0 && !p.leaving.load(Acquire) && !ended(pid)
     });
     if temporary && !others {
         let _ = std::fs::remove_dir_all(dir);
@@ -485,24 +489,51 @@ fn pause_briefly() {
 }
 
 /// Enters this process in the session's table (a program that replaced another with
-/// `exec` keeps its entry).
+/// `exec` keeps its entry, and a child the one its parent made for it).
 fn attach(region: &'static Region) {
     let pid = getpid();
     PID.store(pid, Relaxed);
+    if let Some(index) = enter(region, pid) {
+        // Its timers are its own to publish (a program started by exec has none yet).
+        region.processes[index].next_expiry.store(u64::MAX, SeqCst);
+        ENTRY.store(index as u32, Release);
+    }
+}
+
+/// A parent's new child (forked or spawned): it is in the session from now on, before
+/// it has run any of its own code, so the parent's waits for it count it.
+pub fn attach_child(pid: i32) {
+    if shared() && pid > 0 {
+        let _ = enter(region(), pid);
+    }
+}
+
+/// The entry of process `pid`: its own, or a free one now taken. Under the bus lock, so
+/// that a parent and its child entering it at once make one.
+fn enter(region: &'static Region, pid: i32) -> Option<usize> {
+    let _bus = BusGuard::lock(region);
     let existing = region
         .processes
         .iter()
         .position(|p| p.pid.load(Acquire) == pid);
-    let entry = existing.or_else(|| {
-        region
-            .processes
-            .iter()
-            .position(|p| p.pid.compare_exchange(0, pid, AcqRel, Relaxed).is_ok())
-    });
+    let free = |p: &Process| p.pid.compare_exchange(0, pid, AcqRel, Relaxed).is_ok();
+    // An entry whose process left and is gone is free too.
+    let reclaimed = |p: &Process| {
+        let old = p.pid.load(Acquire);
+        p.leaving.load(Acquire)
+            && ended(old)
+            && p.pid.compare_exchange(old, pid, AcqRel, Relaxed).is_ok()
+    };
+    let entry = existing
+        .or_else(|| region.processes.iter().position(free))
+        .or_else(|| region.processes.iter().position(reclaimed));
     if let Some(index) = entry {
-        region.processes[index].next_expiry.store(u64::MAX, SeqCst);
-        ENTRY.store(index as u32, Release);
+        region.processes[index].leaving.store(false, SeqCst);
+        if existing.is_none() {
+            region.processes[index].next_expiry.store(u64::MAX, SeqCst);
+        }
     }
+    entry
 }
 
 /// In a forked child: a process of the session of its own.
@@ -528,6 +559,17 @@ pub fn ended(pid: i32) -> bool {
     )
 }
 
+/// Whether other processes of this process's session are alive: attached, or left and
+/// still ending (ones killed without leaving count until a process leaves).
+pub fn others_attached() -> bool {
+    let mine = PID.load(Relaxed);
+    shared()
+        && region().processes.iter().any(|process| {
+            let pid = process.pid.load(Relaxed);
+            pid != 0 && pid != mine && !(process.leaving.load(Relaxed) && ended(pid))
+        })
+}
+
 /// Notes that a process of the session uses the emulated bus.
 pub fn touch() {
     if !region().touched.load(Relaxed) {
@@ -544,12 +586,15 @@ pub fn leave() -> bool {
     };
     let _bus = BusGuard::lock(region);
     me.next_expiry.store(u64::MAX, SeqCst);
-    me.pid.store(0, SeqCst);
+    // The entry stays this process's until it is gone (its descriptors are open until
+    // then); it no longer counts for the session's end.
+    me.leaving.store(true, SeqCst);
     ENTRY.store(u32::MAX, Release);
+    let mine = PID.load(Relaxed);
     let mut others = false;
     for process in &region.processes {
         let pid = process.pid.load(Acquire);
-        if pid == 0 {
+        if pid == 0 || pid == mine || process.leaving.load(Acquire) {
             continue;
         }
         if ended(pid) {

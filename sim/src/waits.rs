@@ -206,8 +206,13 @@ fn unnamed(fd: c_int, name: NameFn) -> bool {
 }
 
 /// Runs a descriptor wait that the outside world may end in real time; the clock then
-/// moves by the real time it took.
+/// moves by the real time it took. With other processes in the session, one of them may
+/// be what ends it (a child's output through a pipe): the wait then neither holds the
+/// clock nor moves it, so their times stay their own.
 fn real_time_wait<R>(wait: impl FnOnce() -> R) -> R {
+    if crate::session::others_attached() {
+        return schedule::outside(wait);
+    }
     let virtual_start = clock::now_ns();
     let real_start = schedule::real_now();
     let result = wait();

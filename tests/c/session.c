@@ -6,6 +6,8 @@
  *   reader SECONDS      reads the 16 RAM bytes until it has seen the writer's (two
  *                       patterns, or one for 2000 reads) or SECONDS have passed; fails
  *                       on a read that is not one pattern
+ *   parent              runs `busy-child` (100 ms asleep, then 50 ms of CPU time) and
+ *                       waits for its line on a pipe with poll
  *   fork                a forked child writes the 0.56" backpack's RAM, the parent
  *                       reads it after the child has exited
  *   sleeper MS COUNT    COUNT times: sleeps MS, then sets the brightness of the 0.56"
@@ -14,6 +16,7 @@
  * ms. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +206,57 @@ static int forked(void)
 	return close(fd);
 }
 
+/* A child that sleeps 100 ms, then computes for 50 ms of CPU time (reading only the
+ * CPU clock, which stays real) and prints; its parent waits for the line on a pipe with
+ * poll. The child's work is on no clock: the parent sees 100 ms pass. */
+static int busy_child(void)
+{
+	struct timespec start, now;
+
+	sleep_ms(100);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start);
+	do
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+	while ((now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) <
+	       50000000L);
+	printf("done\n");
+	return 0;
+}
+
+static int waits_for_child(const char *self)
+{
+	int pipe_fds[2], status = 0;
+	char line[16] = "";
+	struct pollfd readable;
+	double start;
+	pid_t child;
+	int fd = open_at(0x70);
+
+	command_byte(fd, 0x21); /* on the bus: the session has a report */
+	start = now_ms();
+	if (pipe(pipe_fds) != 0)
+		return 1;
+	child = fork();
+	if (child == 0) {
+		dup2(pipe_fds[1], 1);
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+		execl(self, self, "busy-child", (char *)NULL);
+		_exit(127);
+	}
+	close(pipe_fds[1]);
+	readable.fd = pipe_fds[0];
+	readable.events = POLLIN;
+	if (child < 0 || poll(&readable, 1, -1) != 1 || read(pipe_fds[0], line, 15) <= 0 ||
+	    waitpid(child, &status, 0) != child || status != 0) {
+		printf("parent: the child failed\n");
+		return 1;
+	}
+	close(pipe_fds[0]);
+	printf("parent: the child said %.4s after %.3f ms\n", line, now_ms() - start);
+	return close(fd);
+}
+
 static int sleeper(long period_ms, long count)
 {
 	int fd = open_at(0x70);
@@ -223,7 +277,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 1) /* every mode once, in one process (make valgrind) */
 		return power_on(0x39) || read_data(0x39) || writer(3) || reader(0) ||
-		       forked() || sleeper(10, 2);
+		       forked() || waits_for_child(argv[0]) || sleeper(10, 2);
 	if (strcmp(mode, "power-on") == 0 && argc == 3)
 		return power_on((int)strtol(argv[2], NULL, 0));
 	if (strcmp(mode, "read-data") == 0 && argc == 3)
@@ -232,11 +286,15 @@ int main(int argc, char **argv)
 		return writer(strtol(argv[2], NULL, 0));
 	if (strcmp(mode, "reader") == 0 && argc == 3)
 		return reader(strtod(argv[2], NULL));
+	if (strcmp(mode, "busy-child") == 0 && argc == 2)
+		return busy_child();
+	if (strcmp(mode, "parent") == 0 && argc == 2)
+		return waits_for_child(argv[0]);
 	if (strcmp(mode, "fork") == 0 && argc == 2)
 		return forked();
 	if (strcmp(mode, "sleeper") == 0 && argc == 4)
 		return sleeper(strtol(argv[2], NULL, 0), strtol(argv[3], NULL, 0));
 	fprintf(stderr, "usage: session power-on|read-data ADDR | writer N | reader SECONDS"
-			" | fork | sleeper MS COUNT\n");
+			" | parent | busy-child | fork | sleeper MS COUNT\n");
 	return 2;
 }
