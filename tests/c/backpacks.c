@@ -30,6 +30,32 @@ static int failures;
 	EXPECT(memcmp((object).ram, copy_.ram, sizeof copy_.ram) == 0); \
 } while (0)
 
+/* What OPEN remembers of each struct it filled is that struct's own: opening, failing
+ * to open and closing one struct leaves another's EBUSY as it was, and a closed struct
+ * opens again even when another struct has since been given its descriptor number. */
+static void opened(void)
+{
+	HT16K33_CHAIN a, b, c, never, later;
+	const uint8_t first[] = { 0x70 }, second[] = { 0x71 }, third[] = { 0x74 };
+
+	memset(&never, 0, sizeof never);
+	EXPECT(HT16K33_CHAIN_OPEN(&a, 1, HT16K33_SEG7, first, 1) == 0);
+	EXPECT(HT16K33_CHAIN_OPEN(&b, 1, HT16K33_SEG7_LARGE, second, 1) == 0);
+	EXPECT(HT16K33_CHAIN_OPEN(&c, 1, HT16K33_MATRIX8X8, third, 1) == 0);
+	CHAIN_REFUSED(HT16K33_CHAIN_OPEN(&a, 1, HT16K33_SEG7, first, 1), EBUSY, a);
+	CHAIN_REFUSED(HT16K33_CHAIN_OPEN(&never, 1, HT16K33_SEG7, NULL, 1), EINVAL, never);
+	CHAIN_REFUSED(HT16K33_CHAIN_OPEN(&b, 1, HT16K33_SEG7_LARGE, second, 1), EBUSY, b);
+	HT16K33_CHAIN_CLOSE(&a);
+	CHAIN_REFUSED(HT16K33_CHAIN_OPEN(&c, 1, HT16K33_MATRIX8X8, third, 1), EBUSY, c);
+	/* `later` most likely gets the descriptor number `a` had, for the same address. */
+	EXPECT(HT16K33_CHAIN_OPEN(&later, 1, HT16K33_SEG7, first, 1) == 0);
+	EXPECT(HT16K33_CHAIN_OPEN(&a, 1, HT16K33_SEG7, first, 1) == 0);
+	HT16K33_CHAIN_CLOSE(&a);
+	HT16K33_CHAIN_CLOSE(&b);
+	HT16K33_CHAIN_CLOSE(&c);
+	HT16K33_CHAIN_CLOSE(&later);
+}
+
 static void errors(void)
 {
 	HT16K33 display = HT16K33_INIT(1, HT16K33_ADDR_01);
@@ -157,6 +183,7 @@ static void errors(void)
 	EXPECT(HT16K33_CHAIN_SCROLL_STEP(NULL) == -1 && errno == EINVAL);
 	errno = 0;
 	EXPECT(HT16K33_CHAIN_OPEN(NULL, 1, HT16K33_SEG7, one, 1) == -1 && errno == EINVAL);
+	opened();
 }
 
 /* 1000 steps: "LIGHTSEG ON" is 11 characters, 19 steps a cycle on 8: 53 cycles = 1007. */
