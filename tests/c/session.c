@@ -67,6 +67,38 @@ static void command_byte(int fd, unsigned char command)
 	}
 }
 
+/* The 0.56" backpack's 16 RAM bytes, all `value`: one SMBus I2C-block write. */
+static int write_ram(int fd, unsigned char value)
+{
+	union i2c_smbus_data data;
+	int i;
+
+	data.block[0] = 16;
+	for (i = 0; i < 16; i++)
+		data.block[1 + i] = value;
+	return smbus(fd, I2C_SMBUS_WRITE, 0x00, I2C_SMBUS_I2C_BLOCK_DATA, &data);
+}
+
+/* The backpack's 16 RAM bytes: one I2C_RDWR transfer (the pointer, then the read). */
+static int read_ram(int fd, unsigned char ram[16])
+{
+	unsigned char pointer = 0x00;
+	struct i2c_msg msgs[2];
+	struct i2c_rdwr_ioctl_data rdwr;
+
+	msgs[0].addr = 0x70;
+	msgs[0].flags = 0;
+	msgs[0].len = 1;
+	msgs[0].buf = &pointer;
+	msgs[1].addr = 0x70;
+	msgs[1].flags = I2C_M_RD;
+	msgs[1].len = 16;
+	msgs[1].buf = ram;
+	rdwr.msgs = msgs;
+	rdwr.nmsgs = 2;
+	return ioctl(fd, I2C_RDWR, &rdwr);
+}
+
 static int power_on(int address)
 {
 	int fd = open_at(address);
@@ -100,16 +132,11 @@ static int read_data(int address)
 static int writer(long count)
 {
 	int fd = open_at(0x70);
-	union i2c_smbus_data data;
 	long k;
-	int i;
 
 	command_byte(fd, 0x21);
 	for (k = 0; k < count; k++) {
-		data.block[0] = 16;
-		for (i = 0; i < 16; i++)
-			data.block[1 + i] = (unsigned char)(k % 255 + 1);
-		if (smbus(fd, I2C_SMBUS_WRITE, 0x00, I2C_SMBUS_I2C_BLOCK_DATA, &data) < 0) {
+		if (write_ram(fd, (unsigned char)(k % 255 + 1)) < 0) {
 			perror("write RAM");
 			return 1;
 		}
@@ -121,28 +148,16 @@ static int writer(long count)
 static int reader(double seconds)
 {
 	int fd = open_at(0x70);
-	unsigned char pointer = 0x00, ram[16];
-	struct i2c_msg msgs[2];
-	struct i2c_rdwr_ioctl_data rdwr;
+	unsigned char ram[16];
 	double start = now_ms();
 	long reads = 0, first_seen = 0;
 	int patterns = 0, last = 0, i;
 
-	msgs[0].addr = 0x70;
-	msgs[0].flags = 0;
-	msgs[0].len = 1;
-	msgs[0].buf = &pointer;
-	msgs[1].addr = 0x70;
-	msgs[1].flags = I2C_M_RD;
-	msgs[1].len = 16;
-	msgs[1].buf = ram;
-	rdwr.msgs = msgs;
-	rdwr.nmsgs = 2;
 	/* Until two of the writer's patterns, or one and 2000 reads after it (the writer
 	 * may be done before the first read), or the time is up. */
 	while (patterns < 2 && !(patterns == 1 && reads - first_seen >= 2000) &&
 	       now_ms() - start < seconds * 1e3) {
-		if (ioctl(fd, I2C_RDWR, &rdwr) < 0) {
+		if (read_ram(fd, ram) < 0) {
 			perror("read RAM");
 			return 1;
 		}
@@ -170,35 +185,16 @@ static int reader(double seconds)
 static int forked(void)
 {
 	int fd = open_at(0x70), status = 0;
-	unsigned char pointer = 0x00, ram[16];
-	struct i2c_msg msgs[2];
-	struct i2c_rdwr_ioctl_data rdwr;
+	unsigned char ram[16];
 	pid_t child = fork();
 
-	if (child == 0) {
-		union i2c_smbus_data data;
-		int i;
-
-		data.block[0] = 16;
-		for (i = 0; i < 16; i++)
-			data.block[1 + i] = 0x55;
-		_exit(smbus(fd, I2C_SMBUS_WRITE, 0x00, I2C_SMBUS_I2C_BLOCK_DATA, &data) < 0);
-	}
+	if (child == 0)
+		_exit(write_ram(fd, 0x55) < 0);
 	if (child < 0 || waitpid(child, &status, 0) != child || status != 0) {
 		printf("fork: the child failed\n");
 		return 1;
 	}
-	msgs[0].addr = 0x70;
-	msgs[0].flags = 0;
-	msgs[0].len = 1;
-	msgs[0].buf = &pointer;
-	msgs[1].addr = 0x70;
-	msgs[1].flags = I2C_M_RD;
-	msgs[1].len = 16;
-	msgs[1].buf = ram;
-	rdwr.msgs = msgs;
-	rdwr.nmsgs = 2;
-	if (ioctl(fd, I2C_RDWR, &rdwr) < 0) {
+	if (read_ram(fd, ram) < 0) {
 		perror("read RAM");
 		return 1;
 	}
