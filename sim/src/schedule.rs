@@ -496,10 +496,7 @@ fn sleep_on_moves(real_ns: u64) {
 
 /// The real monotonic clock, ns.
 pub fn real_now() -> u64 {
-    let mut ts = clock::to_timespec(0);
-    // SAFETY: `ts` is a valid timespec to write.
-    unsafe { real::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    clock::to_ns(&ts)
+    clock::read_real(libc::CLOCK_MONOTONIC)
 }
 
 /// Moves the clock to the earliest deadline if no thread can run before it; `me` is the
