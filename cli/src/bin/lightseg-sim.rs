@@ -12,12 +12,13 @@ const HELP: &str = "\
 Usage: lightseg-sim [OPTIONS] [--] PROGRAM [ARGS...]
 
 Runs PROGRAM with the lightseg emulator in place of /dev/i2c-N: TSL2561 light sensors
-and HT16K33 backpacks on a virtual clock (man lightseg-sim; every scene key, report
-field and variable: docs/EMULATOR.md; a scene to start from:
+and HT16K33 backpacks on a virtual clock, one bus for PROGRAM and every process it
+starts (man lightseg-sim; every scene key, report field and variable:
+docs/EMULATOR.md; a scene to start from:
 /usr/share/doc/lightseg-tools/examples/scene.toml, or c-examples/backpacks.toml in the
-source). The clock
-keeps pace with a person watching: each sleep also takes its time in real time, so
-animations move and --watch prints at its rate; --fast runs without waiting.
+source). The clock keeps pace with a person watching: each sleep also takes its time in
+real time, so animations move and --watch prints at its rate; --fast runs without
+waiting.
 
 Options:
   -s, --scene FILE     the emulated bus (TOML); default, on bus 1: TSL2561s at 0x29,
@@ -25,7 +26,7 @@ Options:
                        0x70, 1.2\" 0x71, alphanumerics 0x72 and 0x73, 8x8 0x74, bicolour
                        8x8 0x75, 16x8 0x76, bargraph 0x77
   -r, --report FILE    write a JSON report (every transfer, what each display shows)
-                       when PROGRAM exits
+                       when PROGRAM and the processes it started have exited
       --show           draw the displays on stderr whenever what they show changes
       --svg DIR        write each display as DIR/i2c-BUS-0xADDRESS.svg
       --session DIR    share the bus of DIR with other runs given the same DIR: the
