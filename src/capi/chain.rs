@@ -8,12 +8,11 @@
 
 use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_ushort};
 use std::os::unix::io::RawFd;
-use std::ptr::{addr_of, addr_of_mut};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::ht16k33::{BlinkValue, BACKPACKS};
-use super::{checked, fail, finish, guard, text_of, widen_long, widen_ulong};
+use super::{call, done, get, set, text_of, widen_long, widen_ulong, Handle, WithLastError};
 use crate::bus::registry::lock;
 use crate::bus::CommandBus;
 use crate::clock::{Clock, SystemClock};
@@ -176,27 +175,37 @@ fn frame_of(chain: &HT16K33_CHAIN) -> Result<Frame> {
     Ok(frame)
 }
 
+impl WithLastError for HT16K33_CHAIN {
+    fn set_lasterr(chain: Handle<'_, Self>, errno: c_int) {
+        set!(chain, lasterr = errno);
+    }
+}
+
 /// Runs `edit` on the chain's content (no bus traffic) and stores the result; on an
-/// error nothing changes. Maps the result.
+/// error nothing changes.
+fn edit(
+    chain: Handle<'_, HT16K33_CHAIN>,
+    edit: &mut dyn FnMut(&mut Frame) -> Result<()>,
+) -> Result<c_int> {
+    let mut frame = frame_of(&chain.read())?;
+    edit(&mut frame)?;
+    for (index, image) in frame.ram().iter().enumerate() {
+        set!(chain, ram[index] = *image);
+    }
+    Ok(0)
+}
+
+/// [`edit`] as an exported function's whole body. One copy for all (not inlined).
 ///
 /// # Safety
-/// `chain` must be non-null, aligned and valid for reads and writes.
+/// `chain` as the exported functions take it (the header's pointer contract).
 #[inline(never)]
-unsafe fn edit(chain: *mut HT16K33_CHAIN, edit: &mut dyn FnMut(&mut Frame) -> Result<()>) -> c_int {
-    // SAFETY: the caller guarantees `chain` is valid for reads.
-    let snapshot = unsafe { chain.read() };
-    let result = frame_of(&snapshot).and_then(|mut frame| {
-        edit(&mut frame)?;
-        Ok(frame)
-    });
-    let result = result.map(|frame| {
-        for (index, image) in frame.ram().iter().enumerate() {
-            // SAFETY: as above, valid for writes; `index` < count <= 8.
-            unsafe { addr_of_mut!((*chain).ram[index]).write(*image) };
-        }
-    });
-    // SAFETY: as above.
-    unsafe { finish(addr_of_mut!((*chain).lasterr), result) }
+unsafe fn call_edit(
+    chain: *mut HT16K33_CHAIN,
+    operation: &mut dyn FnMut(&mut Frame) -> Result<()>,
+) -> c_int {
+    // SAFETY: passed on from the caller.
+    unsafe { call(chain, |chain| edit(chain, operation)) }
 }
 
 /// Fails with `NotOpen` (EBADF) unless every backpack's descriptor is one the library
@@ -208,61 +217,41 @@ fn check_descriptors(chain: &HT16K33_CHAIN, count: usize) -> Result<()> {
 
 /// Runs `operation` on the chain `state` describes, as the core's driver over the
 /// descriptors it holds (every descriptor checked first, so a bad one sends nothing).
-/// On success stores `state` with the RAM images the operation left in `*chain`; on
-/// failure only `lasterr` changes. Maps the result.
-///
-/// # Safety
-/// `chain` must be non-null, aligned and valid for reads and writes.
+/// On success stores `state` with the RAM images the operation left in the struct; on
+/// failure nothing changes.
 #[inline(never)]
-unsafe fn drive_state(
-    chain: *mut HT16K33_CHAIN,
+fn drive_state(
+    chain: Handle<'_, HT16K33_CHAIN>,
     mut state: HT16K33_CHAIN,
     operation: &mut dyn FnMut(&mut Chain<Registered>) -> Result<()>,
-) -> c_int {
-    let result = frame_of(&state).and_then(|frame| {
-        check_descriptors(&state, frame.count())?;
-        let buses = (0..frame.count())
-            .map(|index| Registered {
-                fd: state.adapter_fds[index],
-                address: state.addresses[index],
-            })
-            .collect();
-        let mut driver = Chain::with_frame(buses, frame)?;
-        operation(&mut driver)?;
-        for (slot, image) in state.ram.iter_mut().zip(driver.frame().ram()) {
-            *slot = *image;
-        }
-        Ok(())
-    });
-    match result {
-        // SAFETY: the caller guarantees `chain` is valid for writes.
-        Ok(()) => unsafe {
-            chain.write(state);
-            0
-        },
-        // SAFETY: as above.
-        Err(error) => unsafe { fail(addr_of_mut!((*chain).lasterr), &error) },
+) -> Result<c_int> {
+    let frame = frame_of(&state)?;
+    check_descriptors(&state, frame.count())?;
+    let buses = (0..frame.count())
+        .map(|index| Registered {
+            fd: state.adapter_fds[index],
+            address: state.addresses[index],
+        })
+        .collect();
+    let mut driver = Chain::with_frame(buses, frame)?;
+    operation(&mut driver)?;
+    for (slot, image) in state.ram.iter_mut().zip(driver.frame().ram()) {
+        *slot = *image;
     }
+    chain.write(state);
+    Ok(0)
 }
 
-/// [`drive_state`] on the struct as it is.
+/// [`drive_state`] on the struct as it is, as an exported function's whole body.
 ///
 /// # Safety
-/// `chain` must be non-null, aligned and valid for reads and writes.
-unsafe fn drive(
+/// `chain` as the exported functions take it (the header's pointer contract).
+unsafe fn call_drive(
     chain: *mut HT16K33_CHAIN,
     operation: &mut dyn FnMut(&mut Chain<Registered>) -> Result<()>,
 ) -> c_int {
     // SAFETY: passed on from the caller.
-    unsafe { drive_state(chain, chain.read(), operation) }
-}
-
-/// Runs an exported function on a checked struct pointer.
-fn exported(chain: *mut HT16K33_CHAIN, body: impl FnOnce(*mut HT16K33_CHAIN) -> c_int) -> c_int {
-    guard(|| match checked(chain) {
-        Some(chain) => body(chain),
-        None => -1,
-    })
+    unsafe { call(chain, |chain| drive_state(chain, chain.read(), operation)) }
 }
 
 /// Fills `chain` for `count` (1 to 8) backpacks of `kind` at `addresses` (left to
@@ -285,25 +274,19 @@ pub unsafe extern "C" fn HT16K33_CHAIN_OPEN(
     addresses: *const u8,
     count: c_int,
 ) -> c_int {
-    exported(chain, |chain| {
-        let opened = match OpenedChains::holds_open(chain) {
-            true => Err(Error::AlreadyOpen),
-            // SAFETY: `addresses` is NULL or holds `count` bytes (the caller's promise).
-            false => unsafe { open_chain(adapter_nr, kind, addresses, count) },
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        unsafe {
-            match opened {
-                Ok(fresh) => {
-                    OpenedChains::record(chain, &fresh);
-                    chain.write(fresh);
-                    0
-                }
-                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+    // SAFETY: the caller's pointer contract (the header's); `addresses` is NULL or holds
+    // `count` bytes.
+    unsafe {
+        call(chain, |chain| {
+            if OpenedChains::holds_open(chain.as_ptr()) {
+                return Err(Error::AlreadyOpen);
             }
-        }
-    })
+            let fresh = open_chain(adapter_nr, kind, addresses, count)?;
+            OpenedChains::record(chain.as_ptr(), &fresh);
+            chain.write(fresh);
+            Ok(0)
+        })
+    }
 }
 
 /// The structs HT16K33_CHAIN_OPEN filled, by their address, with the descriptors it
@@ -417,27 +400,26 @@ unsafe fn open_chain(
 /// for these addresses are not closed (`lasterr` EBADF).
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_CLOSE(chain: *mut HT16K33_CHAIN) {
-    exported(chain, |chain| {
-        OpenedChains::forget(chain);
-        let mut result = Ok(());
-        for index in 0..MAX_BACKPACKS {
-            // SAFETY: a checked pointer to a valid struct; `index` < 8.
-            let (fd, address) = unsafe {
-                (
-                    addr_of!((*chain).adapter_fds[index]).read(),
-                    addr_of!((*chain).addresses[index]).read(),
-                )
-            };
-            if fd != -1 {
-                let closed = BACKPACKS.close(fd, address, |_, ()| Ok(()));
-                result = result.and(closed);
-                // SAFETY: as above.
-                unsafe { addr_of_mut!((*chain).adapter_fds[index]).write(-1) };
-            }
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(chain, close) };
+}
+
+/// HT16K33_CHAIN_CLOSE on a checked struct.
+fn close(chain: Handle<'_, HT16K33_CHAIN>) -> Result<c_int> {
+    OpenedChains::forget(chain.as_ptr());
+    let mut result = Ok(0);
+    for index in 0..MAX_BACKPACKS {
+        let (fd, address) = (
+            get!(chain, adapter_fds[index]),
+            get!(chain, addresses[index]),
+        );
+        if fd != -1 {
+            let closed = BACKPACKS.close(fd, address, |_, ()| Ok(()));
+            result = result.and(closed.map(done));
+            set!(chain, adapter_fds[index] = -1);
         }
-        // SAFETY: as above.
-        unsafe { finish(addr_of_mut!((*chain).lasterr), result) }
-    });
+    }
+    result
 }
 
 /// Switches every backpack on: oscillator on (0x21), display on and steady (0x81), full
@@ -448,27 +430,23 @@ pub unsafe extern "C" fn HT16K33_CHAIN_CLOSE(chain: *mut HT16K33_CHAIN) {
 /// the backpacks before it in the chain have had the command).
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_ON(chain: *mut HT16K33_CHAIN) -> c_int {
-    // SAFETY: a checked pointer; the caller promises a valid struct.
-    exported(chain, |chain| unsafe {
-        drive(chain, &mut |c| c.switch_on())
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_drive(chain, &mut |c| c.switch_on()) }
 }
 
 /// Puts every backpack in standby (0x20): dark, RAM kept. Errors as HT16K33_CHAIN_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_OFF(chain: *mut HT16K33_CHAIN) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe { drive(chain, &mut |c| c.sleep()) })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_drive(chain, &mut |c| c.sleep()) }
 }
 
 /// Sets every backpack's brightness, 0 to 15 (larger values are 15). Errors as
 /// HT16K33_CHAIN_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_BRIGHTNESS(chain: *mut HT16K33_CHAIN, level: u8) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        drive(chain, &mut |c| c.set_brightness(level))
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_drive(chain, &mut |c| c.set_brightness(level)) }
 }
 
 /// Display on with blink rate `blink_cmd` (HT16K33_BLINK_OFF for steady). An unknown
@@ -478,36 +456,37 @@ pub unsafe extern "C" fn HT16K33_CHAIN_BLINK(
     chain: *mut HT16K33_CHAIN,
     blink_cmd: BlinkValue,
 ) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: as in HT16K33_CHAIN_ON.
-        unsafe {
-            match Blink::try_from(blink_cmd.0) {
-                Ok(blink) => drive(chain, &mut |c| c.set_display(Display::On, blink)),
-                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
-            }
-        }
-    })
+    let blink = Blink::try_from(blink_cmd.0);
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(chain, |chain| {
+            let blink = blink?;
+            drive_state(chain, chain.read(), &mut |c| {
+                c.set_display(Display::On, blink)
+            })
+        })
+    }
 }
 
 /// Sends the RAM images: one I2C block write per backpack, left to right. Errors as
 /// HT16K33_CHAIN_ON (a failure stops at that backpack).
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_COMMIT(chain: *mut HT16K33_CHAIN) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe { drive(chain, &mut |c| c.commit()) })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_drive(chain, &mut |c| c.commit()) }
 }
 
 /// Blanks the RAM images (no bus traffic; HT16K33_CHAIN_COMMIT shows it).
 /// Returns 0, or -1 with EINVAL when the struct's kind or count is invalid.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_CLEAR(chain: *mut HT16K33_CHAIN) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             frame.clear();
             Ok(())
         })
-    })
+    }
 }
 
 /// Shows `value` right-aligned across the chain's characters (7-segment and
@@ -519,10 +498,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_INT(
     chain: *mut HT16K33_CHAIN,
     value: c_long,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| frame.print_integer(widen_long(value)))
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_edit(chain, &mut |frame| frame.print_integer(widen_long(value))) }
 }
 
 /// Shows `value` right-aligned with `decimals` digits after the point, or as many as fit
@@ -536,10 +513,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_FLOAT(
     decimals: c_int,
 ) -> c_int {
     let decimals = usize::try_from(decimals).ok();
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| frame.print_decimal(value, decimals))
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_edit(chain, &mut |frame| frame.print_decimal(value, decimals)) }
 }
 
 /// Shows `value` in hexadecimal, right-aligned (`A b C d E F` on 7 segments, capitals on
@@ -549,10 +524,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_HEX(
     chain: *mut HT16K33_CHAIN,
     value: c_ulong,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| frame.print_hex(widen_ulong(value)))
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_edit(chain, &mut |frame| frame.print_hex(widen_ulong(value))) }
 }
 
 /// Shows `text` from the left, blanking the rest: each character takes one position; a
@@ -571,16 +544,14 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TEXT(
     chain: *mut HT16K33_CHAIN,
     text: *const c_char,
 ) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: the caller promises NULL or a NUL-terminated string; `chain` as in
-        // HT16K33_CHAIN_ON.
-        unsafe {
-            match text_of(text) {
-                Ok(text) => edit(chain, &mut |frame| frame.print_text(text)),
-                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
-            }
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's): `text` is NULL or a C string.
+    unsafe {
+        let text = text_of(text);
+        call(chain, |chain| {
+            let text = text?;
+            edit(chain, &mut |frame| frame.print_text(text))
+        })
+    }
 }
 
 /// Shows a time of day, `hours` (0-99, no leading zero) and `minutes` (0-59) as HH:MM
@@ -594,14 +565,14 @@ pub unsafe extern "C" fn HT16K33_CHAIN_PRINT_TIME(
     minutes: c_int,
     colon: c_int,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             let hours = u32::try_from(hours).map_err(|_| Error::InvalidArgument("hours"))?;
             let minutes = u32::try_from(minutes).map_err(|_| Error::InvalidArgument("minutes"))?;
             frame.print_time(hours, minutes, colon != 0)
         })
-    })
+    }
 }
 
 /// Sets character `position` (0 = leftmost of the chain) to raw `segments`: bit 0 =
@@ -615,12 +586,12 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_RAW(
     position: c_ushort,
     segments: u16,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             frame.set_cell(usize::from(position), segments)
         })
-    })
+    }
 }
 
 /// Sets the colon and dots of backpack `backpack` (0 = leftmost) of a 7-segment chain to
@@ -634,12 +605,12 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_DOTS(
     backpack: c_ushort,
     mask: u8,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             frame.set_dots(usize::from(backpack), mask)
         })
-    })
+    }
 }
 
 fn coordinate(value: c_int) -> Result<usize> {
@@ -656,12 +627,12 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_PIXEL(
     y: c_int,
     color: ColorValue,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             frame.set_pixel(coordinate(x)?, coordinate(y)?, Color::from_index(color.0)?)
         })
-    })
+    }
 }
 
 /// Draws `bitmap` (`height` rows of (`width` + 7) / 8 bytes, most significant bit
@@ -679,28 +650,20 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_BITMAP(
     height: c_int,
     color: ColorValue,
 ) -> c_int {
-    exported(chain, |chain| {
-        let size = usize::try_from(width)
-            .and_then(|w| usize::try_from(height).map(|h| (w, h)))
-            .ok()
-            .filter(|_| !bitmap.is_null());
-        // SAFETY: `chain` as in HT16K33_CHAIN_ON; `bitmap` is non-null here and the
-        // caller promises `height * (width + 7) / 8` readable bytes.
-        unsafe {
-            edit(chain, &mut |frame| {
-                let (width, height) = size.ok_or(Error::InvalidArgument("bitmap"))?;
-                let bytes = std::slice::from_raw_parts(bitmap, width.div_ceil(8) * height);
-                frame.draw_bitmap(
-                    x as isize,
-                    y as isize,
-                    bytes,
-                    width,
-                    height,
-                    Color::from_index(color.0)?,
-                )
-            })
-        }
-    })
+    let size = usize::try_from(width)
+        .and_then(|w| usize::try_from(height).map(|h| (w, h)))
+        .ok()
+        .filter(|_| !bitmap.is_null());
+    // SAFETY: the caller's pointer contract (the header's); `bitmap` is non-null when
+    // `size` is known, and holds `height * (width + 7) / 8` readable bytes.
+    unsafe {
+        call_edit(chain, &mut |frame| {
+            let (width, height) = size.ok_or(Error::InvalidArgument("bitmap"))?;
+            let bytes = std::slice::from_raw_parts(bitmap, width.div_ceil(8) * height);
+            let color = Color::from_index(color.0)?;
+            frame.draw_bitmap(x as isize, y as isize, bytes, width, height, color)
+        })
+    }
 }
 
 /// The colour C passed, and whether a shape is filled.
@@ -719,10 +682,8 @@ fn extent(value: c_int, what: &'static str) -> Result<u32> {
 /// that is not a matrix.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_FILL(chain: *mut HT16K33_CHAIN, color: ColorValue) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| frame.fill(Color::from_index(color.0)?))
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_edit(chain, &mut |frame| frame.fill(Color::from_index(color.0)?)) }
 }
 
 /// Draws a line from (`x0`, `y0`) to (`x1`, `y1`) on a matrix chain, both ends included;
@@ -738,12 +699,12 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_LINE(
     y1: c_int,
     color: ColorValue,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             frame.draw_line((x0, y0), (x1, y1), Color::from_index(color.0)?)
         })
-    })
+    }
 }
 
 /// Draws a rectangle `width` x `height` pixels with its top left corner at (`x`, `y`)
@@ -760,14 +721,14 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_RECT(
     color: ColorValue,
     filled: c_int,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             let size = (extent(width, "width")?, extent(height, "height")?);
             let (color, filled) = paint_of(color, filled)?;
             frame.draw_rect((x, y), size, color, filled)
         })
-    })
+    }
 }
 
 /// Draws a circle centred on (`x`, `y`) with radius `radius` (2 * `radius` + 1 pixels
@@ -783,13 +744,13 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_CIRCLE(
     color: ColorValue,
     filled: c_int,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             let (color, filled) = paint_of(color, filled)?;
             frame.draw_circle((x, y), extent(radius, "radius")?, color, filled)
         })
-    })
+    }
 }
 
 /// Moves the picture on a matrix chain `dx` pixels right (negative: left) and `dy` down
@@ -803,10 +764,8 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SHIFT(
     dy: c_int,
     wrap: c_int,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| frame.shift(dx, dy, wrap != 0))
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call_edit(chain, &mut |frame| frame.shift(dx, dy, wrap != 0)) }
 }
 
 /// Draws `text` in the matrices' 5x8 pixel font with the top left of its first
@@ -822,18 +781,16 @@ pub unsafe extern "C" fn HT16K33_CHAIN_DRAW_TEXT(
     text: *const c_char,
     color: ColorValue,
 ) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: the caller promises NULL or a NUL-terminated string; `chain` as in
-        // HT16K33_CHAIN_ON.
-        unsafe {
-            match text_of(text) {
-                Ok(text) => edit(chain, &mut |frame| {
-                    frame.draw_text((x, y), text, Color::from_index(color.0)?)
-                }),
-                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
-            }
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's): `text` is NULL or a C string.
+    unsafe {
+        let text = text_of(text);
+        call(chain, |chain| {
+            let text = text?;
+            edit(chain, &mut |frame| {
+                frame.draw_text((x, y), text, Color::from_index(color.0)?)
+            })
+        })
+    }
 }
 
 /// Gives `character` (printable ASCII but '.' and ':') the raw segment pattern
@@ -850,33 +807,29 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_GLYPH(
     character: c_char,
     segments: c_int,
 ) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: as in HT16K33_CHAIN_ON.
-        unsafe {
-            let mut state = chain.read();
-            let result = frame_of(&state).and_then(|mut frame| {
-                let pattern = match segments {
-                    -1 => None,
-                    _ => Some(u16::try_from(segments).map_err(|_| {
-                        Error::InvalidArgument("segment pattern (a bit the kind lacks)")
-                    })?),
-                };
-                frame.set_glyph(char::from(character as u8), pattern)?;
-                state.glyph_chars = [0; MAX_GLYPHS];
-                state.glyph_patterns = [0; MAX_GLYPHS];
-                for (slot, (glyph, pattern)) in frame.glyphs().iter().enumerate() {
-                    state.glyph_chars[slot] = *glyph as u8 as c_char;
-                    state.glyph_patterns[slot] = *pattern;
-                }
-                Ok(())
-            });
-            if result.is_ok() {
-                addr_of_mut!((*chain).glyph_chars).write(state.glyph_chars);
-                addr_of_mut!((*chain).glyph_patterns).write(state.glyph_patterns);
-            }
-            finish(addr_of_mut!((*chain).lasterr), result)
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(chain, |chain| set_glyph(chain, character as u8, segments)) }
+}
+
+/// HT16K33_CHAIN_SET_GLYPH on a checked struct: only the glyph fields change.
+fn set_glyph(chain: Handle<'_, HT16K33_CHAIN>, character: u8, segments: c_int) -> Result<c_int> {
+    let pattern = match segments {
+        -1 => None,
+        _ => Some(
+            u16::try_from(segments)
+                .map_err(|_| Error::InvalidArgument("segment pattern (a bit the kind lacks)"))?,
+        ),
+    };
+    let mut frame = frame_of(&chain.read())?;
+    frame.set_glyph(char::from(character), pattern)?;
+    let (mut characters, mut patterns) = ([0; MAX_GLYPHS], [0; MAX_GLYPHS]);
+    for (slot, (glyph, pattern)) in frame.glyphs().iter().enumerate() {
+        characters[slot] = *glyph as u8 as c_char;
+        patterns[slot] = *pattern;
+    }
+    set!(chain, glyph_chars = characters);
+    set!(chain, glyph_patterns = patterns);
+    Ok(0)
 }
 
 /// How scrolled text repeats: with `gap` 0 or more, a seamless marquee, the text coming
@@ -888,19 +841,16 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_GLYPH(
 /// HT16K33_SCROLL_TEXT_MAX (the struct unchanged).
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SET_MARQUEE(chain: *mut HT16K33_CHAIN, gap: c_int) -> c_int {
-    exported(chain, |chain| {
-        let result = match gap {
-            -1..=255 => Ok(()),
-            _ => Err(Error::InvalidArgument("marquee gap (-1 to 255)")),
-        };
-        // SAFETY: as in HT16K33_CHAIN_ON.
-        unsafe {
-            if result.is_ok() {
-                addr_of_mut!((*chain).scroll_gap).write(gap);
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(chain, |chain| {
+            if !(-1..=255).contains(&gap) {
+                return Err(Error::InvalidArgument("marquee gap (-1 to 255)"));
             }
-            finish(addr_of_mut!((*chain).lasterr), result)
-        }
-    })
+            set!(chain, scroll_gap = gap);
+            Ok(0)
+        })
+    }
 }
 
 /// Sets how the matrices are mounted: 0 to 3 quarter turns clockwise (each matrix
@@ -911,18 +861,14 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_ROTATION(
     chain: *mut HT16K33_CHAIN,
     quarter_turns: c_int,
 ) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: as in HT16K33_CHAIN_ON.
-        unsafe {
-            let snapshot = chain.read();
-            let result = frame_of(&snapshot)
-                .and_then(|mut frame| frame.set_rotation(Rotation::from_index(quarter_turns)?));
-            if result.is_ok() {
-                addr_of_mut!((*chain).rotation).write(quarter_turns);
-            }
-            finish(addr_of_mut!((*chain).lasterr), result)
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(chain, |chain| {
+            frame_of(&chain.read())?.set_rotation(Rotation::from_index(quarter_turns)?)?;
+            set!(chain, rotation = quarter_turns);
+            Ok(0)
+        })
+    }
 }
 
 /// Sets bar `bar` of a bargraph chain (0 = the first bar of the first backpack) to
@@ -933,13 +879,13 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_BAR(
     bar: c_int,
     color: ColorValue,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             let bar = usize::try_from(bar).map_err(|_| Error::InvalidArgument("bar number"))?;
             frame.set_bar(bar, Color::from_index(color.0)?)
         })
-    })
+    }
 }
 
 /// A level meter: bars 0 to `lit` - 1 in `color`, the rest dark. Errors as
@@ -950,13 +896,13 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SET_LEVEL(
     lit: c_int,
     color: ColorValue,
 ) -> c_int {
-    // SAFETY: as in HT16K33_CHAIN_ON.
-    exported(chain, |chain| unsafe {
-        edit(chain, &mut |frame| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call_edit(chain, &mut |frame| {
             let lit = usize::try_from(lit).map_err(|_| Error::InvalidArgument("bar count"))?;
             frame.set_level(lit, Color::from_index(color.0)?)
         })
-    })
+    }
 }
 
 /// The library's epoch for the monotonic times kept in the struct.
@@ -999,29 +945,24 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_START(
     text: *const c_char,
     step_ms: c_uint,
 ) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: `text` is NULL or a C string (the caller's promise); `chain` as in
-        // HT16K33_CHAIN_ON.
-        unsafe {
-            let prepared = scroll_text_of(text).and_then(|text| {
-                if step_ms == 0 {
-                    return Err(Error::InvalidArgument("step time (0 ms)"));
-                }
-                let mut state = chain.read();
-                state.scroll_text = [0; HT16K33_SCROLL_TEXT_MAX + 1];
-                for (slot, byte) in state.scroll_text.iter_mut().zip(text.bytes()) {
-                    *slot = byte as c_char;
-                }
-                state.scroll_step_ms = step_ms;
-                state.scroll_start_ns = since_epoch(SystemClock.now());
-                Ok(state)
-            });
-            match prepared {
-                Ok(state) => show_scroll_step(chain, state, 0),
-                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
+    // SAFETY: the caller's pointer contract (the header's): `text` is NULL or a C string.
+    unsafe {
+        let text = scroll_text_of(text);
+        call(chain, |chain| {
+            let text = text?;
+            if step_ms == 0 {
+                return Err(Error::InvalidArgument("step time (0 ms)"));
             }
-        }
-    })
+            let mut state = chain.read();
+            state.scroll_text = [0; HT16K33_SCROLL_TEXT_MAX + 1];
+            for (slot, byte) in state.scroll_text.iter_mut().zip(text.bytes()) {
+                *slot = byte as c_char;
+            }
+            state.scroll_step_ms = step_ms;
+            state.scroll_start_ns = since_epoch(SystemClock.now());
+            show_scroll_step(chain, state, 0)
+        })
+    }
 }
 
 /// The text of a scroll: EINVAL for NULL, EILSEQ for bytes that are not UTF-8, ERANGE
@@ -1039,25 +980,15 @@ unsafe fn scroll_text_of<'a>(text: *const c_char) -> Result<&'a str> {
 }
 
 /// Shows step `step` of the scroll `state` describes and, when that worked, stores
-/// `state` with the step recorded; on failure only `lasterr` changes.
-///
-/// # Safety
-/// `chain` must be non-null, aligned and valid for reads and writes.
-unsafe fn show_scroll_step(
-    chain: *mut HT16K33_CHAIN,
+/// `state` with the step recorded; on failure nothing changes.
+fn show_scroll_step(
+    chain: Handle<'_, HT16K33_CHAIN>,
     mut state: HT16K33_CHAIN,
     step: u64,
-) -> c_int {
-    let marquee = frame_of(&state).and_then(|frame| marquee_of(&state, &frame));
-    match marquee {
-        Ok(marquee) => {
-            state.scroll_step = step as c_ulong;
-            // SAFETY: passed on from the caller.
-            unsafe { drive_state(chain, state, &mut |c| c.show_step(&marquee, step)) }
-        }
-        // SAFETY: as above.
-        Err(error) => unsafe { fail(addr_of_mut!((*chain).lasterr), &error) },
-    }
+) -> Result<c_int> {
+    let marquee = marquee_of(&state, &frame_of(&state)?)?;
+    state.scroll_step = step as c_ulong;
+    drive_state(chain, state, &mut |c| c.show_step(&marquee, step))
 }
 
 /// Shows the scroll's step that is due now, if it is not shown yet: call it from your
@@ -1067,35 +998,28 @@ unsafe fn show_scroll_step(
 /// started, EBADF (whether a step is due or not) and bus errors as HT16K33_CHAIN_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL_STEP(chain: *mut HT16K33_CHAIN) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: as in HT16K33_CHAIN_ON.
-        unsafe {
-            let snapshot = chain.read();
-            // A closed chain says so at once, not only when the next step is due.
-            let started = match snapshot.scroll_step_ms {
-                0 => Err(Error::InvalidArgument("scroll (not started)")),
-                _ => Ok(()),
-            };
-            let checked = frame_of(&snapshot)
-                .and_then(|frame| check_descriptors(&snapshot, frame.count()))
-                .and(started);
-            if let Err(error) = checked {
-                return fail(addr_of_mut!((*chain).lasterr), &error);
-            }
-            let schedule = Schedule {
-                start: epoch() + Duration::from_nanos(snapshot.scroll_start_ns),
-                period: Duration::from_millis(snapshot.scroll_step_ms.into()),
-            };
-            let shown = widen_ulong(snapshot.scroll_step);
-            let Some(due) = schedule.due_after(shown, SystemClock.now()) else {
-                return 0;
-            };
-            match show_scroll_step(chain, snapshot, due) {
-                0 => 1,
-                failed => failed,
-            }
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(chain, scroll_step) }
+}
+
+/// HT16K33_CHAIN_SCROLL_STEP on a checked struct.
+fn scroll_step(chain: Handle<'_, HT16K33_CHAIN>) -> Result<c_int> {
+    let snapshot = chain.read();
+    // A closed chain says so at once, not only when the next step is due.
+    let frame = frame_of(&snapshot)?;
+    check_descriptors(&snapshot, frame.count())?;
+    if snapshot.scroll_step_ms == 0 {
+        return Err(Error::InvalidArgument("scroll (not started)"));
+    }
+    let schedule = Schedule {
+        start: epoch() + Duration::from_nanos(snapshot.scroll_start_ns),
+        period: Duration::from_millis(snapshot.scroll_step_ms.into()),
+    };
+    let shown = widen_ulong(snapshot.scroll_step);
+    match schedule.due_after(shown, SystemClock.now()) {
+        Some(due) => show_scroll_step(chain, snapshot, due).map(|_| 1),
+        None => Ok(0),
+    }
 }
 
 /// Scrolls `text` across a chain `cycles` times (at least 1), one character (matrices:
@@ -1109,19 +1033,16 @@ pub unsafe extern "C" fn HT16K33_CHAIN_SCROLL(
     step_ms: c_uint,
     cycles: c_uint,
 ) -> c_int {
-    exported(chain, |chain| {
-        // SAFETY: `text` is NULL or a C string (the caller's promise); `chain` as in
-        // HT16K33_CHAIN_ON.
-        unsafe {
-            let gap = gap_of((*chain).scroll_gap);
-            match scroll_text_of(text) {
-                Ok(text) => drive(chain, &mut |c| {
-                    let marquee = Marquee::new(c.frame(), text)?.with_gap(gap);
-                    let period = Duration::from_millis(step_ms.into());
-                    c.run_marquee(&marquee, period, cycles, &mut SystemClock)
-                }),
-                Err(error) => fail(addr_of_mut!((*chain).lasterr), &error),
-            }
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's): `text` is NULL or a C string.
+    unsafe {
+        let text = scroll_text_of(text);
+        call(chain, |chain| {
+            let (text, gap) = (text?, gap_of(get!(chain, scroll_gap)));
+            drive_state(chain, chain.read(), &mut |c| {
+                let marquee = Marquee::new(c.frame(), text)?.with_gap(gap);
+                let period = Duration::from_millis(step_ms.into());
+                c.run_marquee(&marquee, period, cycles, &mut SystemClock)
+            })
+        })
+    }
 }

@@ -6,9 +6,8 @@
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_ulong, c_ushort};
-use std::ptr::{addr_of, addr_of_mut};
 
-use super::{checked, fail, finish, guard, text_of, widen_long, widen_ulong};
+use super::{call, done, get, set, text_of, widen_long, widen_ulong, Handle, WithLastError};
 use crate::bus::registry::Registry;
 use crate::bus::CommandBus;
 use crate::error::{Error, Result};
@@ -172,24 +171,26 @@ impl OldSetup {
 /// The old struct's backpack as the core drives it: a chain of one 0.56" backpack.
 type OldDisplay<'a> = Chain<&'a mut crate::bus::I2cDevice>;
 
+impl WithLastError for HT16K33 {
+    fn set_lasterr(backpack: Handle<'_, Self>, errno: c_int) {
+        set!(backpack, lasterr = errno);
+    }
+}
+
 /// Runs `operation` on the open backpack behind `backpack`, holding the chip's lock from
 /// reading the struct to writing it back: the struct's setup and buffer go in, the setup
-/// it ended with (only writes that succeeded change it) is stored. Maps the result.
+/// it ended with (only writes that succeeded change it) is stored. Returns 0.
 /// One copy for every function (`dyn`, not inlined into each).
-///
-/// # Safety
-/// `backpack` must be non-null, aligned and valid for reads and writes.
 #[inline(never)]
-unsafe fn with_open(
-    backpack: *mut HT16K33,
+fn with_open(
+    backpack: Handle<'_, HT16K33>,
     operation: &mut dyn FnMut(&mut OldDisplay<'_>, &mut OldSetup) -> Result<()>,
-) -> c_int {
-    // SAFETY: the caller guarantees `backpack` is valid for reads.
-    let (fd, address) = unsafe { ((*backpack).adapter_fd, (*backpack).driver_addr) };
-    let result = BACKPACKS.with_open(fd, address, |device, ()| {
-        // SAFETY: as above; read again under the chip's lock, so that a call on the same
-        // struct from another thread cannot slip in between this read and the write-back.
-        let snapshot = unsafe { backpack.read() };
+) -> Result<c_int> {
+    let (fd, address) = (get!(backpack, adapter_fd), get!(backpack, driver_addr));
+    BACKPACKS.with_open(fd, address, |device, ()| {
+        // Read again under the chip's lock, so that a call on the same struct from
+        // another thread cannot slip in between this read and the write-back.
+        let snapshot = backpack.read();
         if (snapshot.adapter_fd, snapshot.driver_addr) != (fd, address) {
             return Err(Error::NotOpen);
         }
@@ -198,40 +199,31 @@ unsafe fn with_open(
         let frame = Frame::from_ram(BackpackKind::Seg7, &[ram])?;
         let mut display = Chain::with_frame(vec![device], frame)?;
         let result = operation(&mut display, &mut setup);
-        // SAFETY: the caller guarantees `backpack` is valid for writes. Only the setup
-        // is written back (not the display buffer, which HT16K33_UPDATE_DIGIT may be
-        // changing without the bus).
-        unsafe {
-            addr_of_mut!((*backpack).display_state)
-                .write(DisplayValue(Display::from(setup.on).bits().into()));
-            addr_of_mut!((*backpack).blink_state).write(BlinkValue(setup.blink.bits().into()));
-            addr_of_mut!((*backpack).brightness).write(setup.brightness);
-        }
-        result
-    });
-    // SAFETY: as above.
-    unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
+        // Only the setup is written back (not the display buffer, which
+        // HT16K33_UPDATE_DIGIT may be changing without the bus).
+        set!(
+            backpack,
+            display_state = DisplayValue(Display::from(setup.on).bits().into())
+        );
+        set!(
+            backpack,
+            blink_state = BlinkValue(setup.blink.bits().into())
+        );
+        set!(backpack, brightness = setup.brightness);
+        result.map(done)
+    })
 }
 
 /// Writes `pattern` into position `digit` of the struct's buffer (no bus traffic), that
 /// one position only, so that edits of other positions from other threads are not
-/// undone; EINVAL for a position past the five. Maps the result.
-///
-/// # Safety
-/// `backpack` must be non-null, aligned and valid for reads and writes.
-unsafe fn set_position(backpack: *mut HT16K33, digit: c_ushort, pattern: Result<u8>) -> c_int {
+/// undone; EINVAL for a position past the five.
+fn set_position(backpack: Handle<'_, HT16K33>, digit: c_ushort, pattern: u8) -> Result<c_int> {
     let position = usize::from(digit);
-    let result = pattern.and_then(|pattern| match position < POSITIONS {
-        // SAFETY: a position of the buffer; the caller guarantees `backpack` is valid for
-        // writes.
-        true => unsafe {
-            addr_of_mut!((*backpack).display_buffer.com[position]).write(pattern);
-            Ok(())
-        },
-        false => Err(Error::InvalidArgument("digit position")),
-    });
-    // SAFETY: as above.
-    unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
+    if position >= POSITIONS {
+        return Err(Error::InvalidArgument("digit position"));
+    }
+    set!(backpack, display_buffer.com[position] = pattern);
+    Ok(0)
 }
 
 /// Opens `/dev/i2c-<adapter_nr>`, selects `driver_addr` and clears the display buffer
@@ -254,28 +246,19 @@ unsafe fn set_position(backpack: *mut HT16K33, digit: c_ushort, pattern: Result<
 /// the wiring, the A0-A2 jumpers (0x70 + their value), `lightseg scan`.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_OPEN(backpack: *mut HT16K33) -> c_int {
-    guard(|| {
-        let Some(backpack) = checked(backpack) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct (the header's pointer contract).
-        unsafe {
-            let lasterr = addr_of_mut!((*backpack).lasterr);
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |backpack| {
             let snapshot = backpack.read();
             if snapshot.adapter_fd != -1 {
-                return fail(lasterr, &Error::AlreadyOpen);
+                return Err(Error::AlreadyOpen);
             }
-            match BACKPACKS.open(snapshot.adapter_nr, snapshot.driver_addr) {
-                Ok(fd) => {
-                    addr_of_mut!((*backpack).adapter_fd).write(fd);
-                    addr_of_mut!((*backpack).display_buffer.com).write([0; POSITIONS]);
-                    0
-                }
-                Err(error) => fail(lasterr, &error),
-            }
-        }
-    })
+            let fd = BACKPACKS.open(snapshot.adapter_nr, snapshot.driver_addr)?;
+            set!(backpack, adapter_fd = fd);
+            set!(backpack, display_buffer.com = [0; POSITIONS]);
+            Ok(0)
+        })
+    }
 }
 
 /// Closes the adapter and sets `adapter_fd` to -1. The display stays as it was left
@@ -284,23 +267,18 @@ pub unsafe extern "C" fn HT16K33_OPEN(backpack: *mut HT16K33) -> c_int {
 /// behind lightseg's back) is not closed; `lasterr` is then set to EBADF.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CLOSE(backpack: *mut HT16K33) {
-    guard(|| {
-        let Some(backpack) = checked(backpack) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        unsafe {
-            let fd = addr_of!((*backpack).adapter_fd).read();
-            let address = addr_of!((*backpack).driver_addr).read();
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |backpack| {
+            let (fd, address) = (get!(backpack, adapter_fd), get!(backpack, driver_addr));
             if fd == -1 {
-                return 0;
+                return Ok(0);
             }
             let closed = BACKPACKS.close(fd, address, |_, ()| Ok(()));
-            addr_of_mut!((*backpack).adapter_fd).write(-1);
-            finish(addr_of_mut!((*backpack).lasterr), closed)
-        }
-    });
+            set!(backpack, adapter_fd = -1);
+            closed.map(done)
+        })
+    };
 }
 
 /// Starts the oscillator (command 0x21) unless `display_state` is already ON; then sets
@@ -313,25 +291,24 @@ pub unsafe extern "C" fn HT16K33_CLOSE(backpack: *mut HT16K33) {
 /// -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_ON(backpack: *mut HT16K33) -> c_int {
-    guard(|| match checked(backpack) {
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        Some(backpack) => unsafe { with_open(backpack, &mut |display, setup| setup.wake(display)) },
-        None => -1,
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |b| {
+            with_open(b, &mut |display, setup| setup.wake(display))
+        })
+    }
 }
 
 /// Stops the oscillator (command 0x20) when `display_state` is ON, then sets it OFF;
 /// otherwise does nothing. Errors as HT16K33_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_OFF(backpack: *mut HT16K33) -> c_int {
-    guard(|| match checked(backpack) {
-        // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe {
-            with_open(backpack, &mut |display, setup| setup.sleep(display))
-        },
-        None => -1,
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |b| {
+            with_open(b, &mut |display, setup| setup.sleep(display))
+        })
+    }
 }
 
 /// Sets the blink rate: sends 0x80 | blink | display_state when the display is ON and
@@ -339,20 +316,13 @@ pub unsafe extern "C" fn HT16K33_OFF(backpack: *mut HT16K33) -> c_int {
 /// Other errors as HT16K33_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_BLINK(backpack: *mut HT16K33, blink_cmd: BlinkValue) -> c_int {
-    guard(|| {
-        let Some(backpack) = checked(backpack) else {
-            return -1;
-        };
-        // SAFETY: as in HT16K33_ON.
-        unsafe {
-            match Blink::try_from(blink_cmd.0) {
-                Ok(blink) => with_open(backpack, &mut |display, setup| {
-                    setup.set_blink(display, blink)
-                }),
-                Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
-            }
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |b| {
+            let blink = Blink::try_from(blink_cmd.0)?;
+            with_open(b, &mut |display, setup| setup.set_blink(display, blink))
+        })
+    }
 }
 
 /// Switches the display on or off: sends 0x80 | blink_state | display_cmd when the
@@ -363,20 +333,13 @@ pub unsafe extern "C" fn HT16K33_DISPLAY(
     backpack: *mut HT16K33,
     display_cmd: DisplayValue,
 ) -> c_int {
-    guard(|| {
-        let Some(backpack) = checked(backpack) else {
-            return -1;
-        };
-        // SAFETY: as in HT16K33_ON.
-        unsafe {
-            match Display::try_from(display_cmd.0) {
-                Ok(mode) => with_open(backpack, &mut |display, setup| {
-                    setup.set_display(display, mode)
-                }),
-                Err(error) => fail(addr_of_mut!((*backpack).lasterr), &error),
-            }
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |b| {
+            let mode = Display::try_from(display_cmd.0)?;
+            with_open(b, &mut |display, setup| setup.set_display(display, mode))
+        })
+    }
 }
 
 /// Sets the brightness, 0 (dimmest, 1/16 duty) to 15 (full); larger values are clamped
@@ -384,15 +347,14 @@ pub unsafe extern "C" fn HT16K33_DISPLAY(
 /// Errors as HT16K33_ON.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_BRIGHTNESS(backpack: *mut HT16K33, brightness: u8) -> c_int {
-    guard(|| match checked(backpack) {
-        // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe {
-            with_open(backpack, &mut |display, setup| {
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |b| {
+            with_open(b, &mut |display, setup| {
                 setup.set_brightness(display, brightness)
             })
-        },
-        None => -1,
-    })
+        })
+    }
 }
 
 /// Puts the glyph of `value` into position `digit` of the display buffer, with the
@@ -411,15 +373,14 @@ pub unsafe extern "C" fn HT16K33_UPDATE_DIGIT(
     value: c_uchar,
     decimal_point: c_ushort,
 ) -> c_int {
-    guard(|| match checked(backpack) {
-        // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe {
-            let pattern = glyph(value).ok_or(Error::InvalidArgument("glyph value"));
-            let point = if decimal_point == 1 { DECIMAL_POINT } else { 0 };
-            set_position(backpack, digit, pattern.map(|pattern| pattern | point))
-        },
-        None => -1,
-    })
+    let point = if decimal_point == 1 { DECIMAL_POINT } else { 0 };
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |b| {
+            let pattern = glyph(value).ok_or(Error::InvalidArgument("glyph value"))?;
+            set_position(b, digit, pattern | point)
+        })
+    }
 }
 
 /// Blanks position `digit` (0 to 4) of the display buffer. No bus traffic.
@@ -427,11 +388,8 @@ pub unsafe extern "C" fn HT16K33_UPDATE_DIGIT(
 /// NULL `backpack`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_CLEAN_DIGIT(backpack: *mut HT16K33, digit: c_ushort) -> c_int {
-    guard(|| match checked(backpack) {
-        // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe { set_position(backpack, digit, Ok(0)) },
-        None => -1,
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(backpack, |b| set_position(b, digit, 0)) }
 }
 
 /// Sends the display buffer to the chip: one I2C block write of the 16 RAM bytes at
@@ -441,48 +399,31 @@ pub unsafe extern "C" fn HT16K33_CLEAN_DIGIT(backpack: *mut HT16K33, digit: c_us
 /// a bus error (the original driver did not report it). NULL `backpack`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_COMMIT(backpack: *mut HT16K33) -> c_int {
-    guard(|| match checked(backpack) {
-        // SAFETY: as in HT16K33_ON.
-        Some(backpack) => unsafe { with_open(backpack, &mut |display, _| display.commit()) },
-        None => -1,
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(backpack, |b| {
+            with_open(b, &mut |display, _| display.commit())
+        })
+    }
 }
 
-/// Runs `edit` on the display buffer of the struct as a 0.56" backpack's content (no
-/// bus traffic) and writes the five positions back; on an error nothing changes.
+/// Runs `edit` on the display buffer of the struct `backpack` points to, as a 0.56"
+/// backpack's content (no bus traffic), and writes the five positions back; on an error
+/// nothing changes. The C result.
 ///
 /// # Safety
-/// `backpack` must be non-null, aligned and valid for reads and writes.
+/// `backpack` as the exported functions take it (the header's pointer contract).
 #[inline(never)]
-unsafe fn edit_buffer(
-    backpack: *mut HT16K33,
-    edit: &mut dyn FnMut(&mut Frame) -> Result<()>,
-) -> c_int {
-    // SAFETY: the caller guarantees `backpack` is valid for reads.
-    let buffer = unsafe { addr_of!((*backpack).display_buffer.com).read() };
-    let result = Frame::from_ram(BackpackKind::Seg7, &[ram_of(&buffer)])
-        .and_then(|mut frame| {
-            edit(&mut frame)?;
-            Ok(frame)
-        })
-        .map(|frame| {
-            // SAFETY: as above, valid for writes.
-            unsafe {
-                addr_of_mut!((*backpack).display_buffer.com).write(buffer_of(&frame.ram()[0]))
-            };
-        });
-    // SAFETY: as above.
-    unsafe { finish(addr_of_mut!((*backpack).lasterr), result) }
-}
-
-/// Runs an exported buffer-editing function on a checked struct pointer.
-fn exported_edit(backpack: *mut HT16K33, edit: &mut dyn FnMut(&mut Frame) -> Result<()>) -> c_int {
-    guard(|| match checked(backpack) {
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        Some(backpack) => unsafe { edit_buffer(backpack, edit) },
-        None => -1,
-    })
+unsafe fn edit(backpack: *mut HT16K33, edit: &mut dyn FnMut(&mut Frame) -> Result<()>) -> c_int {
+    let body = |backpack: Handle<'_, HT16K33>| {
+        let buffer = get!(backpack, display_buffer.com);
+        let mut frame = Frame::from_ram(BackpackKind::Seg7, &[ram_of(&buffer)])?;
+        edit(&mut frame)?;
+        set!(backpack, display_buffer.com = buffer_of(&frame.ram()[0]));
+        Ok(0)
+    };
+    // SAFETY: passed on from the caller.
+    unsafe { call(backpack, body) }
 }
 
 /// Puts `value` into the display buffer, right-aligned: -999 to 9999. Leading positions
@@ -492,9 +433,12 @@ fn exported_edit(backpack: *mut HT16K33, edit: &mut dyn FnMut(&mut Frame) -> Res
 /// more than four characters (the minus sign counts). NULL `backpack`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_PRINT_INT(backpack: *mut HT16K33, value: c_long) -> c_int {
-    exported_edit(backpack, &mut |frame| {
-        frame.print_integer(widen_long(value))
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        edit(backpack, &mut |frame| {
+            frame.print_integer(widen_long(value))
+        })
+    }
 }
 
 /// Puts `value` into the display buffer, right-aligned, with `decimals` digits after the
@@ -509,7 +453,8 @@ pub unsafe extern "C" fn HT16K33_PRINT_FLOAT(
     decimals: c_int,
 ) -> c_int {
     let decimals = usize::try_from(decimals).ok();
-    exported_edit(backpack, &mut |frame| frame.print_decimal(value, decimals))
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { edit(backpack, &mut |frame| frame.print_decimal(value, decimals)) }
 }
 
 /// Puts `value` into the display buffer in hexadecimal, right-aligned, 0 to 0xFFFF, as
@@ -517,7 +462,8 @@ pub unsafe extern "C" fn HT16K33_PRINT_FLOAT(
 /// HT16K33_PRINT_INT.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_PRINT_HEX(backpack: *mut HT16K33, value: c_ulong) -> c_int {
-    exported_edit(backpack, &mut |frame| frame.print_hex(widen_ulong(value)))
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { edit(backpack, &mut |frame| frame.print_hex(widen_ulong(value))) }
 }
 
 /// Puts `text` into the display buffer from the left, blanking the rest: up to four
@@ -530,14 +476,16 @@ pub unsafe extern "C" fn HT16K33_PRINT_HEX(backpack: *mut HT16K33, value: c_ulon
 /// colon: "1::2").
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_PRINT_TEXT(backpack: *mut HT16K33, text: *const c_char) -> c_int {
-    // SAFETY: the caller promises NULL or a NUL-terminated string.
-    let text = unsafe { text_of(text) };
-    exported_edit(backpack, &mut |frame| match &text {
-        Ok(text) => frame.print_text(text),
-        // The same error again (EILSEQ for bytes that are not UTF-8, else EINVAL).
-        Err(Error::NoGlyph(byte)) => Err(Error::NoGlyph(*byte)),
-        Err(_) => Err(Error::InvalidArgument("text (NULL)")),
-    })
+    // SAFETY: the caller's pointer contract (the header's): `text` is NULL or a C string.
+    unsafe {
+        let text = text_of(text);
+        edit(backpack, &mut |frame| match &text {
+            Ok(text) => frame.print_text(text),
+            // The same error again (EILSEQ for bytes that are not UTF-8, else EINVAL).
+            Err(Error::NoGlyph(byte)) => Err(Error::NoGlyph(*byte)),
+            Err(_) => Err(Error::InvalidArgument("text (NULL)")),
+        })
+    }
 }
 
 /// Puts a time into the display buffer: `hours` (0-99, without a leading zero) and
@@ -550,11 +498,14 @@ pub unsafe extern "C" fn HT16K33_PRINT_TIME(
     minutes: c_int,
     colon: c_int,
 ) -> c_int {
-    exported_edit(backpack, &mut |frame| {
-        let hours = u32::try_from(hours).map_err(|_| Error::InvalidArgument("hours"))?;
-        let minutes = u32::try_from(minutes).map_err(|_| Error::InvalidArgument("minutes"))?;
-        frame.print_time(hours, minutes, colon != 0)
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        edit(backpack, &mut |frame| {
+            let hours = u32::try_from(hours).map_err(|_| Error::InvalidArgument("hours"))?;
+            let minutes = u32::try_from(minutes).map_err(|_| Error::InvalidArgument("minutes"))?;
+            frame.print_time(hours, minutes, colon != 0)
+        })
+    }
 }
 
 /// Sets digit `digit` (0 to 3, left to right; the colon is not a digit here) to the raw
@@ -566,15 +517,19 @@ pub unsafe extern "C" fn HT16K33_SET_RAW(
     digit: c_ushort,
     segments: u8,
 ) -> c_int {
-    exported_edit(backpack, &mut |frame| {
-        frame.set_cell(usize::from(digit), segments.into())
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        edit(backpack, &mut |frame| {
+            frame.set_cell(usize::from(digit), segments.into())
+        })
+    }
 }
 
 /// Lights (`on` non-zero) or darkens the colon in the display buffer; the digits stay.
 #[no_mangle]
 pub unsafe extern "C" fn HT16K33_SET_COLON(backpack: *mut HT16K33, on: c_int) -> c_int {
-    exported_edit(backpack, &mut |frame| frame.set_colon(0, on != 0))
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { edit(backpack, &mut |frame| frame.set_colon(0, on != 0)) }
 }
 
 #[cfg(test)]

@@ -18,8 +18,10 @@ pub mod tsl2561;
 
 use std::cell::UnsafeCell;
 use std::ffi::CStr;
+use std::marker::PhantomData;
 use std::os::raw::{c_char, c_int};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
 
 use crate::error::{Error, Result};
 
@@ -142,7 +144,12 @@ fn enter_call() -> CallInFlight {
 #[inline(never)]
 #[cold]
 fn panicked() -> c_int {
-    set_errno(libc::EIO);
+    refuse(libc::EIO)
+}
+
+/// -1 with `errno` set to `errno`: a refusal with no struct to record it in.
+pub(crate) fn refuse(errno: c_int) -> c_int {
+    set_errno(errno);
     -1
 }
 
@@ -154,6 +161,129 @@ pub(crate) fn checked<T>(pointer: *mut T) -> Option<*mut T> {
         return None;
     }
     Some(pointer)
+}
+
+/// The struct an exported function was given, NULL and misaligned pointers refused. The
+/// C caller promises (the header's pointer contract) that it is valid for reads and
+/// writes for the whole call; the lifetime keeps a handle from outliving the call, so
+/// reading and writing through it is sound. Several threads may call on one struct, so
+/// functions that must not undo each other's writes write single fields ([`set!`]).
+pub(crate) struct Handle<'call, T> {
+    pointer: NonNull<T>,
+    call: PhantomData<&'call mut T>,
+}
+
+impl<T> Clone for Handle<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Handle<'_, T> {}
+
+impl<T: Copy> Handle<'_, T> {
+    /// The handle of the struct behind `pointer`; `None`, with `errno` EINVAL, when it is
+    /// NULL or misaligned.
+    ///
+    /// # Safety
+    /// `pointer` is NULL, misaligned, or valid for reads and writes for the lifetime.
+    pub(crate) unsafe fn new(pointer: *mut T) -> Option<Self> {
+        let pointer = checked(pointer).and_then(NonNull::new)?;
+        Some(Self {
+            pointer,
+            call: PhantomData,
+        })
+    }
+
+    /// The struct `count` places further on in the caller's array.
+    ///
+    /// # Safety
+    /// The array holds a valid struct there, for the lifetime.
+    pub(crate) unsafe fn add(self, count: usize) -> Self {
+        Self {
+            // SAFETY: within the caller's array (the caller's promise).
+            pointer: unsafe { self.pointer.add(count) },
+            call: PhantomData,
+        }
+    }
+
+    /// The struct as it is now.
+    pub(crate) fn read(self) -> T {
+        // SAFETY: valid for reads for the whole call (the type's invariant).
+        unsafe { self.pointer.as_ptr().read() }
+    }
+
+    /// Replaces the whole struct.
+    pub(crate) fn write(self, value: T) {
+        // SAFETY: valid for writes for the whole call (the type's invariant).
+        unsafe { self.pointer.as_ptr().write(value) }
+    }
+
+    /// The pointer, for [`get!`] and [`set!`].
+    pub(crate) fn as_ptr(self) -> *mut T {
+        self.pointer.as_ptr()
+    }
+}
+
+/// Reads one field of a [`Handle`]'s struct: `get!(sensor, adapter_fd)`.
+macro_rules! get {
+    ($handle:expr, $($field:ident).+ $([$index:expr])?) => {{
+        let pointer = $crate::capi::Handle::as_ptr($handle);
+        // SAFETY: a handle's struct is valid for the whole call (`Handle`).
+        #[allow(unused_unsafe)]
+        let value = unsafe { ::std::ptr::addr_of!((*pointer).$($field).+ $([$index])?).read() };
+        value
+    }};
+}
+pub(crate) use get;
+
+/// Writes one field of a [`Handle`]'s struct and leaves the others as they are:
+/// `set!(sensor, adapter_fd = -1)`.
+macro_rules! set {
+    ($handle:expr, $($field:ident).+ $([$index:expr])? = $value:expr) => {{
+        let value = $value;
+        let pointer = $crate::capi::Handle::as_ptr($handle);
+        // SAFETY: a handle's struct is valid for the whole call (`Handle`).
+        #[allow(unused_unsafe)]
+        let () = unsafe { ::std::ptr::addr_of_mut!((*pointer).$($field).+ $([$index])?).write(value) };
+    }};
+}
+pub(crate) use set;
+
+/// A struct of the C API that keeps the errno of its last failed call in `lasterr`.
+pub(crate) trait WithLastError: Copy {
+    /// Records `errno` in the struct's `lasterr`.
+    fn set_lasterr(handle: Handle<'_, Self>, errno: c_int);
+}
+
+/// Runs the body of an exported function on the struct `pointer` points to: `Ok(value)`
+/// returns `value`; an error returns -1 with `lasterr` and `errno` set; a NULL or
+/// misaligned pointer -1 with `errno` EINVAL (there is no `lasterr` to write), the body
+/// not run; a panic -1 with `errno` EIO.
+///
+/// # Safety
+/// `pointer` is NULL, misaligned, or valid for reads and writes until `call` returns
+/// (the header's pointer contract, which every exported function passes on).
+pub(crate) unsafe fn call<T: WithLastError>(
+    pointer: *mut T,
+    body: impl FnOnce(Handle<'_, T>) -> Result<c_int>,
+) -> c_int {
+    guard(|| {
+        // SAFETY: passed on from the caller.
+        let Some(handle) = (unsafe { Handle::new(pointer) }) else {
+            return -1;
+        };
+        body(handle).unwrap_or_else(|error| {
+            T::set_lasterr(handle, error.errno());
+            set_errno(error.errno());
+            -1
+        })
+    })
+}
+
+/// The C success value of a call without a result: 0.
+pub(crate) fn done<T>(_: T) -> c_int {
+    0
 }
 
 /// The text behind a C string pointer: EINVAL for NULL, EILSEQ for bytes that are not
@@ -171,30 +301,6 @@ pub(crate) unsafe fn text_of<'a>(text: *const c_char) -> Result<&'a str> {
         let bad = text.to_bytes()[error.valid_up_to()];
         Error::NoGlyph(char::from(bad))
     })
-}
-
-/// Records `error` in `lasterr` and `errno`; returns the C failure value, -1.
-///
-/// # Safety
-/// `lasterr` must be valid for writes.
-pub(crate) unsafe fn fail(lasterr: *mut c_int, error: &Error) -> c_int {
-    let errno = error.errno();
-    // SAFETY: the caller guarantees `lasterr` is valid for writes.
-    unsafe { lasterr.write(errno) };
-    set_errno(errno);
-    -1
-}
-
-/// Maps a core result to the C convention (0, or -1 with `lasterr`/`errno`).
-///
-/// # Safety
-/// `lasterr` must be valid for writes.
-pub(crate) unsafe fn finish(lasterr: *mut c_int, result: crate::error::Result<()>) -> c_int {
-    match result {
-        Ok(()) => 0,
-        // SAFETY: passed on from the caller.
-        Err(error) => unsafe { fail(lasterr, &error) },
-    }
 }
 
 #[cfg(test)]

@@ -5,16 +5,16 @@
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::os::raw::c_int;
-use std::ptr::{addr_of, addr_of_mut};
+use std::time::Instant;
 
-use super::{checked, fail, finish, guard, set_errno};
+use super::{call, done, get, guard, refuse, set, Handle, WithLastError};
 use crate::bus::registry::Registry;
 use crate::bus::I2cDevice;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::SystemClock;
 use crate::error::{Error, Result};
 use crate::tsl2561::{
-    ChipState, FullRange, Gain, IntegrationTime, Interrupt, Measurement, Package, PowerMode,
-    Reading, Settings, Tsl2561,
+    read_together, ChipState, Conversion, FullRange, Gain, IntegrationTime, Interrupt, Measurement,
+    Package, PowerMode, Reading, Settings, Tsl2561,
 };
 
 /// ADC integration time. The chip integrates for 918 x N oscillator cycles
@@ -100,6 +100,12 @@ pub struct TSL2561 {
 /// The descriptors `TSL2561_OPEN` opened, and what is known of each chip.
 static SENSORS: Registry<ChipState> = Registry::new();
 
+impl WithLastError for TSL2561 {
+    fn set_lasterr(sensor: Handle<'_, Self>, errno: c_int) {
+        set!(sensor, lasterr = errno);
+    }
+}
+
 fn read_power_mode(sensor: &TSL2561) -> PowerMode {
     match sensor.buf[POWER_MODE_INDEX] {
         POWER_MODE_WARM => PowerMode::Warm,
@@ -128,6 +134,14 @@ fn store_settings(sensor: &mut TSL2561, settings: Settings) {
     };
 }
 
+/// Writes back the fields this layer owns: the settings and `buf` (`lasterr` is the
+/// caller's to set, `adapter_fd` OPEN's and CLOSE's).
+fn write_back(sensor: Handle<'_, TSL2561>, snapshot: &TSL2561) {
+    set!(sensor, integration_time = snapshot.integration_time);
+    set!(sensor, gain = snapshot.gain);
+    set!(sensor, buf = snapshot.buf);
+}
+
 /// The driver core on an open device, with the chip's shared state.
 type Chip<'a> = Tsl2561<&'a mut I2cDevice, SystemClock>;
 
@@ -136,45 +150,35 @@ type Chip<'a> = Tsl2561<&'a mut I2cDevice, SystemClock>;
 /// settings the chip ended with are stored (also after a failure part-way), and
 /// `record` may write more into the struct. Fails with `NotOpen` when the struct's
 /// descriptor is not one `TSL2561_OPEN` opened for its address, or changed meanwhile.
-///
-/// # Safety
-/// `sensor` must be non-null, aligned and valid for reads and writes.
-unsafe fn with_open<R>(
-    sensor: *mut TSL2561,
+fn with_open<R>(
+    sensor: Handle<'_, TSL2561>,
     operation: impl FnOnce(&mut Chip<'_>) -> Result<R>,
     record: impl FnOnce(&mut TSL2561, &Result<R>),
 ) -> Result<R> {
     let mut work = Some((operation, record));
     let mut outcome = None;
-    // SAFETY: passed on from the caller.
-    unsafe {
-        with_open_chip(sensor, &mut |chip, snapshot| {
-            if let Some((operation, record)) = work.take() {
-                let result = operation(chip);
-                record(snapshot, &result);
-                outcome = Some(result);
-            }
-        })?;
-    }
+    with_open_chip(sensor, &mut |chip, snapshot| {
+        if let Some((operation, record)) = work.take() {
+            let result = operation(chip);
+            record(snapshot, &result);
+            outcome = Some(result);
+        }
+    })?;
     outcome.unwrap_or(Err(Error::NotOpen))
 }
 
 /// The work of [`with_open`], one copy for every function (`dyn`, not inlined into
 /// each): `body` gets the chip and the struct as read under the lock.
-///
-/// # Safety
-/// `sensor` must be non-null, aligned and valid for reads and writes.
 #[inline(never)]
-unsafe fn with_open_chip(
-    sensor: *mut TSL2561,
+fn with_open_chip(
+    sensor: Handle<'_, TSL2561>,
     body: &mut dyn FnMut(&mut Chip<'_>, &mut TSL2561),
 ) -> Result<()> {
-    // SAFETY: the caller guarantees `sensor` is valid for reads.
-    let (fd, address) = unsafe { ((*sensor).adapter_fd, (*sensor).sensor_addr) };
+    let (fd, address) = (get!(sensor, adapter_fd), get!(sensor, sensor_addr));
     SENSORS.with_open(fd, address, |device, state| {
-        // SAFETY: as above; read again under the chip's lock, so that a call on the same
-        // struct from another thread cannot slip in between this read and the write-back.
-        let mut snapshot = unsafe { sensor.read() };
+        // Read again under the chip's lock, so that a call on the same struct from
+        // another thread cannot slip in between this read and the write-back.
+        let mut snapshot = sensor.read();
         if (snapshot.adapter_fd, snapshot.sensor_addr) != (fd, address) {
             return Err(Error::NotOpen);
         }
@@ -184,13 +188,7 @@ unsafe fn with_open_chip(
         body(&mut chip, &mut snapshot);
         *state = chip.state();
         store_settings(&mut snapshot, chip.settings());
-        // SAFETY: the caller guarantees `sensor` is valid for writes. Only the fields
-        // this layer owns are written back (`lasterr` is the caller's to set).
-        unsafe {
-            addr_of_mut!((*sensor).integration_time).write(snapshot.integration_time);
-            addr_of_mut!((*sensor).gain).write(snapshot.gain);
-            addr_of_mut!((*sensor).buf).write(snapshot.buf);
-        }
+        write_back(sensor, &snapshot);
         Ok(())
     })
 }
@@ -218,38 +216,23 @@ unsafe fn with_open_chip(
 /// (0x29 ground, 0x39 floating, 0x49 VDD), and `lightseg scan` for what answers.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_OPEN(sensor: *mut TSL2561) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct (the header's pointer contract).
-        let lasterr = unsafe { addr_of_mut!((*sensor).lasterr) };
-        // SAFETY: as above.
-        let mut snapshot = unsafe { sensor.read() };
-        if snapshot.adapter_fd != -1 {
-            // SAFETY: `lasterr` points into the valid struct.
-            return unsafe { fail(lasterr, &Error::AlreadyOpen) };
-        }
-        match open_and_initialise(snapshot.adapter_nr, snapshot.sensor_addr) {
-            Ok((fd, settings)) => {
-                snapshot.adapter_fd = fd;
-                store_settings(&mut snapshot, settings);
-                snapshot.buf[STATUS_INDEX] = 0;
-                snapshot.buf[POWER_MODE_INDEX] = POWER_MODE_COLD;
-                // SAFETY: as above; only the fields OPEN owns change (lasterr is kept).
-                unsafe {
-                    addr_of_mut!((*sensor).adapter_fd).write(snapshot.adapter_fd);
-                    addr_of_mut!((*sensor).integration_time).write(snapshot.integration_time);
-                    addr_of_mut!((*sensor).gain).write(snapshot.gain);
-                    addr_of_mut!((*sensor).buf).write(snapshot.buf);
-                }
-                0
-            }
-            // SAFETY: as above.
-            Err(error) => unsafe { fail(lasterr, &error) },
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(sensor, open) }
+}
+
+/// TSL2561_OPEN on a checked struct: only the fields OPEN owns change.
+fn open(sensor: Handle<'_, TSL2561>) -> Result<c_int> {
+    let mut snapshot = sensor.read();
+    if snapshot.adapter_fd != -1 {
+        return Err(Error::AlreadyOpen);
+    }
+    let (fd, settings) = open_and_initialise(snapshot.adapter_nr, snapshot.sensor_addr)?;
+    store_settings(&mut snapshot, settings);
+    snapshot.buf[STATUS_INDEX] = 0;
+    snapshot.buf[POWER_MODE_INDEX] = POWER_MODE_COLD;
+    set!(sensor, adapter_fd = fd);
+    write_back(sensor, &snapshot);
+    Ok(0)
 }
 
 /// Opens the adapter, identifies the chip and programs the default settings: the new
@@ -278,29 +261,24 @@ fn open_and_initialise(adapter_nr: c_int, address: u8) -> Result<(c_int, Setting
 /// `lasterr` is then set to EBADF.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_CLOSE(sensor: *mut TSL2561) {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        let (fd, address) = unsafe { ((*sensor).adapter_fd, (*sensor).sensor_addr) };
-        if fd == -1 {
-            return 0;
-        }
-        let closed = SENSORS.close(fd, address, |device, state| {
-            let mut chip =
-                Tsl2561::new(device, SystemClock, Settings::default()).with_state(*state);
-            let result = chip.power_down();
-            *state = chip.state();
-            result
-        });
-        // SAFETY: as above.
-        unsafe {
-            addr_of_mut!((*sensor).adapter_fd).write(-1);
-            finish(addr_of_mut!((*sensor).lasterr), closed)
-        }
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(sensor, close) };
+}
+
+/// TSL2561_CLOSE on a checked struct.
+fn close(sensor: Handle<'_, TSL2561>) -> Result<c_int> {
+    let (fd, address) = (get!(sensor, adapter_fd), get!(sensor, sensor_addr));
+    if fd == -1 {
+        return Ok(0);
+    }
+    let closed = SENSORS.close(fd, address, |device, state| {
+        let mut chip = Tsl2561::new(device, SystemClock, Settings::default()).with_state(*state);
+        let result = chip.power_down();
+        *state = chip.state();
+        result
     });
+    set!(sensor, adapter_fd = -1);
+    closed.map(done)
 }
 
 /// Sets the integration time (power on, write TIMING, power off). The new value is
@@ -314,18 +292,14 @@ pub unsafe extern "C" fn TSL2561_SETINTEGRATIONTIME(
     sensor: *mut TSL2561,
     time: IntegrationTimeValue,
 ) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        let result = IntegrationTime::try_from(time.0).and_then(|time| {
-            // SAFETY: `checked` refused NULL and misaligned pointers; the caller
-            // promises a valid struct.
-            unsafe { with_open(sensor, |chip| chip.set_integration_time(time), |_, _| {}) }
-        });
-        // SAFETY: as above.
-        unsafe { finish(addr_of_mut!((*sensor).lasterr), result) }
-    })
+    let time = IntegrationTime::try_from(time.0);
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(sensor, |sensor| {
+            let time = time?;
+            run(sensor, |chip| chip.set_integration_time(time))
+        })
+    }
 }
 
 /// Sets the gain (power on, write TIMING, power off). The new value is stored in `gain`
@@ -336,18 +310,23 @@ pub unsafe extern "C" fn TSL2561_SETINTEGRATIONTIME(
 /// error. NULL `sensor`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_SETGAIN(sensor: *mut TSL2561, gain: GainValue) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        let result = Gain::try_from(gain.0).and_then(|gain| {
-            // SAFETY: `checked` refused NULL and misaligned pointers; the caller
-            // promises a valid struct.
-            unsafe { with_open(sensor, |chip| chip.set_gain(gain), |_, _| {}) }
-        });
-        // SAFETY: as above.
-        unsafe { finish(addr_of_mut!((*sensor).lasterr), result) }
-    })
+    let gain = Gain::try_from(gain.0);
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(sensor, |sensor| {
+            let gain = gain?;
+            run(sensor, |chip| chip.set_gain(gain))
+        })
+    }
+}
+
+/// Runs `operation` on the open chip (a value checked first, in `operation`, sends
+/// nothing) and returns 0.
+fn run(
+    sensor: Handle<'_, TSL2561>,
+    operation: impl FnOnce(&mut Chip<'_>) -> Result<()>,
+) -> Result<c_int> {
+    with_open(sensor, operation, |_, _| {}).map(done)
 }
 
 /// Warm mode, a lightseg extension. With `warm` non-zero the chip is powered up now and
@@ -366,30 +345,21 @@ pub unsafe extern "C" fn TSL2561_SETGAIN(sensor: *mut TSL2561, gain: GainValue) 
 /// (the mode is then unchanged). NULL `sensor`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_SETWARM(sensor: *mut TSL2561, warm: c_int) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        let (power_mode, stored) = if warm != 0 {
-            (PowerMode::Warm, POWER_MODE_WARM)
-        } else {
-            (PowerMode::Cold, POWER_MODE_COLD)
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        unsafe {
-            let result = with_open(
-                sensor,
-                |chip| chip.set_power_mode(power_mode),
-                |snapshot, result| {
-                    if result.is_ok() {
-                        snapshot.buf[POWER_MODE_INDEX] = stored;
-                    }
-                },
-            );
-            finish(addr_of_mut!((*sensor).lasterr), result)
+    let (power_mode, stored) = match warm {
+        0 => (PowerMode::Cold, POWER_MODE_COLD),
+        _ => (PowerMode::Warm, POWER_MODE_WARM),
+    };
+    let record = |snapshot: &mut TSL2561, result: &Result<()>| {
+        if result.is_ok() {
+            snapshot.buf[POWER_MODE_INDEX] = stored;
         }
-    })
+    };
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(sensor, |sensor| {
+            with_open(sensor, |chip| chip.set_power_mode(power_mode), record).map(done)
+        })
+    }
 }
 
 /// Takes one reading: powers the chip on, waits for the conversion (14.7, 107.8 or
@@ -421,38 +391,25 @@ pub unsafe extern "C" fn TSL2561_SENSELIGHT(
     lux: *mut u32,
     autogain: c_int,
 ) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        let lasterr = unsafe { addr_of_mut!((*sensor).lasterr) };
-        if full_spectrum.is_null() || infrared.is_null() || lux.is_null() {
-            // SAFETY: `lasterr` points into the valid struct.
-            return unsafe { fail(lasterr, &Error::InvalidArgument("output pointer")) };
+    let record = |snapshot: &mut TSL2561, result: &Result<Reading>| {
+        if let Ok(reading) = result {
+            record_saturation(snapshot, reading.saturated);
         }
-        let record = |snapshot: &mut TSL2561, result: &Result<Reading>| {
-            if let Ok(reading) = result {
-                record_saturation(snapshot, reading.saturated);
+    };
+    // SAFETY: the caller's pointer contract (the header's); the outputs are checked for
+    // NULL here and writable by the same contract (they need not be aligned).
+    unsafe {
+        call(sensor, |sensor| {
+            if full_spectrum.is_null() || infrared.is_null() || lux.is_null() {
+                return Err(Error::InvalidArgument("output pointer"));
             }
-        };
-        // SAFETY: as above.
-        match unsafe { with_open(sensor, |chip| chip.read(autogain != 0), record) } {
-            Ok(reading) => {
-                // SAFETY: the out-pointers are not NULL (checked above) and the caller
-                // promises they are writable; they need not be aligned.
-                unsafe {
-                    full_spectrum.write_unaligned(reading.broadband);
-                    infrared.write_unaligned(reading.infrared);
-                    lux.write_unaligned(reading.lux);
-                }
-                0
-            }
-            // SAFETY: as above.
-            Err(error) => unsafe { fail(lasterr, &error) },
-        }
-    })
+            let reading = with_open(sensor, |chip| chip.read(autogain != 0), record)?;
+            full_spectrum.write_unaligned(reading.broadband);
+            infrared.write_unaligned(reading.infrared);
+            lux.write_unaligned(reading.lux);
+            Ok(0)
+        })
+    }
 }
 
 /// Status flags of this struct (a lightseg extension): `TSL2561_STATUS_SATURATED` when a
@@ -462,20 +419,18 @@ pub unsafe extern "C" fn TSL2561_SENSELIGHT(
 /// Returns the flags, or -1 with `errno` EINVAL for a NULL `sensor`.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_STATUS(sensor: *const TSL2561) -> c_int {
-    guard(|| match checked(sensor.cast_mut()) {
-        Some(sensor) => {
-            // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises
-            // a valid struct.
-            let buf = unsafe { addr_of!((*sensor).buf).read() };
+    // SAFETY: the caller's pointer contract (the header's); nothing is written.
+    unsafe {
+        call(sensor.cast_mut(), |sensor| {
+            let buf = get!(sensor, buf);
             let saturated = c_int::from(buf[STATUS_INDEX]) & TSL2561_STATUS_SATURATED;
             let warm = match buf[POWER_MODE_INDEX] {
                 POWER_MODE_WARM => TSL2561_STATUS_WARM,
                 _ => 0,
             };
-            saturated | warm
-        }
-        None => -1,
-    })
+            Ok(saturated | warm)
+        })
+    }
 }
 
 /// Writes the saturation flag of a reading into `buf[0]` (read by `TSL2561_STATUS`).
@@ -487,32 +442,22 @@ fn record_saturation(snapshot: &mut TSL2561, saturated: bool) {
     };
 }
 
-/// Starts a conversion on the open chip behind `sensor` (TSL2561_START, SENSEALL): when
-/// it will have surely completed. One copy shared by both (not inlined).
-///
-/// # Safety
-/// `sensor` must be non-null, aligned and valid for reads and writes.
-#[inline(never)]
-unsafe fn start_conversion(sensor: *mut TSL2561) -> Result<std::time::Instant> {
-    // SAFETY: passed on from the caller.
-    unsafe { with_open(sensor, |chip| chip.start(), |_, _| {}) }
-}
+impl Conversion for Handle<'_, TSL2561> {
+    /// TSL2561_START, and the first pass of SENSEALL.
+    fn start_conversion(&mut self) -> Result<Instant> {
+        with_open(*self, |chip| chip.start(), |_, _| {})
+    }
 
-/// Collects the conversion under way on the chip behind `sensor` without waiting
-/// (TSL2561_COLLECT, SENSEALL), recording its saturation in the struct. One copy shared
-/// by both (not inlined).
-///
-/// # Safety
-/// `sensor` must be non-null, aligned and valid for reads and writes.
-#[inline(never)]
-unsafe fn collect_conversion(sensor: *mut TSL2561) -> Result<Measurement> {
-    let record = |snapshot: &mut TSL2561, result: &Result<Measurement>| {
-        if let Ok(measurement) = result {
-            record_saturation(snapshot, measurement.saturated);
-        }
-    };
-    // SAFETY: passed on from the caller.
-    unsafe { with_open(sensor, |chip| chip.collect(), record) }
+    /// TSL2561_COLLECT, and the second pass of SENSEALL: records the saturation in the
+    /// struct.
+    fn collect_conversion(&mut self) -> Result<Measurement> {
+        let record = |snapshot: &mut TSL2561, result: &Result<Measurement>| {
+            if let Ok(measurement) = result {
+                record_saturation(snapshot, measurement.saturated);
+            }
+        };
+        with_open(*self, |chip| chip.collect(), record)
+    }
 }
 
 /// Writes `value` through `pointer` unless it is NULL (an output the caller did not ask
@@ -551,38 +496,28 @@ pub unsafe extern "C" fn TSL2561_SENSELUX(
     gain: *mut GainValue,
     time: *mut IntegrationTimeValue,
 ) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        let lasterr = unsafe { addr_of_mut!((*sensor).lasterr) };
-        if lux.is_null() {
-            // SAFETY: `lasterr` points into the valid struct.
-            return unsafe { fail(lasterr, &Error::InvalidArgument("output pointer")) };
-        }
-        let record = |snapshot: &mut TSL2561, result: &Result<FullRange>| match result {
-            Ok(full) => record_saturation(snapshot, full.measurement.saturated),
-            Err(Error::TooBright) => record_saturation(snapshot, true),
-            Err(_) => {}
-        };
-        // SAFETY: as above.
-        match unsafe { with_open(sensor, |chip| chip.read_full_range(), record) } {
-            // SAFETY: `lux` is not NULL (checked above) and the caller promises the
-            // outputs are writable; `gain` and `time` may be NULL.
-            Ok(FullRange { measurement, .. }) => unsafe {
-                lux.write_unaligned(measurement.lux);
-                let settings = measurement.settings;
-                write_optional(gain, GainValue(settings.gain.bits().into()));
-                let time_value = IntegrationTimeValue(settings.integration_time.bits().into());
-                write_optional(time, time_value);
-                0
-            },
-            // SAFETY: as above.
-            Err(error) => unsafe { fail(lasterr, &error) },
-        }
-    })
+    let record = |snapshot: &mut TSL2561, result: &Result<FullRange>| match result {
+        Ok(full) => record_saturation(snapshot, full.measurement.saturated),
+        Err(Error::TooBright) => record_saturation(snapshot, true),
+        Err(_) => {}
+    };
+    // SAFETY: the caller's pointer contract (the header's); `lux` is checked for NULL
+    // here, `gain` and `time` may be NULL, and all are writable by the same contract.
+    unsafe {
+        call(sensor, |sensor| {
+            if lux.is_null() {
+                return Err(Error::InvalidArgument("output pointer"));
+            }
+            let settings = with_open(sensor, |chip| chip.read_full_range(), record)?;
+            let FullRange { measurement, .. } = settings;
+            lux.write_unaligned(measurement.lux);
+            let settings = measurement.settings;
+            write_optional(gain, GainValue(settings.gain.bits().into()));
+            let time_value = IntegrationTimeValue(settings.integration_time.bits().into());
+            write_optional(time, time_value);
+            Ok(0)
+        })
+    }
 }
 
 /// Starts a conversion and returns at once, a lightseg extension: collect it with
@@ -596,17 +531,8 @@ pub unsafe extern "C" fn TSL2561_SENSELUX(
 /// NULL `sensor`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_START(sensor: *mut TSL2561) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        unsafe {
-            let result = start_conversion(sensor).map(drop);
-            finish(addr_of_mut!((*sensor).lasterr), result)
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(sensor, |mut sensor| sensor.start_conversion().map(done)) }
 }
 
 /// Collects the conversion `TSL2561_START` began, without waiting, a lightseg extension.
@@ -629,34 +555,27 @@ pub unsafe extern "C" fn TSL2561_COLLECT(
     lux: *mut f64,
     wait_us: *mut u32,
 ) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct; the outputs are NULL or writable.
-        unsafe {
-            let lasterr = addr_of_mut!((*sensor).lasterr);
-            match collect_conversion(sensor) {
-                Ok(measurement) => {
-                    write_optional(full_spectrum, measurement.broadband);
-                    write_optional(infrared, measurement.infrared);
-                    write_optional(lux, measurement.lux);
-                    write_optional(wait_us, 0);
-                    0
-                }
-                Err(error) => {
-                    if let Error::NotReady { remaining } = error {
-                        // Rounded up, so that a caller sleeping this long finds it done.
-                        let nanos = remaining.as_nanos().div_ceil(1000);
-                        let micros = nanos.min(u128::from(u32::MAX));
-                        write_optional(wait_us, micros as u32);
-                    }
-                    fail(lasterr, &error)
-                }
+    // SAFETY: the caller's pointer contract (the header's); the outputs are NULL or
+    // writable by the same contract.
+    unsafe {
+        call(sensor, |mut sensor| match sensor.collect_conversion() {
+            Ok(measurement) => {
+                write_optional(full_spectrum, measurement.broadband);
+                write_optional(infrared, measurement.infrared);
+                write_optional(lux, measurement.lux);
+                write_optional(wait_us, 0);
+                Ok(0)
             }
-        }
-    })
+            Err(error) => {
+                if let Error::NotReady { remaining } = error {
+                    // Rounded up, so that a caller sleeping this long finds it done.
+                    let micros = remaining.as_nanos().div_ceil(1000);
+                    write_optional(wait_us, micros.min(u128::from(u32::MAX)) as u32);
+                }
+                Err(error)
+            }
+        })
+    }
 }
 
 /// Reads `count` sensors of an array in one conversion time, a lightseg extension: starts
@@ -676,66 +595,46 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
     lux: *mut f64,
 ) -> c_int {
     guard(|| {
-        let Some(sensors) = checked(sensors) else {
+        // SAFETY: the caller's pointer contract (the header's).
+        let Some(first) = (unsafe { Handle::new(sensors) }) else {
             return -1;
         };
         let count = match usize::try_from(count) {
             Ok(count) if count > 0 && !lux.is_null() => count,
-            _ => {
-                set_errno(libc::EINVAL);
-                return -1;
-            }
+            _ => return refuse(libc::EINVAL),
         };
         // The caller promises `count` valid structs from `sensors` (aligned, as the first
         // is) and `count` writable doubles from `lux`. The structs stay behind pointers
         // (other threads may be calling on them: every access takes the chip's lock).
         // SAFETY: `index` < `count`, within the array.
-        let sensor = |index: usize| unsafe { sensors.add(index) };
-        // SAFETY: a valid struct of the array, read field by field.
+        let mut handles: Vec<_> = (0..count)
+            .map(|index| unsafe { first.add(index) })
+            .collect();
         let chip =
-            |index: usize| unsafe { ((*sensor(index)).adapter_nr, (*sensor(index)).sensor_addr) };
-        if (1..count).any(|index| (0..index).any(|earlier| chip(earlier) == chip(index))) {
-            set_errno(libc::EINVAL);
-            return -1;
+            |sensor: &Handle<'_, TSL2561>| (get!(*sensor, adapter_nr), get!(*sensor, sensor_addr));
+        if (1..count).any(|index| {
+            handles[..index]
+                .iter()
+                .any(|earlier| chip(earlier) == chip(&handles[index]))
+        }) {
+            return refuse(libc::EINVAL);
         }
         // SAFETY: as above, `count` writable doubles.
         let lux = unsafe { std::slice::from_raw_parts_mut(lux, count) };
-        match sense_all(&sensor, lux) {
-            None => 0,
-            Some(errno) => {
-                set_errno(errno);
-                -1
+        let results = read_together(&mut handles, &mut SystemClock);
+        let mut first_error = None;
+        for ((sensor, result), slot) in handles.into_iter().zip(results).zip(lux) {
+            match result {
+                Ok(measurement) => *slot = measurement.lux,
+                Err(error) => {
+                    first_error.get_or_insert(error.errno());
+                    TSL2561::set_lasterr(sensor, error.errno());
+                    *slot = f64::NAN;
+                }
             }
         }
+        first_error.map_or(0, refuse)
     })
-}
-
-/// The two passes of TSL2561_SENSEALL over the structs `sensor(i)` gives: start every
-/// sensor, wait once for the last, and collect each that started; `lux[i]` gets sensor
-/// i's lux, or NaN with its `lasterr` set. The errno of the first sensor in the array
-/// that failed, if any.
-fn sense_all(sensor: &dyn Fn(usize) -> *mut TSL2561, lux: &mut [f64]) -> Option<c_int> {
-    // SAFETY (each block): a struct of the caller's array, valid for reads and writes.
-    let started: Vec<Result<std::time::Instant>> = (0..lux.len())
-        .map(|index| unsafe { start_conversion(sensor(index)) })
-        .collect();
-    if let Some(last) = started.iter().filter_map(|start| start.as_ref().ok()).max() {
-        SystemClock.sleep_until(*last);
-    }
-    let mut first_error = None;
-    for (index, (start, slot)) in started.into_iter().zip(lux.iter_mut()).enumerate() {
-        // SAFETY: as above.
-        match start.and_then(|_| unsafe { collect_conversion(sensor(index)) }) {
-            Ok(measurement) => *slot = measurement.lux,
-            Err(error) => {
-                first_error.get_or_insert(error.errno());
-                // SAFETY: as above.
-                unsafe { addr_of_mut!((*sensor(index)).lasterr).write(error.errno()) };
-                *slot = f64::NAN;
-            }
-        }
-    }
-    first_error
 }
 
 /// The chip's interrupt, a lightseg extension, for a program that waits on the INT pin
@@ -760,28 +659,19 @@ pub unsafe extern "C" fn TSL2561_SETINTERRUPT(
     high: u16,
     persist: c_int,
 ) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        let interrupt = interrupt_of(low, high, persist);
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        unsafe {
-            let result = interrupt.and_then(|interrupt| {
-                with_open(
-                    sensor,
-                    |chip| chip.set_interrupt(interrupt),
-                    |snapshot, result| {
-                        if result.is_ok() && interrupt.is_some() {
-                            snapshot.buf[POWER_MODE_INDEX] = POWER_MODE_WARM;
-                        }
-                    },
-                )
-            });
-            finish(addr_of_mut!((*sensor).lasterr), result)
-        }
-    })
+    let interrupt = interrupt_of(low, high, persist);
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe {
+        call(sensor, |sensor| {
+            let interrupt = interrupt?;
+            let record = |snapshot: &mut TSL2561, result: &Result<()>| {
+                if result.is_ok() && interrupt.is_some() {
+                    snapshot.buf[POWER_MODE_INDEX] = POWER_MODE_WARM;
+                }
+            };
+            with_open(sensor, |chip| chip.set_interrupt(interrupt), record).map(done)
+        })
+    }
 }
 
 /// The interrupt SETINTERRUPT's arguments ask for (`None`: off), checked before the
@@ -808,15 +698,6 @@ fn interrupt_of(low: u16, high: u16, persist: c_int) -> Result<Option<Interrupt>
 /// errno for a bus error. NULL `sensor`: -1, errno EINVAL.
 #[no_mangle]
 pub unsafe extern "C" fn TSL2561_CLEARINTERRUPT(sensor: *mut TSL2561) -> c_int {
-    guard(|| {
-        let Some(sensor) = checked(sensor) else {
-            return -1;
-        };
-        // SAFETY: `checked` refused NULL and misaligned pointers; the caller promises a
-        // valid struct.
-        unsafe {
-            let result = with_open(sensor, |chip| chip.clear_interrupt(), |_, _| {});
-            finish(addr_of_mut!((*sensor).lasterr), result)
-        }
-    })
+    // SAFETY: the caller's pointer contract (the header's).
+    unsafe { call(sensor, |sensor| run(sensor, |chip| chip.clear_interrupt())) }
 }

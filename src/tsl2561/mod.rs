@@ -10,8 +10,10 @@ pub mod identify;
 pub mod lux;
 pub mod registers;
 pub mod settings;
+pub mod together;
 
 pub(crate) use driver::ChipState;
 pub use driver::{FullRange, Interrupt, PowerMode, Tsl2561};
 pub use lux::{Measurement, Reading};
 pub use settings::{Gain, IntegrationTime, Package, Settings};
+pub use together::{read_together, Conversion};
