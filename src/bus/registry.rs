@@ -26,7 +26,7 @@ use std::mem;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::bus::{open_device, I2cDevice};
+use crate::bus::{open_device, CommandBus, I2cDevice, MAX_ADDRESS};
 use crate::error::{Error, Result};
 
 /// `KCMP_FILE` of `<linux/kcmp.h>`: compare two file descriptors' open file descriptions.
@@ -223,6 +223,41 @@ impl<S: Default> Registry<S> {
         Ok(fd)
     }
 
+    /// Opens one descriptor per address, as [`Registry::open`] does, in order: all of
+    /// them, or on the first failure none (those opened already are closed again).
+    /// EINVAL, before anything is opened, for an address above 0x7F or given twice.
+    pub fn open_all(&self, adapter_nr: i32, addresses: &[u8]) -> Result<Vec<RawFd>> {
+        for (index, address) in addresses.iter().enumerate() {
+            if *address > MAX_ADDRESS || addresses[..index].contains(address) {
+                return Err(Error::InvalidArgument("address (above 0x7F or twice)"));
+            }
+        }
+        let mut fds = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            match self.open(adapter_nr, *address) {
+                Ok(fd) => fds.push(fd),
+                Err(error) => {
+                    for (fd, address) in fds.into_iter().zip(addresses) {
+                        // Opened just above; closing it cannot meaningfully fail.
+                        let _ = self.close(fd, *address, |_, _| Ok(()));
+                    }
+                    return Err(error);
+                }
+            }
+        }
+        Ok(fds)
+    }
+
+    /// The device behind `fd` as a bus of its own, for a driver that sends to several
+    /// chips: each transfer takes the locks, as [`Registry::with_open`] does.
+    pub fn device(&self, fd: RawFd, address: u8) -> Registered<'_, S> {
+        Registered {
+            registry: self,
+            fd,
+            address,
+        }
+    }
+
     /// Runs `operation` on the device behind `fd` with its chip's state, holding the
     /// descriptor's and the chip's locks. Fails with `NotOpen` (EBADF) when `fd` is not
     /// a descriptor of this registry opened for `address`, or no longer the one opened.
@@ -286,6 +321,29 @@ impl<S: Default> Registry<S> {
     }
 }
 
+/// A device of a registry, reached by its descriptor ([`Registry::device`]).
+pub struct Registered<'r, S> {
+    registry: &'r Registry<S>,
+    fd: RawFd,
+    address: u8,
+}
+
+impl<S: Default> CommandBus for Registered<'_, S> {
+    fn send_command(&mut self, value: u8) -> Result<()> {
+        let registry = self.registry;
+        registry.with_open(self.fd, self.address, |device, _| {
+            device.send_command(value)
+        })
+    }
+
+    fn write_block(&mut self, command: u8, data: &[u8]) -> Result<()> {
+        let registry = self.registry;
+        registry.with_open(self.fd, self.address, |device, _| {
+            device.write_block(command, data)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +351,21 @@ mod tests {
 
     fn open(path: &str) -> File {
         File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn open_all_refuses_a_bad_address_list_before_opening_anything() {
+        let registry: Registry<()> = Registry::new();
+        // No adapter 999999 exists: these fail before trying to open it.
+        for addresses in [&[0x70, 0x71, 0x70][..], &[0x70, 0x80]] {
+            let error = registry.open_all(999_999, addresses).expect_err("refused");
+            assert_eq!(error.errno(), libc::EINVAL, "{addresses:?}");
+        }
+        let error = registry
+            .open_all(999_999, &[0x70, 0x71])
+            .expect_err("no adapter");
+        assert_eq!(error.errno(), libc::ENOENT);
+        assert!(lock(&registry.entries).is_empty());
     }
 
     #[test]

@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::ht16k33::{BlinkValue, BACKPACKS};
 use super::{call, done, get, set, text_of, widen_long, widen_ulong, Handle, WithLastError};
-use crate::bus::registry::lock;
-use crate::bus::CommandBus;
+use crate::bus::registry::{lock, Registered};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::ht16k33::backpack::{BackpackKind, Color};
@@ -131,27 +130,6 @@ pub struct HT16K33_CHAIN {
     pub glyph_patterns: [c_ushort; 8],
 }
 
-/// One backpack of a chain, reached through the library's descriptor registry: every
-/// transfer takes the chip's lock, as the old functions' do.
-struct Registered {
-    fd: RawFd,
-    address: u8,
-}
-
-impl CommandBus for Registered {
-    fn send_command(&mut self, value: u8) -> Result<()> {
-        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
-            device.send_command(value)
-        })
-    }
-
-    fn write_block(&mut self, command: u8, data: &[u8]) -> Result<()> {
-        BACKPACKS.with_open(self.fd, self.address, |device, ()| {
-            device.write_block(command, data)
-        })
-    }
-}
-
 /// The number of backpacks the struct says it has (1 to 8).
 fn count_of(chain: &HT16K33_CHAIN) -> Result<usize> {
     usize::try_from(chain.count)
@@ -215,6 +193,10 @@ fn check_descriptors(chain: &HT16K33_CHAIN, count: usize) -> Result<()> {
         .try_for_each(|index| BACKPACKS.check(chain.adapter_fds[index], chain.addresses[index]))
 }
 
+/// A chain's backpacks, each through the library's descriptor registry: every transfer
+/// takes the chip's lock, as the old functions' do.
+type Backpacks = Chain<Registered<'static, ()>>;
+
 /// Runs `operation` on the chain `state` describes, as the core's driver over the
 /// descriptors it holds (every descriptor checked first, so a bad one sends nothing).
 /// On success stores `state` with the RAM images the operation left in the struct; on
@@ -223,15 +205,12 @@ fn check_descriptors(chain: &HT16K33_CHAIN, count: usize) -> Result<()> {
 fn drive_state(
     chain: Handle<'_, HT16K33_CHAIN>,
     mut state: HT16K33_CHAIN,
-    operation: &mut dyn FnMut(&mut Chain<Registered>) -> Result<()>,
+    operation: &mut dyn FnMut(&mut Backpacks) -> Result<()>,
 ) -> Result<c_int> {
     let frame = frame_of(&state)?;
     check_descriptors(&state, frame.count())?;
     let buses = (0..frame.count())
-        .map(|index| Registered {
-            fd: state.adapter_fds[index],
-            address: state.addresses[index],
-        })
+        .map(|index| BACKPACKS.device(state.adapter_fds[index], state.addresses[index]))
         .collect();
     let mut driver = Chain::with_frame(buses, frame)?;
     operation(&mut driver)?;
@@ -248,7 +227,7 @@ fn drive_state(
 /// `chain` as the exported functions take it (the header's pointer contract).
 unsafe fn call_drive(
     chain: *mut HT16K33_CHAIN,
-    operation: &mut dyn FnMut(&mut Chain<Registered>) -> Result<()>,
+    operation: &mut dyn FnMut(&mut Backpacks) -> Result<()>,
 ) -> c_int {
     // SAFETY: passed on from the caller.
     unsafe { call(chain, |chain| drive_state(chain, chain.read(), operation)) }
@@ -371,27 +350,9 @@ unsafe fn open_chain(
     }
     // SAFETY: non-null; the caller promises `count` readable bytes.
     let given = unsafe { std::slice::from_raw_parts(addresses, count) };
-    for (index, address) in given.iter().enumerate() {
-        if *address > 0x7F || given[..index].contains(address) {
-            return Err(Error::InvalidArgument("address (above 0x7F or twice)"));
-        }
-    }
     fresh.addresses[..count].copy_from_slice(given);
-    for index in 0..count {
-        match BACKPACKS.open(adapter_nr, fresh.addresses[index]) {
-            Ok(fd) => fresh.adapter_fds[index] = fd,
-            Err(error) => {
-                for earlier in 0..index {
-                    let _ = BACKPACKS.close(
-                        fresh.adapter_fds[earlier],
-                        fresh.addresses[earlier],
-                        |_, ()| Ok(()),
-                    );
-                }
-                return Err(error);
-            }
-        }
-    }
+    let fds = BACKPACKS.open_all(adapter_nr, given)?;
+    fresh.adapter_fds[..count].copy_from_slice(&fds);
     Ok(fresh)
 }
 
