@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use lightseg::bus::{open_device, I2cDevice};
 use lightseg::clock::{Clock, SystemClock};
-use lightseg::ht16k33::scroll::{Marquee, Schedule};
+use lightseg::ht16k33::scroll::{Marquee, Scroll};
 use lightseg::ht16k33::{BackpackKind, Blink, Chain, Color, Display as Power, Frame, Rotation};
 use lightseg::Error;
 use pyo3::prelude::*;
@@ -13,18 +13,10 @@ use pyo3::types::PyAny;
 
 use crate::{lock, raise, with_open, Place};
 
-/// A scroll started by `scroll_start`: the marquee, when its steps are due, the step
-/// last shown.
-struct Scrolling {
-    marquee: Marquee,
-    schedule: Schedule,
-    shown: u64,
-}
-
-/// The chain, and the scroll under way.
+/// The chain, and the scroll `scroll_start` began.
 struct State {
     chain: Chain<I2cDevice>,
-    scrolling: Option<Scrolling>,
+    scrolling: Option<Scroll>,
 }
 
 /// One address, or several for a chain.
@@ -417,16 +409,10 @@ impl Display {
         let period = period_of(step);
         self.with(py, move |state| {
             let marquee = Marquee::new(state.chain.frame(), &text)?.with_gap(gap);
-            let schedule = Schedule {
-                start: SystemClock.now(),
-                period: period?,
-            };
-            state.chain.show_step(&marquee, 0)?;
-            state.scrolling = Some(Scrolling {
-                marquee,
-                schedule,
-                shown: 0,
-            });
+            let scroll = state
+                .chain
+                .start_scroll(marquee, period?, SystemClock.now())?;
+            state.scrolling = Some(scroll);
             Ok(())
         })
     }
@@ -435,16 +421,10 @@ impl Display {
     /// none was due. Steps missed while the program was busy are skipped.
     fn scroll_step(&self, py: Python<'_>) -> PyResult<bool> {
         self.with(py, |state| {
-            let Some(scrolling) = state.scrolling.as_mut() else {
+            let Some(scroll) = state.scrolling.as_mut() else {
                 return Err(Error::InvalidArgument("scroll (not started)"));
             };
-            let now = SystemClock.now();
-            let Some(due) = scrolling.schedule.due_after(scrolling.shown, now) else {
-                return Ok(false);
-            };
-            state.chain.show_step(&scrolling.marquee, due)?;
-            scrolling.shown = due;
-            Ok(true)
+            state.chain.step_scroll(scroll, SystemClock.now())
         })
     }
 

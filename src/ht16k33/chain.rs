@@ -1,7 +1,7 @@
 //! One or more backpacks of one kind on a bus, driven as one display: the commands go to
 //! every backpack, and [`Chain::commit`] sends each its RAM image in one transfer.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::backpack::{BackpackKind, Color};
 use super::commands::{
@@ -9,7 +9,7 @@ use super::commands::{
 };
 use super::frame::Frame;
 use super::graphics::TEXT_COLOR;
-use super::scroll::{Marquee, Schedule};
+use super::scroll::{Marquee, Schedule, Scroll};
 use super::setup::{Blink, Display};
 use crate::bus::CommandBus;
 use crate::clock::Clock;
@@ -110,6 +110,38 @@ impl<B: CommandBus> Chain<B> {
     /// Shows step `step` of `marquee` and commits it.
     pub fn show_step(&mut self, marquee: &Marquee, step: u64) -> Result<()> {
         self.show_window(marquee.in_pixels(), marquee.window(step))
+    }
+
+    /// Starts scrolling `marquee` without waiting, one step every `period` from `now`:
+    /// shows step 0 (the start of the text at the right edge). Move it on with
+    /// [`Chain::step_scroll`] from your loop.
+    pub fn start_scroll(
+        &mut self,
+        marquee: Marquee,
+        period: Duration,
+        now: Instant,
+    ) -> Result<Scroll> {
+        if period.is_zero() {
+            return Err(Error::InvalidArgument("scroll step time (0)"));
+        }
+        self.show_step(&marquee, 0)?;
+        let schedule = Schedule { start: now, period };
+        Ok(Scroll {
+            marquee,
+            schedule,
+            shown: 0,
+        })
+    }
+
+    /// Shows the step of `scroll` due at `now` unless it is on the display already
+    /// (steps missed while the program was busy are skipped): whether it showed one.
+    pub fn step_scroll(&mut self, scroll: &mut Scroll, now: Instant) -> Result<bool> {
+        let Some(due) = scroll.schedule.due_after(scroll.shown, now) else {
+            return Ok(false);
+        };
+        self.show_step(&scroll.marquee, due)?;
+        scroll.shown = due;
+        Ok(true)
     }
 
     /// Shows a marquee's window (cell patterns, or pixel columns) and commits it.
@@ -231,6 +263,35 @@ mod tests {
             .scroll("HI", Duration::ZERO, 1, &mut &mut clock)
             .is_err());
         assert!(chain.release()[0].log.is_empty(), "nothing sent");
+    }
+
+    #[test]
+    fn a_scroll_stepped_from_a_loop_shows_each_due_step_once_and_skips_missed_ones() {
+        let mut chain = Chain::new(vec![MockBus::default()], BackpackKind::Seg7).expect("chain");
+        let marquee = Marquee::new(chain.frame(), "HI").expect("marquee");
+        let start = Instant::now();
+        let at = |ms| start + Duration::from_millis(ms);
+        let period = Duration::from_millis(100);
+        let refused = chain.start_scroll(marquee.clone(), Duration::ZERO, start);
+        assert!(refused.is_err());
+        let mut scroll = chain.start_scroll(marquee, period, start).expect("step 0");
+        let steps = [
+            (99, false, 0),
+            (100, true, 1),
+            (150, false, 1),
+            (420, true, 4),
+        ];
+        for (ms, showed, shown) in steps {
+            let stepped = chain.step_scroll(&mut scroll, at(ms)).expect("step");
+            assert_eq!((stepped, scroll.shown), (showed, shown), "at {ms} ms");
+        }
+        let bus = &chain.release()[0];
+        assert_eq!(bus.log.len(), 3, "steps 0, 1 and 4: one RAM write each");
+        let WriteI2cBlock(0, step_4) = &bus.log[2] else {
+            panic!("RAM write");
+        };
+        // Step 4 of "HI" on four digits: the H has left, the I is leftmost, then blanks.
+        assert_eq!([step_4[0], step_4[2], step_4[6]], [0x06, 0x00, 0x00]);
     }
 
     #[test]

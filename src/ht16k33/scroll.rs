@@ -101,6 +101,21 @@ impl Marquee {
     }
 }
 
+/// A scroll under way, moved on from the caller's own loop ([`Chain::start_scroll`],
+/// [`Chain::step_scroll`]): the marquee, when its steps are due, the step shown last.
+///
+/// [`Chain::start_scroll`]: super::Chain::start_scroll
+/// [`Chain::step_scroll`]: super::Chain::step_scroll
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scroll {
+    /// The text laid out for the display.
+    pub marquee: Marquee,
+    /// When each step is due.
+    pub schedule: Schedule,
+    /// The step on the display.
+    pub shown: u64,
+}
+
 /// When the steps of a scroll are due: step k at `start + k * period` exactly, so that
 /// the rate holds over any number of steps (no drift from the time each step takes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
