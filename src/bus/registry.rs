@@ -24,6 +24,7 @@
 
 use std::mem;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::bus::{open_device, CommandBus, I2cDevice, MAX_ADDRESS};
@@ -145,6 +146,8 @@ struct Entry<S> {
     /// `None` once closed, or found closed behind the library's back.
     device: Mutex<Option<I2cDevice>>,
     chip: SharedChip<S>,
+    /// The record it was opened for ([`Registry::open_all`]), 0 for none.
+    holder: AtomicUsize,
 }
 
 impl<S> Entry<S> {
@@ -209,6 +212,7 @@ impl<S: Default> Registry<S> {
             witness,
             device: Mutex::new(Some(device)),
             chip: self.chip(adapter_nr, address),
+            holder: AtomicUsize::new(0),
         });
         let mut entries = lock(&self.entries);
         // The kernel handed out this number again, so whatever was registered under it
@@ -223,10 +227,11 @@ impl<S: Default> Registry<S> {
         Ok(fd)
     }
 
-    /// Opens one descriptor per address, as [`Registry::open`] does, in order: all of
-    /// them, or on the first failure none (those opened already are closed again).
-    /// EINVAL, before anything is opened, for an address above 0x7F or given twice.
-    pub fn open_all(&self, adapter_nr: i32, addresses: &[u8]) -> Result<Vec<RawFd>> {
+    /// Opens one descriptor per address, as [`Registry::open`] does, in order, for the
+    /// record `holder` (non-zero: a C struct's address): all of them, or on the first
+    /// failure none (those opened already are closed again). EINVAL, before anything is
+    /// opened, for an address above 0x7F or given twice.
+    pub fn open_all(&self, adapter_nr: i32, addresses: &[u8], holder: usize) -> Result<Vec<RawFd>> {
         for (index, address) in addresses.iter().enumerate() {
             if *address > MAX_ADDRESS || addresses[..index].contains(address) {
                 return Err(Error::InvalidArgument("address (above 0x7F or twice)"));
@@ -235,7 +240,12 @@ impl<S: Default> Registry<S> {
         let mut fds = Vec::with_capacity(addresses.len());
         for address in addresses {
             match self.open(adapter_nr, *address) {
-                Ok(fd) => fds.push(fd),
+                Ok(fd) => {
+                    if let Some(entry) = self.lookup(fd) {
+                        entry.holder.store(holder, Ordering::Relaxed);
+                    }
+                    fds.push(fd);
+                }
                 Err(error) => {
                     for (fd, address) in fds.into_iter().zip(addresses) {
                         // Opened just above; closing it cannot meaningfully fail.
@@ -246,6 +256,30 @@ impl<S: Default> Registry<S> {
             }
         }
         Ok(fds)
+    }
+
+    /// Whether a descriptor [`Registry::open_all`] opened for `holder` is still open:
+    /// the record has not been closed. Those closed behind the library's back do not
+    /// count (and are forgotten).
+    pub fn holds_open(&self, holder: usize) -> bool {
+        let held: Vec<(RawFd, u8)> = lock(&self.entries)
+            .iter()
+            .filter(|entry| entry.holder.load(Ordering::Relaxed) == holder)
+            .map(|entry| (entry.fd, entry.address))
+            .collect();
+        held.into_iter()
+            .any(|(fd, address)| self.check(fd, address).is_ok())
+    }
+
+    /// Lets go of what was opened for `holder`: its descriptors that are still open no
+    /// longer keep [`Registry::open_all`] from opening for it (a record closed after the
+    /// program overwrote its descriptors).
+    pub fn release(&self, holder: usize) {
+        for entry in lock(&self.entries).iter() {
+            let _ = entry
+                .holder
+                .compare_exchange(holder, 0, Ordering::Relaxed, Ordering::Relaxed);
+        }
     }
 
     /// The device behind `fd` as a bus of its own, for a driver that sends to several
@@ -358,13 +392,15 @@ mod tests {
         let registry: Registry<()> = Registry::new();
         // No adapter 999999 exists: these fail before trying to open it.
         for addresses in [&[0x70, 0x71, 0x70][..], &[0x70, 0x80]] {
-            let error = registry.open_all(999_999, addresses).expect_err("refused");
+            let error = registry
+                .open_all(999_999, addresses, 1)
+                .expect_err("refused");
             assert_eq!(error.errno(), libc::EINVAL, "{addresses:?}");
         }
         let error = registry
-            .open_all(999_999, &[0x70, 0x71])
+            .open_all(999_999, &[0x70, 0x7F], 1)
             .expect_err("no adapter");
-        assert_eq!(error.errno(), libc::ENOENT);
+        assert_eq!(error.errno(), libc::ENOENT, "0x7F is an address");
         assert!(lock(&registry.entries).is_empty());
     }
 

@@ -7,13 +7,12 @@
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::os::raw::{c_char, c_int, c_long, c_uint, c_ulong, c_ushort};
-use std::os::unix::io::RawFd;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::ht16k33::{BlinkValue, BACKPACKS};
 use super::{call, done, get, set, text_of, widen_long, widen_ulong, Handle, WithLastError};
-use crate::bus::registry::{lock, Registered};
+use crate::bus::registry::Registered;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::ht16k33::backpack::{BackpackKind, Color};
@@ -257,75 +256,31 @@ pub unsafe extern "C" fn HT16K33_CHAIN_OPEN(
     // `count` bytes.
     unsafe {
         call(chain, |chain| {
-            if OpenedChains::holds_open(chain.as_ptr()) {
-                return Err(Error::AlreadyOpen);
-            }
-            let fresh = open_chain(adapter_nr, kind, addresses, count)?;
-            OpenedChains::record(chain.as_ptr(), &fresh);
+            let fresh = open_chain(chain.as_ptr() as usize, adapter_nr, kind, addresses, count)?;
             chain.write(fresh);
             Ok(0)
         })
     }
 }
 
-/// The structs HT16K33_CHAIN_OPEN filled, by their address, with the descriptors it
-/// gave each. OPEN asks this, not the struct: before its first OPEN a struct may hold
-/// anything, and an answer that depended on uninitialised memory would be a guess (and
-/// memcheck's complaint in the caller's program).
-struct OpenedChains;
-
-/// One entry: the struct's address, and its backpacks' descriptors and addresses.
-type OpenedChain = (usize, Vec<(RawFd, u8)>);
-
-static OPENED_CHAINS: Mutex<Vec<OpenedChain>> = Mutex::new(Vec::new());
-
-impl OpenedChains {
-    /// Whether OPEN filled the struct at `chain` and a descriptor it gave is still open.
-    /// An entry none of whose descriptors is open any more (closed through a copy of
-    /// the struct) is forgotten.
-    fn holds_open(chain: *mut HT16K33_CHAIN) -> bool {
-        let mut opened = lock(&OPENED_CHAINS);
-        let key = chain as usize;
-        let open = |(at, slots): &OpenedChain| {
-            *at == key
-                && slots
-                    .iter()
-                    .any(|(fd, address)| BACKPACKS.check(*fd, *address).is_ok())
-        };
-        let holds = opened.iter().any(open);
-        if !holds {
-            opened.retain(|(at, _)| *at != key);
-        }
-        holds
-    }
-
-    /// Notes what OPEN gave the struct at `chain`.
-    fn record(chain: *mut HT16K33_CHAIN, fresh: &HT16K33_CHAIN) {
-        let count = usize::try_from(fresh.count).unwrap_or(0).min(MAX_BACKPACKS);
-        let slots = (0..count)
-            .map(|i| (fresh.adapter_fds[i], fresh.addresses[i]))
-            .collect();
-        let mut opened = lock(&OPENED_CHAINS);
-        opened.retain(|(at, _)| *at != chain as usize);
-        opened.push((chain as usize, slots));
-    }
-
-    /// Forgets the struct at `chain` (CLOSE).
-    fn forget(chain: *mut HT16K33_CHAIN) {
-        lock(&OPENED_CHAINS).retain(|(at, _)| *at != chain as usize);
-    }
-}
-
-/// The struct of a newly opened chain, or why not (with nothing left open).
+/// The struct of a newly opened chain, or why not (with nothing left open): EBUSY when
+/// OPEN filled the struct at `holder` before and it still holds an open descriptor
+/// (checked first). OPEN asks the registry, not the struct: before its first OPEN a
+/// struct may hold anything, and an answer that depended on uninitialised memory would
+/// be a guess (and memcheck's complaint in the caller's program).
 ///
 /// # Safety
 /// `addresses` is NULL or points to `count` readable bytes.
 unsafe fn open_chain(
+    holder: usize,
     adapter_nr: c_int,
     kind: BackpackValue,
     addresses: *const u8,
     count: c_int,
 ) -> Result<HT16K33_CHAIN> {
+    if BACKPACKS.holds_open(holder) {
+        return Err(Error::AlreadyOpen);
+    }
     let mut fresh = HT16K33_CHAIN {
         adapter_nr,
         kind,
@@ -351,7 +306,7 @@ unsafe fn open_chain(
     // SAFETY: non-null; the caller promises `count` readable bytes.
     let given = unsafe { std::slice::from_raw_parts(addresses, count) };
     fresh.addresses[..count].copy_from_slice(given);
-    let fds = BACKPACKS.open_all(adapter_nr, given)?;
+    let fds = BACKPACKS.open_all(adapter_nr, given, holder)?;
     fresh.adapter_fds[..count].copy_from_slice(&fds);
     Ok(fresh)
 }
@@ -367,7 +322,7 @@ pub unsafe extern "C" fn HT16K33_CHAIN_CLOSE(chain: *mut HT16K33_CHAIN) {
 
 /// HT16K33_CHAIN_CLOSE on a checked struct.
 fn close(chain: Handle<'_, HT16K33_CHAIN>) -> Result<c_int> {
-    OpenedChains::forget(chain.as_ptr());
+    BACKPACKS.release(chain.as_ptr() as usize);
     let mut result = Ok(0);
     for index in 0..MAX_BACKPACKS {
         let (fd, address) = (

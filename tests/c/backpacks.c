@@ -54,6 +54,16 @@ static void opened(void)
 	HT16K33_CHAIN_CLOSE(&b);
 	HT16K33_CHAIN_CLOSE(&c);
 	HT16K33_CHAIN_CLOSE(&later);
+	/* A struct whose descriptors the program overwrote closes none of them, and yet
+	 * it opens again after CLOSE: CLOSE lets go of what OPEN gave it. */
+	EXPECT(HT16K33_CHAIN_OPEN(&a, 1, HT16K33_SEG7, first, 1) == 0);
+	c = a;
+	memset(a.adapter_fds, 0xff, sizeof a.adapter_fds);
+	HT16K33_CHAIN_CLOSE(&a);
+	EXPECT(HT16K33_CHAIN_OPEN(&a, 1, HT16K33_SEG7, first, 1) == 0);
+	HT16K33_CHAIN_CLOSE(&a);
+	HT16K33_CHAIN_CLOSE(&c);
+	EXPECT(c.lasterr == 0);
 }
 
 static void errors(void)
