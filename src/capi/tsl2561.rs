@@ -595,46 +595,68 @@ pub unsafe extern "C" fn TSL2561_SENSEALL(
     lux: *mut f64,
 ) -> c_int {
     guard(|| {
-        // SAFETY: the caller's pointer contract (the header's).
-        let Some(first) = (unsafe { Handle::new(sensors) }) else {
-            return -1;
-        };
-        let count = match usize::try_from(count) {
-            Ok(count) if count > 0 && !lux.is_null() => count,
-            _ => return refuse(libc::EINVAL),
-        };
-        // The caller promises `count` valid structs from `sensors` (aligned, as the first
-        // is) and `count` writable doubles from `lux`. The structs stay behind pointers
-        // (other threads may be calling on them: every access takes the chip's lock).
-        // SAFETY: `index` < `count`, within the array.
-        let mut handles: Vec<_> = (0..count)
-            .map(|index| unsafe { first.add(index) })
-            .collect();
-        let chip =
-            |sensor: &Handle<'_, TSL2561>| (get!(*sensor, adapter_nr), get!(*sensor, sensor_addr));
-        if (1..count).any(|index| {
-            handles[..index]
-                .iter()
-                .any(|earlier| chip(earlier) == chip(&handles[index]))
-        }) {
-            return refuse(libc::EINVAL);
+        // SAFETY: the caller's pointer contract (the header's): `count` valid structs from
+        // `sensors`, `count` writable doubles from `lux`.
+        match unsafe { sensor_array(sensors, count, lux) } {
+            Some((mut sensors, lux)) => sense_all(&mut sensors, lux),
+            None => refuse(libc::EINVAL),
         }
-        // SAFETY: as above, `count` writable doubles.
-        let lux = unsafe { std::slice::from_raw_parts_mut(lux, count) };
-        let results = read_together(&mut handles, &mut SystemClock);
-        let mut first_error = None;
-        for ((sensor, result), slot) in handles.into_iter().zip(results).zip(lux) {
-            match result {
-                Ok(measurement) => *slot = measurement.lux,
-                Err(error) => {
-                    first_error.get_or_insert(error.errno());
-                    TSL2561::set_lasterr(sensor, error.errno());
-                    *slot = f64::NAN;
-                }
+    })
+}
+
+/// The structs and the outputs of a SENSEALL call; `None` for a NULL or misaligned
+/// `sensors`, a NULL `lux`, `count` below 1, or one chip twice. The structs stay behind
+/// pointers (other threads may be calling on them: every access takes the chip's lock).
+///
+/// # Safety
+/// `sensors` is NULL, misaligned, or points to `count` valid structs; `lux` is NULL or
+/// points to `count` writable doubles; both for the lifetime.
+unsafe fn sensor_array<'a>(
+    sensors: *mut TSL2561,
+    count: c_int,
+    lux: *mut f64,
+) -> Option<(Vec<Handle<'a, TSL2561>>, &'a mut [f64])> {
+    // SAFETY: passed on from the caller.
+    let first = unsafe { Handle::new(sensors) }?;
+    let count = usize::try_from(count)
+        .ok()
+        .filter(|count| *count > 0 && !lux.is_null())?;
+    // SAFETY: `index` < `count`, within the array (aligned, as the first is).
+    let sensors: Vec<_> = (0..count)
+        .map(|index| unsafe { first.add(index) })
+        .collect();
+    let chip =
+        |sensor: &Handle<'_, TSL2561>| (get!(*sensor, adapter_nr), get!(*sensor, sensor_addr));
+    let twice = |index: usize| {
+        sensors[..index]
+            .iter()
+            .any(|earlier| chip(earlier) == chip(&sensors[index]))
+    };
+    if (1..count).any(twice) {
+        return None;
+    }
+    // SAFETY: `count` writable doubles (the caller's promise).
+    Some((sensors, unsafe {
+        std::slice::from_raw_parts_mut(lux, count)
+    }))
+}
+
+/// Reads `sensors` in one conversion time: `lux[i]` gets sensor i's lux, or NaN with its
+/// `lasterr` set. 0, or -1 with `errno` of the first sensor in the array that failed.
+fn sense_all(sensors: &mut [Handle<'_, TSL2561>], lux: &mut [f64]) -> c_int {
+    let results = read_together(sensors, &mut SystemClock);
+    let mut first_error = None;
+    for ((sensor, result), slot) in sensors.iter().zip(results).zip(lux) {
+        match result {
+            Ok(measurement) => *slot = measurement.lux,
+            Err(error) => {
+                first_error.get_or_insert(error.errno());
+                TSL2561::set_lasterr(*sensor, error.errno());
+                *slot = f64::NAN;
             }
         }
-        first_error.map_or(0, refuse)
-    })
+    }
+    first_error.map_or(0, refuse)
 }
 
 /// The chip's interrupt, a lightseg extension, for a program that waits on the INT pin
