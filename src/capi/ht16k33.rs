@@ -42,6 +42,19 @@ pub enum ht16k33display_t {
     HT16K33_DISPLAY_ON = 0x01,
 }
 
+// The enums are spelled as literals in the header (cbindgen writes them as they are):
+// the build fails if one differs from the core's encoding.
+const _: () = {
+    use ht16k33blink_t as B;
+    use ht16k33display_t as D;
+    assert!(B::HT16K33_BLINK_OFF as u8 == Blink::Off.bits());
+    assert!(B::HT16K33_BLINK_FAST as u8 == Blink::Hz2.bits());
+    assert!(B::HT16K33_BLINK_NORMAL as u8 == Blink::Hz1.bits());
+    assert!(B::HT16K33_BLINK_SLOW as u8 == Blink::HalfHz.bits());
+    assert!(D::HT16K33_DISPLAY_ON as u8 == Display::On.bits());
+    assert!(D::HT16K33_DISPLAY_OFF as u8 == Display::Off.bits());
+};
+
 /// An `ht16k33blink_t` as C stores it: any int may be there, so Rust reads it as an int
 /// and validates it. Written into the header under the enum's name.
 #[repr(transparent)]

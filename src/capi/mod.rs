@@ -303,26 +303,6 @@ pub(crate) unsafe fn text_of<'a>(text: *const c_char) -> Result<&'a str> {
     })
 }
 
-// The header's enums are spelled as literals (cbindgen writes them as they are); the
-// build fails if one differs from the core's encoding.
-const _: () = {
-    use crate::ht16k33::{Blink, Display};
-    use crate::tsl2561::{Gain, IntegrationTime};
-    use ht16k33::{ht16k33blink_t as B, ht16k33display_t as D};
-    use tsl2561::{tsl2561Gain_t as G, tsl2561IntegrationTime_t as T};
-    assert!(T::TSL2561_INTEGRATIONTIME_13MS as u8 == IntegrationTime::Ms13.bits());
-    assert!(T::TSL2561_INTEGRATIONTIME_101MS as u8 == IntegrationTime::Ms101.bits());
-    assert!(T::TSL2561_INTEGRATIONTIME_402MS as u8 == IntegrationTime::Ms402.bits());
-    assert!(G::TSL2561_GAIN_1X as u8 == Gain::X1.bits());
-    assert!(G::TSL2561_GAIN_16X as u8 == Gain::X16.bits());
-    assert!(B::HT16K33_BLINK_OFF as u8 == Blink::Off.bits());
-    assert!(B::HT16K33_BLINK_FAST as u8 == Blink::Hz2.bits());
-    assert!(B::HT16K33_BLINK_NORMAL as u8 == Blink::Hz1.bits());
-    assert!(B::HT16K33_BLINK_SLOW as u8 == Blink::HalfHz.bits());
-    assert!(D::HT16K33_DISPLAY_ON as u8 == Display::On.bits());
-    assert!(D::HT16K33_DISPLAY_OFF as u8 == Display::Off.bits());
-};
-
 #[cfg(test)]
 mod tests {
     #[test]

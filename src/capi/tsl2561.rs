@@ -38,6 +38,18 @@ pub enum tsl2561Gain_t {
     TSL2561_GAIN_16X = 0x10,
 }
 
+// The enums are spelled as literals in the header (cbindgen writes them as they are):
+// the build fails if one differs from the core's encoding.
+const _: () = {
+    use tsl2561Gain_t as G;
+    use tsl2561IntegrationTime_t as T;
+    assert!(T::TSL2561_INTEGRATIONTIME_13MS as u8 == IntegrationTime::Ms13.bits());
+    assert!(T::TSL2561_INTEGRATIONTIME_101MS as u8 == IntegrationTime::Ms101.bits());
+    assert!(T::TSL2561_INTEGRATIONTIME_402MS as u8 == IntegrationTime::Ms402.bits());
+    assert!(G::TSL2561_GAIN_1X as u8 == Gain::X1.bits());
+    assert!(G::TSL2561_GAIN_16X as u8 == Gain::X16.bits());
+};
+
 /// Bit of `TSL2561_STATUS()`: the last successful reading saturated (a channel was above
 /// the clipping threshold, so lux reads 0 because the light is too bright for the
 /// integration time and gain, not because it is dark). A lightseg extension.
