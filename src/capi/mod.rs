@@ -305,6 +305,59 @@ pub(crate) unsafe fn text_of<'a>(text: *const c_char) -> Result<&'a str> {
 
 #[cfg(test)]
 mod tests {
+    use super::{call, Handle, WithLastError};
+    use crate::error::Error;
+    use std::os::raw::c_int;
+
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    #[repr(C)]
+    struct Record {
+        value: c_int,
+        lasterr: c_int,
+    }
+
+    impl WithLastError for Record {
+        fn set_lasterr(record: Handle<'_, Self>, errno: c_int) {
+            set!(record, lasterr = errno);
+        }
+    }
+
+    fn errno() -> Option<i32> {
+        std::io::Error::last_os_error().raw_os_error()
+    }
+
+    #[test]
+    fn call_passes_results_through_and_records_errors_in_lasterr_and_errno() {
+        let mut record = Record::default();
+        // SAFETY: a valid struct for the whole call.
+        let rc = unsafe { call(&mut record, |r| Ok(get!(r, value) + 7)) };
+        assert_eq!((rc, record.lasterr), (7, 0));
+        super::set_errno(0);
+        // SAFETY: as above.
+        let rc = unsafe { call(&mut record, |_| Err(Error::NotOpen)) };
+        assert_eq!(
+            (rc, record.lasterr, errno()),
+            (-1, libc::EBADF, Some(libc::EBADF))
+        );
+    }
+
+    #[test]
+    fn call_refuses_null_and_misaligned_pointers_without_running_the_body() {
+        let mut words = [0 as c_int; 4];
+        let misaligned = words
+            .as_mut_ptr()
+            .cast::<u8>()
+            .wrapping_add(1)
+            .cast::<Record>();
+        for pointer in [std::ptr::null_mut(), misaligned] {
+            super::set_errno(0);
+            // SAFETY: NULL and misaligned pointers are refused before any access.
+            let rc = unsafe { call(pointer, |_| panic!("ran")) };
+            assert_eq!((rc, errno()), (-1, Some(libc::EINVAL)));
+        }
+        assert_eq!(words, [0; 4]);
+    }
+
     #[test]
     fn a_panic_becomes_minus_one_with_eio_and_never_crosses_into_c() {
         super::set_errno(0);
