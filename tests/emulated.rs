@@ -658,6 +658,9 @@ fn bad_input_is_refused_with_einval_and_never_reaches_the_chip() {
     assert!(run
         .stdout
         .contains(&format!("tsl_close_fd_closed fd=-1 errno={ebadf}")));
+    assert!(run
+        .stdout
+        .contains("tsl_close_closed fd=-1 lasterr=0 errno=0\n"));
     assert!(run.stdout.contains("ht_state blink=5 display=0 com0=0"));
     assert!(run
         .stdout

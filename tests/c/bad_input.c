@@ -64,7 +64,11 @@ int main(void)
 
 	TSL2561 copy = sensor;
 	TSL2561_CLOSE(&sensor);
+	/* Closing a closed sensor does nothing, and is no error. */
+	sensor.lasterr = 0;
+	errno = 0;
 	TSL2561_CLOSE(&sensor);
+	printf("tsl_close_closed fd=%d lasterr=%d errno=%d\n", sensor.adapter_fd, sensor.lasterr, errno);
 	REPORT("tsl_sense_closed", TSL2561_SENSELIGHT(&sensor, &full, &ir, &lux, 0), sensor.lasterr);
 	REPORT("tsl_sense_copy_of_closed", TSL2561_SENSELIGHT(&copy, &full, &ir, &lux, 0), copy.lasterr);
 	HT16K33_CLOSE(&display);
