@@ -112,7 +112,9 @@ mod tests {
     #[test]
     fn the_c_values_decode_and_nothing_else() {
         assert_eq!(Blink::try_from(3).ok(), None);
-        assert_eq!(Blink::try_from(6).ok(), Some(Blink::HalfHz));
+        for blink in [Blink::Off, Blink::Hz2, Blink::Hz1, Blink::HalfHz] {
+            assert_eq!(Blink::try_from(i32::from(blink.bits())).ok(), Some(blink));
+        }
         assert_eq!(Blink::HalfHz.bits(), 0x06);
         assert!(Display::try_from(2).is_err());
         assert_eq!(Display::try_from(1).ok(), Some(Display::On));
