@@ -2,9 +2,12 @@
 //! header; this module holds what both share: the panic guard, pointer checks, C
 //! strings and the errno mapping.
 //!
-//! Each exported function checks its pointers, converts C values to the driver core's
-//! types, calls the core and maps the result: 0, or -1 with `lasterr` (when there is a
-//! struct to hold it) and `errno` set to the error's errno value.
+//! Each exported function on one struct is one `call`: the pointer check, the panic
+//! guard and the errno mapping are there; the body converts C values to the driver
+//! core's types, calls the core and writes the struct through its `Handle`. The
+//! result: 0, or -1 with `lasterr` (when there is a struct to hold it) and `errno` set
+//! to the error's errno value. `TSL2561_SENSEALL`, on an array, makes a `Handle` per
+//! struct.
 //!
 //! Pointer contract of every exported function (stated for C readers in the header):
 //! the struct pointer is NULL (refused with EINVAL) or points to a struct of the right
@@ -153,16 +156,6 @@ pub(crate) fn refuse(errno: c_int) -> c_int {
     -1
 }
 
-/// The struct behind a C pointer, or `None` when it is NULL or misaligned (then `errno`
-/// is set to EINVAL: there is no `lasterr` to write).
-pub(crate) fn checked<T>(pointer: *mut T) -> Option<*mut T> {
-    if pointer.is_null() || !pointer.is_aligned() {
-        set_errno(libc::EINVAL);
-        return None;
-    }
-    Some(pointer)
-}
-
 /// The struct an exported function was given, NULL and misaligned pointers refused. The
 /// C caller promises (the header's pointer contract) that it is valid for reads and
 /// writes for the whole call; the lifetime keeps a handle from outliving the call, so
@@ -182,17 +175,22 @@ impl<T> Clone for Handle<'_, T> {
 impl<T> Copy for Handle<'_, T> {}
 
 impl<T: Copy> Handle<'_, T> {
-    /// The handle of the struct behind `pointer`; `None`, with `errno` EINVAL, when it is
-    /// NULL or misaligned.
+    /// The handle of the struct behind `pointer`; `None`, with `errno` EINVAL (there is
+    /// no `lasterr` to write), when it is NULL or misaligned.
     ///
     /// # Safety
     /// `pointer` is NULL, misaligned, or valid for reads and writes for the lifetime.
     pub(crate) unsafe fn new(pointer: *mut T) -> Option<Self> {
-        let pointer = checked(pointer).and_then(NonNull::new)?;
-        Some(Self {
-            pointer,
-            call: PhantomData,
-        })
+        match NonNull::new(pointer).filter(|pointer| pointer.as_ptr().is_aligned()) {
+            Some(pointer) => Some(Self {
+                pointer,
+                call: PhantomData,
+            }),
+            None => {
+                set_errno(libc::EINVAL);
+                None
+            }
+        }
     }
 
     /// The struct `count` places further on in the caller's array.

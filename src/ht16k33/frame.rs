@@ -198,7 +198,7 @@ impl Frame {
         &self.glyphs
     }
 
-    /// `text` laid out for this chain: see [`lay_out_with`]; the chain's own glyphs come
+    /// `text` laid out for this chain: see `lay_out_with`; the chain's own glyphs come
     /// before the font.
     pub fn lay_out(&self, text: &str) -> Result<Cells> {
         lay_out_with(self.kind, &self.glyphs, text)
